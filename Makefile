@@ -1,0 +1,64 @@
+# dangvien: `make run` serves the demo province, `make test` runs every test.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+DV := .venv/bin/dangvien
+PG_URL ?= postgres://postgres@127.0.0.1:5432/dangvien
+PYTEST_ARGS ?=
+
+.PHONY: install run demo test test-sqlite test-postgres browser-deps lint bench ci clean
+
+$(UV):
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv
+
+install: $(UV)
+	@$(UV) sync --locked --quiet
+
+run: install
+	@$(DV) migrate --noinput -v 0
+	@$(DV) collectstatic --noinput -v 0
+	@$(DV) demo --if-empty
+	@$(DV) serve
+
+demo: install
+	@$(DV) migrate --noinput -v 0
+	@$(DV) demo --reset
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Cài Chromium cho kiểm thử trình duyệt…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Thiếu Chromium cho kiểm thử trình duyệt: hãy chạy 'sudo apt-get install -y chromium'."; exit 1; \
+	  fi; }
+
+test: install browser-deps test-sqlite test-postgres
+
+test-sqlite:
+	@echo "== Kiểm thử trên SQLite"
+	@env -u DANGVIEN_DATABASE_URL -u DATABASE_URL .venv/bin/pytest -q -n 2 $(PYTEST_ARGS)
+
+# PostgreSQL: CI sets DANGVIEN_DATABASE_URL; locally the server on 127.0.0.1:5432 is used when it answers.
+test-postgres:
+	@url="$${DANGVIEN_DATABASE_URL:-$(PG_URL)}"; \
+	if .venv/bin/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], dbname='postgres', connect_timeout=3).close()" "$$url" 2>/dev/null; then \
+	  echo "== Kiểm thử trên PostgreSQL ($$url)"; \
+	  DANGVIEN_DATABASE_URL="$$url" .venv/bin/pytest -q -n 2 $(PYTEST_ARGS); \
+	else \
+	  echo "== PostgreSQL không trả lời ở $$url: bỏ qua lượt kiểm thử PostgreSQL (CI luôn chạy lượt này)."; \
+	  if [ -n "$$CI" ]; then exit 1; fi; \
+	fi
+
+lint: install
+	@.venv/bin/ruff check .
+	@$(DV) makemigrations --check --dry-run -v 0
+
+bench: install
+	@.venv/bin/python bench/run.py
+
+ci:
+	@.ci/run
+
+clean:
+	rm -rf .venv var/static

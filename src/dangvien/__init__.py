@@ -1,0 +1,1 @@
+"""dangvien: planning, tracking and reporting party-member development."""

@@ -1,0 +1,193 @@
+"""Writes to people and membership records. Same rules for web, import and commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dangvien.accounts.models import Role
+from dangvien.accounts.scope import can
+from dangvien.audit.services import audit_record, snapshot
+from dangvien.core import vn
+from dangvien.core.errors import DomainError
+from dangvien.org.models import CELL_KINDS, OrgUnit
+
+from .choices import (
+    ETHNIC_GROUPS,
+    Education,
+    Gender,
+    MemberStatus,
+    Occupation,
+    Religion,
+)
+from .models import Membership, Person, cccd_validator
+
+PERSON_FIELDS = (
+    "full_name", "gender", "birth_date", "ethnicity", "religion", "cccd", "home_address",
+    "education", "occupation",
+)
+
+
+def _clean_cccd(value: Any) -> str | None:
+    text = "" if value is None else str(value).strip().replace(" ", "")
+    if not text:
+        return None
+    try:
+        cccd_validator(text)
+    except ValidationError:
+        raise DomainError(
+            "Số CCCD phải gồm đúng 12 chữ số (không có chữ, dấu cách hay dấu chấm); "
+            f"giá trị đã nhập có {len(text)} ký tự.",
+            field="cccd",
+        ) from None
+    return text
+
+
+def _check_cccd_free(cccd: str | None, *, by, exclude_pk: int | None = None) -> None:
+    """Refuse a CCCD already registered, naming the holder's unit only to those who may see it."""
+    if not cccd:
+        return
+    holder = Person.objects.filter(cccd=cccd).exclude(pk=exclude_pk).select_related("unit").first()
+    if holder is None:
+        return
+    if by is None or can(by, holder.unit):
+        raise DomainError(
+            f"Số CCCD này đã được đăng ký cho {holder.full_name} thuộc {holder.unit.name}. "
+            "Mỗi người chỉ có một hồ sơ: hãy tìm và cập nhật hồ sơ đó.",
+            field="cccd", code="duplicate",
+        )
+    raise DomainError(
+        "Số CCCD này đã được đăng ký trong hệ thống (ở đơn vị bạn không quản lý). "
+        "Hãy liên hệ Ban Tổ chức cấp trên để chuyển hồ sơ.",
+        field="cccd", code="duplicate",
+    )
+
+
+def _clean_person(data: dict[str, Any], *, today: dt.date) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    name = vn.normalize_spaces(data.get("full_name", ""))
+    if not name or len(name.split()) < 2:
+        raise DomainError("Họ và tên phải có ít nhất họ và tên (hai từ).", field="full_name")
+    clean["full_name"] = name
+    gender = data.get("gender")
+    if gender not in Gender.values:
+        raise DomainError("Giới tính phải là Nam hoặc Nữ.", field="gender")
+    clean["gender"] = gender
+    birth = data.get("birth_date")
+    if not isinstance(birth, dt.date):
+        raise DomainError("Ngày sinh chưa nhập hoặc không hợp lệ.", field="birth_date")
+    if birth > today:
+        raise DomainError(
+            f"Ngày sinh {vn.format_date(birth)} ở sau ngày hôm nay ({vn.format_date(today)}). "
+            "Hãy kiểm tra lại năm sinh.",
+            field="birth_date",
+        )
+    if birth.year < 1900:
+        raise DomainError(f"Năm sinh {birth.year} không hợp lệ.", field="birth_date")
+    clean["birth_date"] = birth
+    ethnicity = data.get("ethnicity") or "Kinh"
+    if ethnicity not in ETHNIC_GROUPS:
+        raise DomainError(
+            f"Dân tộc '{ethnicity}' không có trong danh mục 54 dân tộc Việt Nam.", field="ethnicity"
+        )
+    clean["ethnicity"] = ethnicity
+    for name_, choices, default in (
+        ("religion", Religion, Religion.NONE),
+        ("education", Education, Education.UPPER_SECONDARY),
+        ("occupation", Occupation, Occupation.OTHER),
+    ):
+        value = data.get(name_) or default
+        if value not in choices.values:
+            raise DomainError(f"Giá trị '{value}' không có trong danh mục.", field=name_)
+        clean[name_] = value
+    clean["cccd"] = _clean_cccd(data.get("cccd"))
+    clean["home_address"] = vn.normalize_spaces(data.get("home_address", ""))
+    return clean
+
+
+def _require_editor(by, unit: OrgUnit) -> None:
+    if by is not None and not can(by, unit, Role.EDITOR):
+        raise DomainError(f"Bạn không có quyền cập nhật hồ sơ của {unit.name}.", field="unit")
+
+
+@transaction.atomic
+def person_create(*, by, unit: OrgUnit, data: dict[str, Any], today: dt.date | None = None) -> Person:
+    """Tạo hồ sơ người mới do `unit` quản lý."""
+    _require_editor(by, unit)
+    clean = _clean_person(data, today=today or timezone.localdate())
+    _check_cccd_free(clean["cccd"], by=by)
+    try:
+        with transaction.atomic():
+            person = Person.objects.create(unit=unit, **clean)
+    except IntegrityError:  # a concurrent registration of the same CCCD
+        _check_cccd_free(clean["cccd"], by=by)
+        raise
+    audit_record(by=by, action="person.create", obj=person, after=snapshot(person),
+                 unit_path=unit.path)
+    return person
+
+
+@transaction.atomic
+def person_update(*, by, person: Person, data: dict[str, Any], today: dt.date | None = None) -> Person:
+    """Sửa lý lịch; các trường không có trong `data` giữ nguyên."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    _require_editor(by, person.unit)
+    merged = {f: getattr(person, f) for f in PERSON_FIELDS} | data
+    clean = _clean_person(merged, today=today or timezone.localdate())
+    _check_cccd_free(clean["cccd"], by=by, exclude_pk=person.pk)
+    before = snapshot(person)
+    for key, value in clean.items():
+        setattr(person, key, value)
+    person.save()
+    audit_record(by=by, action="person.update", obj=person, before=before,
+                 after=snapshot(person), unit_path=person.unit.path)
+    return person
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    by,
+    person: Person,
+    cell: OrgUnit,
+    admitted_on: dt.date,
+    decided_on: dt.date | None = None,
+    recognized_on: dt.date | None = None,
+    card_number: str = "",
+) -> Membership:
+    """Ghi nhận hồ sơ đảng viên (dự bị, hoặc chính thức khi đã có ngày công nhận)."""
+    _require_editor(by, cell)
+    if cell.kind not in CELL_KINDS:
+        raise DomainError(
+            f"{cell.name} không phải chi bộ; đảng viên phải sinh hoạt ở một chi bộ.", field="cell"
+        )
+    if cell.valid_to is not None:
+        # Admission may predate the cell (members transfer in); the cell must exist now.
+        raise DomainError(
+            f"{cell.name} đã thôi hoạt động từ {vn.format_date(cell.valid_to)}; "
+            "hãy chọn chi bộ kế thừa.",
+            field="cell",
+        )
+    if person.age_on(admitted_on) < 18:
+        raise DomainError("Ngày vào Đảng phải sau khi người này đủ 18 tuổi.", field="admitted_on")
+    if recognized_on is not None and recognized_on < admitted_on:
+        raise DomainError("Ngày chính thức không được trước ngày vào Đảng.", field="recognized_on")
+    if Membership.objects.filter(person=person, ended_on__isnull=True).exists():
+        raise DomainError(f"{person.full_name} đang là đảng viên; không thể ghi thêm hồ sơ.")
+    membership = Membership.objects.create(
+        person=person, cell=cell, admitted_on=admitted_on, decided_on=decided_on,
+        recognized_on=recognized_on, card_number=card_number.strip(),
+        status=MemberStatus.OFFICIAL if recognized_on else MemberStatus.PROBATIONARY,
+    )
+    if person.unit_id != cell.pk:
+        person.unit = cell
+        person.save(update_fields=["unit", "updated_at"])
+    audit_record(by=by, action="membership.create", obj=membership, after=snapshot(membership),
+                 unit_path=cell.path)
+    return membership
+
+

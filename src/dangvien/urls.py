@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "dangvien — Quản trị"
+admin.site.site_title = "dangvien"
+admin.site.index_title = "Quản trị hệ thống"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="org:tree", permanent=False)),
+    path("tai-khoan/", include("dangvien.accounts.urls")),
+    path("to-chuc/", include("dangvien.org.urls")),
+    path("dang-vien/", include("dangvien.people.urls")),
+    path("quan-tri/", admin.site.urls),
+]

@@ -1,0 +1,8 @@
+"""WSGI entry point (served by waitress in `dangvien serve`)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvien.settings")
+application = get_wsgi_application()

@@ -1,0 +1,129 @@
+"""Shared fixtures: a small province and the five personas every area tests with.
+
+Tỉnh ủy (TU)
+├── Huyện ủy Kim Bôi (KB)
+│   ├── Đảng bộ xã Vĩnh Đồng (KB.01, mountainous)
+│   │   ├── Chi bộ xóm Mớ Đá (KB.01.01)   ← the cell secretary's cell
+│   │   └── Chi bộ xóm Chanh (KB.01.02)
+│   └── Chi bộ Trường THPT Kim Bôi (KB.02, grassroots cell)
+└── Huyện ủy Lạc Sơn (LS)
+    └── Đảng bộ xã Ân Nghĩa (LS.01)
+        └── Chi bộ xóm Bai (LS.01.01)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from dangvien.accounts.models import Role, RoleAssignment
+from dangvien.org.models import OrgUnit, PlaceKind, UnitKind
+from dangvien.org.services import unit_create
+from dangvien.people.choices import Gender
+from dangvien.people.services import membership_create, person_create
+
+START = dt.date(2020, 10, 1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Province:
+    tu: OrgUnit
+    kb: OrgUnit
+    kb_commune: OrgUnit
+    kb_cell: OrgUnit
+    kb_cell2: OrgUnit
+    kb_school: OrgUnit
+    ls: OrgUnit
+    ls_commune: OrgUnit
+    ls_cell: OrgUnit
+
+
+@pytest.fixture
+def province(db) -> Province:
+    def make(parent, code, name, kind, place="", mountainous=False):
+        return unit_create(
+            by=None, parent=parent, code=code, name=name, kind=kind, place_kind=place,
+            is_mountainous=mountainous, valid_from=START,
+        )
+
+    tu = make(None, "TU", "Tỉnh ủy Hòa Bình", UnitKind.PROVINCE)
+    kb = make(tu, "KB", "Huyện ủy Kim Bôi", UnitKind.DISTRICT)
+    kb_commune = make(kb, "KB.01", "Đảng bộ xã Vĩnh Đồng", UnitKind.GRASSROOTS_COMMITTEE,
+                      PlaceKind.COMMUNE, True)
+    kb_cell = make(kb_commune, "KB.01.01", "Chi bộ xóm Mớ Đá", UnitKind.CELL, PlaceKind.VILLAGE, True)
+    kb_cell2 = make(kb_commune, "KB.01.02", "Chi bộ xóm Chanh", UnitKind.CELL, PlaceKind.VILLAGE, True)
+    kb_school = make(kb, "KB.02", "Chi bộ Trường THPT Kim Bôi", UnitKind.GRASSROOTS_CELL,
+                     PlaceKind.SCHOOL)
+    ls = make(tu, "LS", "Huyện ủy Lạc Sơn", UnitKind.DISTRICT)
+    ls_commune = make(ls, "LS.01", "Đảng bộ xã Ân Nghĩa", UnitKind.GRASSROOTS_COMMITTEE,
+                      PlaceKind.COMMUNE, True)
+    ls_cell = make(ls_commune, "LS.01.01", "Chi bộ xóm Bai", UnitKind.CELL, PlaceKind.VILLAGE, True)
+    return Province(tu, kb, kb_commune, kb_cell, kb_cell2, kb_school, ls, ls_commune, ls_cell)
+
+
+@dataclass
+class Personas:
+    provincial: object  # Ban Tổ chức Tỉnh ủy: admin on TU
+    kimboi: object  # Ban Tổ chức Huyện ủy Kim Bôi: editor on KB
+    lacson: object  # Ban Tổ chức Huyện ủy Lạc Sơn: editor on LS
+    secretary: object  # Bí thư chi bộ xóm Mớ Đá (Kim Bôi): editor on KB.01.01
+    outsider: object  # no role anywhere
+
+
+PASSWORD = "mat-khau-thu-nghiem"
+
+
+@pytest.fixture
+def personas(province) -> Personas:
+    User = get_user_model()
+
+    def user(username, unit=None, role=None):
+        u = User.objects.create_user(username=username, password=PASSWORD)
+        if unit is not None:
+            RoleAssignment.objects.create(user=u, unit=unit, role=role)
+        return u
+
+    return Personas(
+        provincial=user("tinhuy", province.tu, Role.ADMIN),
+        kimboi=user("kimboi", province.kb, Role.EDITOR),
+        lacson=user("lacson", province.ls, Role.EDITOR),
+        secretary=user("chibo", province.kb_cell, Role.EDITOR),
+        outsider=user("khach"),
+    )
+
+
+_cccd_seq = itertools.count(1)
+
+
+def next_cccd() -> str:
+    return f"017{next(_cccd_seq):09d}"
+
+
+@pytest.fixture
+def make_member():
+    """Create a person and their membership in `cell` through the services."""
+
+    def make(cell, name="Bùi Văn An", *, gender=Gender.MALE, ethnicity="Mường",
+             birth=dt.date(1990, 1, 1), admitted=dt.date(2015, 3, 2), recognized=None,
+             cccd=None):
+        person = person_create(
+            by=None, unit=cell,
+            data={"full_name": name, "gender": gender, "birth_date": birth,
+                  "ethnicity": ethnicity, "cccd": cccd or next_cccd()},
+        )
+        if recognized is None and admitted < dt.date(2021, 1, 1):
+            recognized = admitted.replace(year=admitted.year + 1)
+        membership_create(by=None, person=person, cell=cell, admitted_on=admitted,
+                          recognized_on=recognized)
+        return person
+
+    return make
