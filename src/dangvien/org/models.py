@@ -59,8 +59,15 @@ class OrgUnitQuerySet(MP_NodeQuerySet):
         return scope_filter(self, user, "path", role=role)
 
 
-class OrgUnitManager(MP_NodeManager.from_queryset(OrgUnitQuerySet)):  # type: ignore[misc]
-    pass
+class OrgUnitManager(MP_NodeManager):
+    def get_queryset(self) -> OrgUnitQuerySet:
+        return OrgUnitQuerySet(self.model, using=self._db).order_by("path")
+
+    def for_user(self, user, role: str | None = None) -> OrgUnitQuerySet:
+        return self.get_queryset().for_user(user, role)
+
+    def active_on(self, day: dt.date) -> OrgUnitQuerySet:
+        return self.get_queryset().active_on(day)
 
 
 class OrgUnit(MP_Node, BaseModel):
