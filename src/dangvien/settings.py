@@ -162,6 +162,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request otherwise
 # The project package is not an app, so its own static/ folder is listed here.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {

@@ -6,7 +6,7 @@ Every function takes `on` (a date) and answers with the tree as it stood that da
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
@@ -89,23 +89,18 @@ def members_on(on: dt.date, user=None):
     return qs
 
 
-def member_counts_by_child(unit: OrgUnit, on: dt.date, user=None) -> tuple[MemberCounts, dict[int, MemberCounts]]:
-    """Counts for the unit's whole subtree and for each direct subordinate's subtree.
+def _counts_by_prefix(version: OrgUnitVersion, on: dt.date, user) -> dict[str, MemberCounts]:
+    """Members under `version` on `on`, grouped by their cell's path cut one level below it.
 
-    One grouped query: each member's cell path on `on`, cut to the children's depth.
+    One grouped query. Members of the unit itself (a cell) group under its own path.
     """
-    version = version_on(unit, on)
-    if version is None:
-        return MemberCounts(), {}
-    children = children_on(unit, on)
-    prefix_len = len(version.path) + STEP
     in_force = Q(cell__versions__valid_from__lte=on) & (
         Q(cell__versions__valid_to__isnull=True) | Q(cell__versions__valid_to__gt=on)
     )
     rows = (
         members_on(on, user)
         .filter(in_force, cell__versions__path__startswith=version.path)
-        .annotate(prefix=Substr("cell__versions__path", 1, prefix_len))
+        .annotate(prefix=Substr("cell__versions__path", 1, len(version.path) + STEP))
         .values("prefix")
         .annotate(
             total=Count("id"),
@@ -114,12 +109,82 @@ def member_counts_by_child(unit: OrgUnit, on: dt.date, user=None) -> tuple[Membe
             minorities=Count("id", filter=~Q(person__ethnicity=KINH)),
         )
     )
-    by_prefix = {
+    return {
         r["prefix"]: MemberCounts(r["total"], r["probationary"], r["women"], r["minorities"])
         for r in rows
     }
+
+
+def _total(by_prefix: dict[str, MemberCounts]) -> MemberCounts:
     whole = MemberCounts()
     for counts in by_prefix.values():
         whole.add(counts)
-    per_child = {c.unit_id: by_prefix.get(c.path, MemberCounts()) for c in children}
-    return whole, per_child
+    return whole
+
+
+def member_counts_by_child(
+    unit: OrgUnit, on: dt.date, user=None
+) -> tuple[MemberCounts, dict[int, MemberCounts]]:
+    """Counts for the unit's whole subtree and for each direct subordinate's subtree."""
+    branch = branch_on(unit, on, user)
+    return branch.counts, {row.unit.pk: row.counts for row in branch.rows}
+
+
+@dataclass
+class Row:
+    """Một đơn vị trực thuộc với số đảng viên của cả nhánh."""
+
+    unit: OrgUnit
+    name: str
+    counts: MemberCounts
+    has_children: bool
+
+
+@dataclass
+class Branch:
+    """Một đơn vị, tổng số đảng viên và các đơn vị trực thuộc, vào một ngày."""
+
+    unit: OrgUnit
+    version: OrgUnitVersion | None
+    counts: MemberCounts = field(default_factory=MemberCounts)
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.version.name if self.version else self.unit.name
+
+
+def _parents_among(unit_ids: list[int], on: dt.date) -> set[int]:
+    """Which of these units have subordinates in existence on `on` (one query)."""
+    if not unit_ids:
+        return set()
+    return set(
+        OrgUnitVersion.objects.on(on)
+        .filter(parent_id__in=unit_ids, unit__valid_from__lte=on)
+        .filter(Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gt=on))
+        .values_list("parent_id", flat=True)
+        .distinct()
+    )
+
+
+def branch_on(unit: OrgUnit, on: dt.date, user=None) -> Branch:
+    """A unit, its whole count and each subordinate with its count, on `on` (4 queries).
+
+    `user` limits the counts to the user's scope; None counts everything (commands).
+    """
+    version = version_on(unit, on)
+    if version is None:
+        return Branch(unit=unit, version=None)
+    by_prefix = _counts_by_prefix(version, on, user)
+    children = children_on(unit, on)
+    parents = _parents_among([c.unit_id for c in children], on)
+    rows = [
+        Row(
+            unit=c.unit,
+            name=c.name,
+            counts=by_prefix.get(c.path, MemberCounts()),
+            has_children=c.unit_id in parents,
+        )
+        for c in children
+    ]
+    return Branch(unit=unit, version=version, counts=_total(by_prefix), rows=rows)

@@ -1,0 +1,81 @@
+"""Benchmarks: demo build time and page times at province scale. Prints figures.
+
+    make bench                       # SQLite in bench/out/
+    DANGVIEN_DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangvien_bench make bench
+
+Not a test: it never fails on a figure, it reports it.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+os.environ.setdefault("DANGVIEN_VAR_DIR", str(HERE / "out"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvien.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from dangvien.demo.builder import build_demo  # noqa: E402
+
+
+def timed(label: str, fn, repeat: int = 5) -> None:
+    fn()  # warm-up
+    times, queries = [], 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - start) * 1000)
+        queries = len(ctx.captured_queries)
+    print(f"  {label:<48} median {statistics.median(times):7.1f} ms   max {max(times):7.1f} ms   {queries} queries")
+
+
+def page(client: Client, url: str):
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    return get
+
+
+def main() -> int:
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    print(f"dangvien benchmarks on {engine}, Python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+
+    start = time.perf_counter()
+    summary = build_demo(stdout=open(os.devnull, "w"))  # noqa: SIM115
+    elapsed = time.perf_counter() - start
+    print(f"  demo build (Hòa Bình 2022, scale 1.0)               {elapsed:7.1f} s   {summary}")
+
+    settings.ALLOWED_HOSTS = ["*"]
+    for username, urls in [
+        ("tinhuy", ["/to-chuc/", "/to-chuc/TU/", "/to-chuc/KB/", "/dang-vien/tim-kiem/?q=nguyen+van+an",
+                    "/to-chuc/?ngay=31/05/2022"]),
+        ("kimboi", ["/to-chuc/", "/to-chuc/KB/", "/dang-vien/tim-kiem/?q=bui+thi"]),
+        ("chibo", ["/to-chuc/"]),
+    ]:
+        client = Client()
+        from django.contrib.auth import get_user_model
+
+        client.force_login(get_user_model().objects.get(username=username))
+        for url in urls:
+            timed(f"{username} GET {url}", page(client, url))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

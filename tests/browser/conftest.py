@@ -1,0 +1,62 @@
+"""Real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright's sync API.
+
+No browser is downloaded: Playwright launches the system Chromium. The machine has no
+internet, so every background service of the browser is switched off.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django refuses database work
+# from a thread with a running loop unless told it is safe (the test client and the
+# live server thread never share it with async code here).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path(os.environ.get("DANGVIEN_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+#: Where screenshots go, to be looked at by a person.
+SHOTS = Path(os.environ.get("DANGVIEN_SHOTS", "/tmp/dv-shots"))  # noqa: S108 - a fixed place to look
+
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium không có ở {CHROMIUM} (cài gói Debian 'chromium').")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    context = chromium.new_context(viewport=DESKTOP, locale="vi-VN")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shots() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
