@@ -11,7 +11,9 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField("thời điểm")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        # PROTECT: the row hash covers the actor, so a user who wrote history cannot be
+        # deleted (deactivate them instead); SET_NULL would break the chain.
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="+", verbose_name="người thực hiện",
     )
     actor_name = models.CharField("tên đăng nhập", max_length=150, blank=True, default="")

@@ -82,10 +82,14 @@ class Person(BaseModel):
     def __str__(self) -> str:
         return self.full_name
 
-    def save(self, *args, **kwargs):
+    def fill_derived(self) -> None:
+        """Fill the search and sort columns from the name (bulk loaders call this too)."""
         self.full_name = vn.normalize_spaces(self.full_name)
         self.search_name = vn.fold(self.full_name)
         self.sort_key = vn.name_sort_key(self.full_name)
+
+    def save(self, *args, **kwargs):
+        self.fill_derived()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "full_name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "search_name", "sort_key"}

@@ -1,0 +1,79 @@
+"""`dangvien demo`: build the demo province (Hòa Bình, 2022) and print the demo logins."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, transaction
+
+from dangvien.core import vn
+from dangvien.core.errors import DomainError
+from dangvien.demo.builder import DEFAULT_SEED, build_demo, has_data, login_lines, reset_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Tạo dữ liệu mẫu: tỉnh Hòa Bình năm 2022 (13 đảng bộ trực thuộc, khoảng 670 tổ chức "
+        "cơ sở đảng, 3.500 chi bộ, 68.300 đảng viên) và 5 tài khoản dùng thử. Chỉ chạy trên "
+        "cơ sở dữ liệu trống, trừ khi có --reset."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty", action="store_true",
+            help="đã có dữ liệu thì không làm gì, chỉ in các tài khoản dùng thử",
+        )
+        parser.add_argument(
+            "--reset", action="store_true",
+            help="xóa dữ liệu mẫu cũ (tổ chức, đảng viên, phân quyền) rồi tạo lại",
+        )
+        parser.add_argument(
+            "--scale", type=float, default=1.0,
+            help="hệ số quy mô, viết bằng dấu chấm (mặc định 1.0; --scale 0.02 tạo một tỉnh nhỏ để thử nhanh)",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED,
+            help=f"hạt giống ngẫu nhiên: cùng hạt giống cho cùng dữ liệu (mặc định {DEFAULT_SEED})",
+        )
+
+    def handle(self, *args, **options):
+        scale: float = options["scale"]
+        if scale <= 0:
+            raise CommandError("Hệ số quy mô (--scale) phải lớn hơn 0.")
+        try:
+            exists = has_data()
+        except DatabaseError as exc:
+            raise CommandError(
+                f"Chưa đọc được cơ sở dữ liệu ({exc}). Hãy chạy 'dangvien migrate' trước."
+            ) from exc
+
+        if exists and options["if_empty"]:
+            self.stdout.write("Cơ sở dữ liệu đã có dữ liệu tổ chức đảng: không tạo lại dữ liệu mẫu.")
+            self._print_logins()
+            return
+        if exists and not options["reset"]:
+            raise CommandError(
+                "Cơ sở dữ liệu đã có dữ liệu tổ chức đảng. Lệnh demo chỉ tạo dữ liệu mẫu trên "
+                "cơ sở dữ liệu trống: thêm --reset để xóa dữ liệu mẫu cũ và tạo lại, hoặc "
+                "--if-empty để bỏ qua khi đã có dữ liệu."
+            )
+
+        try:
+            with transaction.atomic():
+                if exists:
+                    reset_demo(stdout=self.stdout)
+                summary = build_demo(scale=scale, seed=options["seed"], stdout=self.stdout)
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+
+        for line in summary.lines():
+            self.stdout.write(line)
+        self.stdout.write(
+            self.style.SUCCESS(f"Đã tạo xong dữ liệu mẫu sau {vn.format_number(summary.elapsed, 1)} giây.")
+        )
+        self._print_logins()
+
+    def _print_logins(self) -> None:
+        self.stdout.write("")
+        self.stdout.write("Tài khoản dùng thử:")
+        for line in login_lines():
+            self.stdout.write(f"  {line}")

@@ -1,0 +1,940 @@
+"""Build the demo province: Hòa Bình on 31/05/2022, about 68,300 members.
+
+Deterministic: one `random.Random(seed)` for the tree and one for the people, only
+ordered data (tuples, lists) is iterated, so the same seed and scale give the same
+units, names, dates and CCCD numbers on every machine and database.
+
+Fast: the whole tree is planned in memory, treebeard paths, depths and child counts
+are computed here, and every table is written with `bulk_create` in batches inside one
+transaction. `Person.save()` is skipped by bulk_create, so `search_name` and `sort_key`
+are filled here with the same functions it uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import IO
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, connection, transaction
+
+from dangvien.accounts.models import Role, RoleAssignment
+from dangvien.audit.models import AuditEvent
+from dangvien.audit.services import audit_record
+from dangvien.core import vn
+from dangvien.core.errors import DomainError
+from dangvien.org.models import OrgChange, OrgUnit, OrgUnitVersion, PlaceKind, UnitKind
+from dangvien.people.choices import Education, Gender, MemberStatus, Occupation, Religion
+from dangvien.people.models import Membership, Person
+
+from . import names as N
+
+#: The day the demo describes ("as of 31/05/2022").
+REF_DATE = dt.date(2022, 5, 31)
+#: Every demo unit exists from the start of the 2020–2025 term.
+VALID_FROM = dt.date(2020, 10, 1)
+DEFAULT_SEED = 2022
+DEMO_PASSWORD = "demo1234"  # noqa: S105 - the published demo password (docs/decisions.md)
+ROOT_CODE = "TU"
+ROOT_NAME = "Tỉnh ủy Hòa Bình"
+BATCH_SIZE = 2000
+PROBATIONARY_SHARE = 0.031
+MIN_MEMBERS, MAX_MEMBERS = 5, 60
+AUDIT_ACTION = "demo.build"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """Một tài khoản dùng thử."""
+
+    username: str
+    password: str
+    who: str
+    unit_code: str | None
+    role: str | None
+    first_name: str  # tên
+    last_name: str  # họ và tên đệm
+    superuser: bool = False
+
+    def line(self, width: int = 6) -> str:
+        return f"{self.username:<{width}} / {self.password} — {self.who}"
+
+
+DEMO_LOGINS: tuple[DemoLogin, ...] = (
+    DemoLogin(
+        "tinhuy", DEMO_PASSWORD,
+        "cán bộ Ban Tổ chức Tỉnh ủy Hòa Bình, quản trị (thấy toàn tỉnh, vào được trang quản trị)",
+        ROOT_CODE, Role.ADMIN, "Hùng", "Bùi Văn", superuser=True,
+    ),
+    DemoLogin(
+        "kimboi", DEMO_PASSWORD, "cán bộ Ban Tổ chức Huyện ủy Kim Bôi (chỉ thấy Kim Bôi)",
+        "KB", Role.EDITOR, "Hoa", "Quách Thị",
+    ),
+    DemoLogin(
+        "lacson", DEMO_PASSWORD, "cán bộ Ban Tổ chức Huyện ủy Lạc Sơn (chỉ thấy Lạc Sơn)",
+        "LS", Role.EDITOR, "Mừng", "Đinh Văn",
+    ),
+    DemoLogin(
+        "chibo", DEMO_PASSWORD,
+        "bí thư Chi bộ tổ dân phố 1, Đảng bộ thị trấn Bo, Kim Bôi (chỉ thấy chi bộ của mình)",
+        "KB.01.01", Role.EDITOR, "Thơm", "Bùi Thị",
+    ),
+    DemoLogin(
+        "khach", DEMO_PASSWORD, "người ngoài, chưa được phân quyền (không thấy dữ liệu nào)",
+        None, None, "Nam", "Nguyễn Văn",
+    ),
+)
+
+
+def login_lines() -> list[str]:
+    """The demo logins, one line each, for `make run` and `dangvien demo`."""
+    width = max(len(login.username) for login in DEMO_LOGINS)
+    return [login.line(width) for login in DEMO_LOGINS]
+
+
+# --- summary -------------------------------------------------------------------------
+
+_KIND_LABELS = (
+    (UnitKind.PROVINCE, "Tỉnh ủy"),
+    (UnitKind.DISTRICT, "đảng bộ huyện, thành phố"),
+    (UnitKind.DIRECT, "đảng bộ quân sự, công an"),
+    (UnitKind.BLOC, "đảng bộ khối"),
+    (UnitKind.GRASSROOTS_COMMITTEE, "đảng bộ cơ sở"),
+    (UnitKind.GRASSROOTS_CELL, "chi bộ cơ sở"),
+    (UnitKind.CELL, "chi bộ trực thuộc đảng ủy cơ sở"),
+)
+
+
+@dataclass
+class DemoSummary:
+    """Số liệu của tỉnh mẫu vừa tạo."""
+
+    seed: int
+    scale: float
+    units_by_kind: dict[str, int]
+    members: int
+    women: int
+    probationary: int
+    ethnic: list[tuple[str, int]]
+    communes: int
+    mountainous_communes: int
+    by_committee: list[tuple[str, str, int]]
+    elapsed: float = 0.0
+
+    @property
+    def units(self) -> int:
+        return sum(self.units_by_kind.values())
+
+    @property
+    def committees(self) -> int:
+        return sum(self.units_by_kind.get(k, 0) for k in (UnitKind.DISTRICT, UnitKind.DIRECT, UnitKind.BLOC))
+
+    @property
+    def grassroots(self) -> int:
+        return self.units_by_kind.get(UnitKind.GRASSROOTS_COMMITTEE, 0) + self.units_by_kind.get(
+            UnitKind.GRASSROOTS_CELL, 0
+        )
+
+    @property
+    def cells(self) -> int:
+        return self.units_by_kind.get(UnitKind.CELL, 0)
+
+    @property
+    def women_share(self) -> float:
+        return self.women / self.members if self.members else 0.0
+
+    @property
+    def probationary_share(self) -> float:
+        return self.probationary / self.members if self.members else 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "seed": self.seed,
+            "scale": self.scale,
+            "units": {str(k): v for k, v in self.units_by_kind.items()},
+            "members": self.members,
+            "women": self.women,
+            "probationary": self.probationary,
+            "ethnic": dict(self.ethnic),
+            "communes": self.communes,
+            "mountainous_communes": self.mountainous_communes,
+        }
+
+    def lines(self) -> list[str]:
+        f = vn.format_number
+        out = [
+            f"Tổ chức đảng: {f(self.units)} đơn vị — {f(self.committees)} đảng bộ trực thuộc "
+            f"Tỉnh ủy, {f(self.grassroots)} tổ chức cơ sở đảng, {f(self.cells)} chi bộ trực thuộc "
+            "đảng ủy cơ sở.",
+        ]
+        out += [
+            f"  {label}: {f(self.units_by_kind[kind])}"
+            for kind, label in _KIND_LABELS
+            if self.units_by_kind.get(kind)
+        ]
+        out.append(
+            f"Xã, phường, thị trấn: {f(self.communes)}, trong đó vùng cao, miền núi: "
+            f"{f(self.mountainous_communes)}."
+        )
+        out.append(
+            f"Đảng viên: {f(self.members)} — nữ {f(self.women)} "
+            f"({vn.format_ratio(self.women, self.members)}), dự bị {f(self.probationary)} "
+            f"({vn.format_ratio(self.probationary, self.members)})."
+        )
+        out.append(
+            "Dân tộc: "
+            + ", ".join(
+                f"{name} {vn.format_ratio(count, self.members)}" for name, count in self.ethnic[:7]
+            )
+            + "."
+        )
+        out.append(
+            "Theo đảng bộ: "
+            + "; ".join(f"{code} {f(count)}" for code, _, count in self.by_committee)
+            + "."
+        )
+        return out
+
+    def __str__(self) -> str:
+        return (
+            f"{vn.format_number(self.units)} tổ chức đảng, {vn.format_number(self.members)} đảng viên "
+            f"(nữ {vn.format_ratio(self.women, self.members)}, dự bị "
+            f"{vn.format_ratio(self.probationary, self.members)})"
+        )
+
+
+# --- how members look, by kind of cell --------------------------------------------
+
+_AgeBands = tuple[tuple[int, int, float], ...]
+AGES_VILLAGE: _AgeBands = ((20, 29, 7), (30, 39, 15), (40, 49, 16), (50, 59, 17), (60, 69, 21),
+                           (70, 79, 15), (80, 90, 9))
+AGES_STREET: _AgeBands = ((20, 29, 4), (30, 39, 9), (40, 49, 11), (50, 59, 14), (60, 69, 26),
+                          (70, 79, 22), (80, 90, 14))
+AGES_WORKING: _AgeBands = ((22, 29, 14), (30, 39, 34), (40, 49, 28), (50, 60, 24))
+AGES_ARMED: _AgeBands = ((21, 29, 30), (30, 39, 35), (40, 49, 22), (50, 55, 13))
+
+VILLAGE, STREET = "village", "street"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Kiểu chi bộ: số đảng viên thô, tuổi, tỉ lệ nữ, nghề nghiệp chính."""
+
+    key: str
+    size: tuple[int, int]
+    female: float
+    ages: _AgeBands
+    occupation: str | None = None  # None: decided by age (villages, streets)
+    education_thcs: float = 0.0  # share with lower-secondary only (enterprises)
+
+
+P_VILLAGE = Profile(VILLAGE, (14, 32), 0.36, AGES_VILLAGE)
+P_STREET = Profile(STREET, (16, 40), 0.44, AGES_STREET)
+P_COMMUNE_OFFICE = Profile("commune_office", (10, 20), 0.40, AGES_WORKING, Occupation.CIVIL_SERVANT)
+P_COMMUNE_SCHOOL = Profile("commune_school", (4, 10), 0.82, AGES_WORKING, Occupation.CIVIL_SERVANT)
+P_COMMUNE_POLICE = Profile("commune_police", (3, 7), 0.08, AGES_ARMED, Occupation.ARMED_FORCES)
+P_COMMUNE_MILITARY = Profile("commune_military", (3, 7), 0.05, AGES_ARMED, Occupation.ARMED_FORCES)
+P_SCHOOL = Profile("school", (8, 20), 0.68, AGES_WORKING, Occupation.CIVIL_SERVANT)
+P_HIGH_SCHOOL = Profile("high_school", (15, 32), 0.62, AGES_WORKING, Occupation.CIVIL_SERVANT)
+P_OFFICE = Profile("office", (6, 18), 0.45, AGES_WORKING, Occupation.CIVIL_SERVANT)
+P_HEALTH = Profile("health", (6, 15), 0.62, AGES_WORKING, Occupation.CIVIL_SERVANT)
+P_STATE_ENTERPRISE = Profile("state_enterprise", (8, 22), 0.30, AGES_WORKING, Occupation.WORKER, 0.15)
+P_PRIVATE_ENTERPRISE = Profile(
+    "private_enterprise", (5, 16), 0.40, AGES_WORKING, Occupation.PRIVATE_ENTERPRISE, 0.2
+)
+P_MILITARY = Profile("military", (6, 14), 0.07, AGES_ARMED, Occupation.ARMED_FORCES)
+P_POLICE = Profile("police", (8, 18), 0.14, AGES_ARMED, Occupation.ARMED_FORCES)
+P_ARMY = Profile("army", (12, 32), 0.06, AGES_ARMED, Occupation.ARMED_FORCES)
+P_PROVINCE_POLICE = Profile("province_police", (10, 26), 0.16, AGES_ARMED, Occupation.ARMED_FORCES)
+P_PROVINCE_OFFICE = Profile("province_office", (6, 18), 0.47, AGES_WORKING, Occupation.CIVIL_SERVANT)
+P_PROVINCE_AGENCY = Profile("province_agency", (8, 24), 0.47, AGES_WORKING, Occupation.CIVIL_SERVANT)
+
+
+@dataclass(frozen=True)
+class _Mix:
+    """A weighted choice, prepared once."""
+
+    values: tuple
+    cum: tuple[float, ...]
+
+    @classmethod
+    def of(cls, pairs: Sequence[tuple[object, float]]) -> _Mix:
+        return cls(tuple(v for v, _ in pairs), tuple(accumulate(w for _, w in pairs)))
+
+    def pick(self, rng: random.Random):
+        return rng.choices(self.values, cum_weights=self.cum)[0]
+
+
+@dataclass(frozen=True)
+class _Locale:
+    """Where a cell's members come from: ethnic mix, religion, addresses."""
+
+    ethnic: _Mix
+    catholic: float
+    addresses: list[str]  # shared, filled while the district is planned
+
+
+# --- the plan: units in memory ------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Unit:
+    code: str
+    name: str
+    kind: str
+    place_kind: str = ""
+    mountainous: bool = False
+    profile: Profile | None = None
+    locale: _Locale | None = None
+    home: str = ""  # address of a village cell's members
+    children: list[_Unit] = field(default_factory=list)
+    weight: float = 0.0
+    members: int = 0
+    path: str = ""
+    depth: int = 0
+    pk: int | None = None
+
+    def add(self, child: _Unit) -> _Unit:
+        self.children.append(child)
+        return child
+
+    def child_code(self) -> str:
+        return f"{self.code}.{len(self.children) + 1:02d}"
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def _n(count: int, scale: float, minimum: int = 1) -> int:
+    """How many of `count` things to build at `scale` (at least `minimum`)."""
+    if scale >= 1:
+        return count
+    return max(minimum, min(count, round(count * scale)))
+
+
+def _place_for_school(level: str, commune: str) -> str:
+    return commune if level == N.XA else f"{level} {commune}"
+
+
+class _Planner:
+    def __init__(self, *, scale: float, rng: random.Random):
+        self.scale = scale
+        self.rng = rng
+        self.province_addresses: list[str] = []
+        self.communes = 0
+        self.mountainous_communes = 0
+
+    # -- helpers
+
+    def cell(self, parent: _Unit, name: str, place: str, profile: Profile, locale: _Locale,
+             *, kind: str = UnitKind.CELL, mountainous: bool = False, home: str = "") -> _Unit:
+        lo, hi = profile.size
+        return parent.add(_Unit(
+            parent.child_code(), name, kind, place, mountainous, profile, locale, home,
+            weight=self.rng.uniform(lo, hi),
+        ))
+
+    def committee(self, parent: _Unit, name: str, place: str, *, mountainous: bool = False) -> _Unit:
+        return parent.add(_Unit(
+            parent.child_code(), name, UnitKind.GRASSROOTS_COMMITTEE, place, mountainous
+        ))
+
+    def village_names(self, spec: N.DistrictSpec, level: str, commune: str, count: int,
+                      hmong: bool) -> list[str]:
+        rng = self.rng
+        if level == N.PHUONG:
+            return [f"tổ dân phố {i}" for i in range(1, count + 1)]
+        out: list[str] = []
+        if level == N.THI_TRAN:
+            out = [f"tổ dân phố {i}" for i in range(1, max(1, round(count * 0.6)) + 1)]
+        used = set(out)
+        word = spec.village_word
+        misses = 0
+        while len(out) < count:
+            r = rng.random()
+            if hmong and r < 0.7:
+                name = rng.choice(N.HMONG_VILLAGE)
+            elif word == N.BAN or (spec.code == "DB" and r < 0.3):
+                if r < 0.3:
+                    name = rng.choice(N.THAI_VILLAGE_SINGLE)
+                else:
+                    name = f"{rng.choice(N.THAI_VILLAGE_FIRST)} {rng.choice(N.THAI_VILLAGE_SECOND)}"
+            elif word == N.THON and r < 0.5:
+                name = rng.choice(N.KINH_VILLAGE)
+            elif r < 0.2:
+                name = rng.choice(N.MUONG_VILLAGE_SINGLE)
+            else:
+                name = f"{rng.choice(N.MUONG_VILLAGE_FIRST)} {rng.choice(N.MUONG_VILLAGE_SECOND)}"
+            label = f"{word} {name}"
+            if label in used:
+                misses += 1
+                if misses > 40:  # lists exhausted for this commune: number the rest
+                    label = f"{word} {len(out) + 1}"
+                    if label in used:
+                        label = f"{word} {commune} {len(out) + 1}"
+                else:
+                    continue
+            used.add(label)
+            out.append(label)
+        return out
+
+    # -- the tree
+
+    def province(self) -> _Unit:
+        root = _Unit(ROOT_CODE, ROOT_NAME, UnitKind.PROVINCE)
+        district_units = []
+        for spec in N.DISTRICTS:
+            unit = _Unit(spec.code, spec.committee_name, UnitKind.DISTRICT)
+            root.children.append(unit)
+            district_units.append((spec, unit))
+        others = []
+        for code, name, _members in N.OTHER_COMMITTEES:
+            kind, place = {
+                N.QS: (UnitKind.DIRECT, PlaceKind.ARMED_FORCES),
+                N.CA: (UnitKind.DIRECT, PlaceKind.POLICE),
+                N.KCQ: (UnitKind.BLOC, PlaceKind.AGENCY),
+            }[code]
+            unit = _Unit(code, name, kind, place)
+            root.children.append(unit)
+            others.append((code, unit))
+        for spec, unit in district_units:
+            self.district(spec, unit)
+        # Provincial bodies' members live all over the province.
+        locale = _Locale(_Mix.of(N.OTHER_ETHNIC), 0.006, self.province_addresses)
+        for code, unit in others:
+            self.provincial(code, unit, locale)
+        return root
+
+    def district(self, spec: N.DistrictSpec, d: _Unit) -> None:
+        rng, s = self.rng, self.scale
+        rural = spec.level == "huyện"
+        catholic = {"LT": 0.03, "YT": 0.02, "HB": 0.015}.get(spec.code, 0.004)
+        addresses: list[str] = []
+        locale = _Locale(_Mix.of(spec.ethnic), catholic, addresses)
+        hmong_locale = _Locale(
+            _Mix.of(((N.HMONG, 70), (N.THAI, 18), (N.KINH, 7), (N.MUONG, 5))), 0.0, addresses
+        )
+        lowland = set(N.LOWLAND_COMMUNES)
+        hmong_communes = set(N.HMONG_COMMUNES)
+
+        # Communes, wards and townships with their villages.
+        commune_mountainous = [(spec.code, name) not in lowland for _level, name in spec.communes]
+        for index, (level, name) in enumerate(spec.communes[: _n(len(spec.communes), s)]):
+            mountainous = commune_mountainous[index]
+            self.communes += 1
+            self.mountainous_communes += mountainous
+            hmong = (spec.code, name) in hmong_communes
+            cu = self.committee(d, f"Đảng bộ {level} {name}", PlaceKind.COMMUNE, mountainous=mountainous)
+            full = rng.randint(15, 26) if level == N.PHUONG else rng.randint(10, 19)
+            villages = self.village_names(spec, level, name, _n(full, s), hmong)
+            commune_addresses = []
+            for village in villages:
+                address = f"{village}, {level} {name}, {spec.label}, {N.PROVINCE}"
+                commune_addresses.append(address)
+                street = village.startswith("tổ dân phố")
+                self.cell(
+                    cu, f"Chi bộ {village}", PlaceKind.VILLAGE, P_STREET if street else P_VILLAGE,
+                    hmong_locale if hmong else locale, mountainous=mountainous, home=address,
+                )
+            addresses.extend(commune_addresses)
+            commune_locale = _Locale(
+                hmong_locale.ethnic if hmong else locale.ethnic, catholic, commune_addresses
+            )
+            place = _place_for_school(level, name)
+            extras = [
+                (f"Chi bộ Cơ quan {level} {name}", PlaceKind.AGENCY, P_COMMUNE_OFFICE),
+                (f"Chi bộ Công an {level} {name}", PlaceKind.POLICE, P_COMMUNE_POLICE),
+                (f"Chi bộ Quân sự {level} {name}", PlaceKind.ARMED_FORCES, P_COMMUNE_MILITARY),
+            ]
+            if rng.random() < 0.7:
+                extras.append((f"Chi bộ Trường Mầm non {place}", PlaceKind.SCHOOL, P_COMMUNE_SCHOOL))
+            if rng.random() < 0.5:
+                extras.append((f"Chi bộ Trường Tiểu học {place}", PlaceKind.SCHOOL, P_COMMUNE_SCHOOL))
+            for cell_name, place_kind, profile in extras[: _n(len(extras), s)]:
+                self.cell(cu, cell_name, place_kind, profile, commune_locale, mountainous=mountainous)
+        self.province_addresses.extend(addresses)
+
+        # Schools: upper-secondary, boarding, and one lower-secondary per commune.
+        schools = [(school, P_HIGH_SCHOOL, rural) for school in spec.high_schools]
+        if rural:
+            schools.append((f"Trường Phổ thông Dân tộc Nội trú THCS và THPT {spec.label}",
+                            P_HIGH_SCHOOL, True))
+        for index, (level, name) in enumerate(spec.communes):
+            schools.append((f"Trường THCS {_place_for_school(level, name)}", P_SCHOOL,
+                            commune_mountainous[index]))
+        for school, profile, mountainous in schools[: _n(len(schools), s)]:
+            self.cell(d, f"Chi bộ {school}", PlaceKind.SCHOOL, profile, locale,
+                      kind=UnitKind.GRASSROOTS_CELL, mountainous=mountainous)
+
+        # The People's Committee's offices: one grassroots committee with a cell each.
+        offices = [N.CITY_OFFICES.get(o, o) if not rural else o for o in N.UBND_OFFICES]
+        chosen = sorted(rng.sample(range(len(offices)), 8))
+        ubnd = self.committee(d, f"Đảng bộ Cơ quan Ủy ban nhân dân {spec.label}", PlaceKind.AGENCY)
+        for i in chosen[: _n(len(chosen), s)]:
+            self.cell(ubnd, f"Chi bộ {offices[i]} {spec.level}", PlaceKind.AGENCY, P_OFFICE, locale)
+
+        # Other agencies: grassroots cells.
+        party_office = "Cơ quan Thành ủy Hòa Bình" if not rural else f"Cơ quan Huyện ủy {spec.short}"
+        agencies = [a.format(d=spec.label, s=spec.short) for a in N.DISTRICT_AGENCIES]
+        if not rural:
+            agencies = [a for a in agencies if "Kiểm lâm" not in a and "nông nghiệp" not in a]
+        picked = [agencies[i] for i in sorted(rng.sample(range(len(agencies)), 12))]
+        for agency in [party_office, *picked][: _n(13, s)]:
+            self.cell(d, f"Chi bộ {agency}", PlaceKind.AGENCY, P_OFFICE, locale,
+                      kind=UnitKind.GRASSROOTS_CELL)
+
+        # Enterprises.
+        for enterprise, private in spec.enterprises[: _n(len(spec.enterprises), s)]:
+            self.cell(d, f"Chi bộ {enterprise}", PlaceKind.ENTERPRISE,
+                      P_PRIVATE_ENTERPRISE if private else P_STATE_ENTERPRISE, locale,
+                      kind=UnitKind.GRASSROOTS_CELL)
+
+        # Health centre, military command, police: grassroots committees with cells.
+        for unit_name, place_kind, cells, profile in (
+            (f"Đảng bộ Trung tâm Y tế {spec.label}", PlaceKind.AGENCY, N.HEALTH_CELLS, P_HEALTH),
+            (f"Đảng bộ Quân sự {spec.label}", PlaceKind.ARMED_FORCES, N.MILITARY_CELLS, P_MILITARY),
+            (f"Đảng bộ Công an {spec.label}", PlaceKind.POLICE, N.POLICE_CELLS, P_POLICE),
+        ):
+            gc = self.committee(d, unit_name, place_kind)
+            for cell_name in cells[: _n(len(cells), s)]:
+                self.cell(gc, cell_name, place_kind, profile, locale)
+
+    def provincial(self, code: str, unit: _Unit, locale: _Locale) -> None:
+        s = self.scale
+        units, place, cell_profile, own_profile = {
+            N.QS: (N.QS_UNITS, PlaceKind.ARMED_FORCES, P_ARMY, P_ARMY),
+            N.CA: (N.CA_UNITS, PlaceKind.POLICE, P_PROVINCE_POLICE, P_PROVINCE_POLICE),
+            N.KCQ: (N.KCQ_UNITS, PlaceKind.AGENCY, P_PROVINCE_OFFICE, P_PROVINCE_AGENCY),
+        }[code]
+        for name, cells in units[: _n(len(units), s)]:
+            if cells is None:
+                self.cell(unit, name, place, own_profile, locale, kind=UnitKind.GRASSROOTS_CELL)
+                continue
+            gc = self.committee(unit, name, place)
+            for cell_name in cells[: _n(len(cells), s)]:
+                self.cell(gc, cell_name, place, cell_profile, locale)
+
+
+def _assign_paths(root: _Unit) -> list[_Unit]:
+    """Treebeard materialized paths (steplen 4, base 36, first child step 1), in tree order."""
+    ordered: list[_Unit] = []
+
+    def visit(unit: _Unit, path: str, depth: int) -> None:
+        unit.path, unit.depth = path, depth
+        ordered.append(unit)
+        for i, child in enumerate(unit.children, start=1):
+            visit(child, OrgUnit._get_path(path, depth + 1, i), depth + 1)
+
+    visit(root, OrgUnit._get_path(None, 1, 1), 1)
+    return ordered
+
+
+def _size_cells(top: _Unit, target: float, ceiling: int) -> None:
+    """Spread `target` members over the committee's cells in proportion to their weights."""
+    cells = [u for u in top.walk() if u.profile is not None]
+    if not cells:
+        return
+    total_weight = sum(c.weight for c in cells)
+    factor = target / total_weight if total_weight else 0.0
+    for _ in range(6):  # the clamps move the total; a few corrections bring it back
+        sizes = [min(ceiling, max(MIN_MEMBERS, round(c.weight * factor))) for c in cells]
+        got = sum(sizes)
+        if got == 0 or abs(got - target) <= max(1.0, target * 0.001):
+            break
+        factor *= target / got
+    for cell, size in zip(cells, sizes, strict=True):
+        cell.members = size
+
+
+# --- people -------------------------------------------------------------------------
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+_ED_MOUNTAIN_OLD = _Mix.of(((Education.UPPER_SECONDARY, 30), (Education.LOWER_SECONDARY, 45),
+                            (Education.PRIMARY, 22), (Education.NONE, 3)))
+_ED_MOUNTAIN_YOUNG = _Mix.of(((Education.UPPER_SECONDARY, 55), (Education.LOWER_SECONDARY, 38),
+                              (Education.PRIMARY, 7)))
+_ED_LOWLAND_OLD = _Mix.of(((Education.UPPER_SECONDARY, 50), (Education.LOWER_SECONDARY, 43),
+                           (Education.PRIMARY, 7)))
+_ED_LOWLAND_YOUNG = _Mix.of(((Education.UPPER_SECONDARY, 72), (Education.LOWER_SECONDARY, 27),
+                             (Education.PRIMARY, 1)))
+_OCC_VILLAGE_OLD = _Mix.of(((Occupation.RETIRED, 62), (Occupation.FARMER, 35), (Occupation.OTHER, 3)))
+_OCC_VILLAGE_YOUNG = _Mix.of(((Occupation.FARMER, 78), (Occupation.CIVIL_SERVANT, 7),
+                              (Occupation.PRIVATE_ENTERPRISE, 5), (Occupation.WORKER, 4),
+                              (Occupation.OTHER, 6)))
+_OCC_STREET_OLD = _Mix.of(((Occupation.RETIRED, 85), (Occupation.OTHER, 15)))
+_OCC_STREET_YOUNG = _Mix.of(((Occupation.CIVIL_SERVANT, 25), (Occupation.PRIVATE_ENTERPRISE, 22),
+                             (Occupation.WORKER, 15), (Occupation.OTHER, 33), (Occupation.FARMER, 5)))
+
+
+class _People:
+    """Makes Person and Membership rows for the planned cells."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.cccds: set[str] = set()
+        self.cards: set[str] = set()
+        self.folded: dict[str, tuple[str, str]] = {}
+        family = dict(N.FAMILY_NAMES)
+        self.family = {group: _Mix.of(pairs) for group, pairs in family.items()}
+        self.family_other = self.family[N.KINH]
+        self.male_middle = _Mix.of(N.MALE_MIDDLE)
+        self.female_middle = _Mix.of(N.FEMALE_MIDDLE)
+        self.hmong_middle = _Mix.of(N.HMONG_MALE_MIDDLE)
+        self.ages = {}
+        self.women = 0
+        self.probationary = 0
+        self.ethnic_counts: dict[str, int] = {}
+
+    def _bands(self, bands: _AgeBands) -> _Mix:
+        mix = self.ages.get(bands)
+        if mix is None:
+            mix = self.ages[bands] = _Mix.of([((lo, hi), w) for lo, hi, w in bands])
+        return mix
+
+    def full_name(self, ethnicity: str, female: bool) -> str:
+        rng = self.rng
+        family = self.family.get(ethnicity, self.family_other).pick(rng)
+        if ethnicity == N.HMONG:
+            middle = "Thị" if female else self.hmong_middle.pick(rng)
+            given = rng.choice(N.HMONG_FEMALE_GIVEN if female else N.HMONG_MALE_GIVEN)
+        else:
+            middle = (self.female_middle if female else self.male_middle).pick(rng)
+            given = rng.choice(N.FEMALE_GIVEN if female else N.MALE_GIVEN)
+        if given == middle:
+            given = rng.choice(N.FEMALE_GIVEN if female else N.MALE_GIVEN[:10])
+        return f"{family} {middle} {given}"
+
+    def cccd(self, birth: dt.date, female: bool) -> str:
+        century = 0 if birth.year < 2000 else 2
+        prefix = f"017{century + female}{birth.year % 100:02d}"
+        while True:
+            number = f"{prefix}{self.rng.randrange(1_000_000):06d}"
+            if number not in self.cccds:
+                self.cccds.add(number)
+                return number
+
+    def card(self) -> str:
+        while True:
+            number = f"{self.rng.randrange(10_000_000, 100_000_000)}"
+            if number not in self.cards:
+                self.cards.add(number)
+                return number
+
+    def for_cell(self, cell: _Unit) -> tuple[list[Person], list[Membership]]:
+        rng = self.rng
+        profile, locale = cell.profile, cell.locale
+        assert profile is not None and locale is not None
+        persons: list[Person] = []
+        memberships: list[Membership] = []
+        bands = self._bands(profile.ages)
+        latest_official = _add_years(REF_DATE, -1) - dt.timedelta(days=1)
+        for _ in range(cell.members):
+            female = rng.random() < profile.female
+            if rng.random() < PROBATIONARY_SHARE:
+                admitted = REF_DATE - dt.timedelta(days=rng.randint(1, 364))
+                youngest = 18 if profile.occupation is None else profile.ages[0][0]
+                admit_age = int(rng.triangular(youngest, 41, max(youngest, 24)))
+                birth = _add_years(admitted, -admit_age) - dt.timedelta(days=rng.randint(0, 364))
+                age = _age_on(birth, REF_DATE)
+                status, recognized, card = MemberStatus.PROBATIONARY, None, ""
+                self.probationary += 1
+            else:
+                lo, hi = bands.pick(rng)
+                age = rng.randint(lo, hi)
+                birth = _add_years(REF_DATE, -(age + 1)) + dt.timedelta(days=rng.randint(1, 365))
+                top = min(45, age - 1)
+                if rng.random() < 0.9:
+                    admit_age = min(top, int(rng.triangular(18, top + 1, min(26, top))))
+                else:
+                    admit_age = rng.randint(18, max(18, min(58, age - 1)))
+                admitted = _add_years(birth, admit_age) + dt.timedelta(days=rng.randint(0, 364))
+                if admitted > latest_official:
+                    admitted = latest_official - dt.timedelta(days=rng.randint(0, 180))
+                status, recognized, card = MemberStatus.OFFICIAL, _add_years(admitted, 1), self.card()
+            decided = admitted - dt.timedelta(days=rng.randint(14, 45))
+
+            ethnicity = locale.ethnic.pick(rng)
+            self.ethnic_counts[ethnicity] = self.ethnic_counts.get(ethnicity, 0) + 1
+            self.women += female
+            name = self.full_name(ethnicity, female)
+            folded = self.folded.get(name)
+            if folded is None:
+                folded = self.folded[name] = (vn.fold(name), vn.name_sort_key(name))
+
+            r = rng.random()
+            if r < locale.catholic:
+                religion = Religion.CATHOLIC
+            elif r < locale.catholic + 0.008:
+                religion = Religion.BUDDHISM
+            else:
+                religion = Religion.NONE
+
+            old = age >= 60
+            if profile.key == VILLAGE:
+                if cell.mountainous:
+                    education = (_ED_MOUNTAIN_OLD if old else _ED_MOUNTAIN_YOUNG).pick(rng)
+                else:
+                    education = (_ED_LOWLAND_OLD if old else _ED_LOWLAND_YOUNG).pick(rng)
+                occupation = (_OCC_VILLAGE_OLD if old else _OCC_VILLAGE_YOUNG).pick(rng)
+            elif profile.key == STREET:
+                education = (_ED_LOWLAND_OLD if old else _ED_LOWLAND_YOUNG).pick(rng)
+                occupation = (_OCC_STREET_OLD if old else _OCC_STREET_YOUNG).pick(rng)
+            else:
+                education = (
+                    Education.LOWER_SECONDARY if rng.random() < profile.education_thcs
+                    else Education.UPPER_SECONDARY
+                )
+                occupation = profile.occupation
+                if profile is P_COMMUNE_MILITARY and rng.random() < 0.5:
+                    occupation = Occupation.FARMER  # militia commanders and members
+            if profile.occupation is None and age <= 22 and rng.random() < 0.5:
+                occupation = Occupation.STUDENT
+            if (
+                status == MemberStatus.PROBATIONARY and not cell.mountainous
+                and education in (Education.PRIMARY, Education.NONE)
+            ):
+                # Admitted under QĐ 24 (2021): lower-secondary at least outside mountain areas.
+                education = Education.LOWER_SECONDARY
+
+            address = cell.home or rng.choice(locale.addresses)
+            persons.append(Person(
+                full_name=name, search_name=folded[0], sort_key=folded[1],
+                gender=Gender.FEMALE if female else Gender.MALE, birth_date=birth,
+                ethnicity=ethnicity, religion=religion, cccd=self.cccd(birth, female),
+                home_address=address, education=education, occupation=occupation,
+                unit_id=cell.pk,
+            ))
+            memberships.append(Membership(
+                cell_id=cell.pk, status=status, decided_on=decided, admitted_on=admitted,
+                recognized_on=recognized, card_number=card,
+            ))
+        return persons, memberships
+
+
+# --- the build ---------------------------------------------------------------------
+
+
+def _say(stdout: IO[str] | None, message: str) -> None:
+    if stdout is not None:
+        stdout.write(message if message.endswith("\n") else message + "\n")
+        flush = getattr(stdout, "flush", None)
+        if flush is not None:
+            flush()
+
+
+def has_data() -> bool:
+    """Whether the organisation tree already has units (the demo needs an empty tree)."""
+    return OrgUnit.objects.exists()
+
+
+@dataclass
+class DemoPlan:
+    """The demo province planned in memory, before anything is written."""
+
+    root: _Unit
+    units: list[_Unit]  # tree order (by path)
+    communes: int
+    mountainous_communes: int
+
+    @property
+    def cells(self) -> list[_Unit]:
+        """Units that hold members (chi bộ cơ sở and chi bộ), in tree order."""
+        return [u for u in self.units if u.profile is not None]
+
+    @property
+    def members(self) -> int:
+        return sum(u.members for u in self.units)
+
+    def count(self, *kinds: str) -> int:
+        return sum(1 for u in self.units if u.kind in kinds)
+
+
+def plan_demo(*, scale: float = 1.0, seed: int = DEFAULT_SEED) -> DemoPlan:
+    """Plan the tree, its treebeard paths and every cell's member count (no database)."""
+    if scale <= 0:
+        raise DomainError("Hệ số quy mô (--scale) phải lớn hơn 0.")
+    planner = _Planner(scale=scale, rng=random.Random(seed))
+    root = planner.province()
+    units = _assign_paths(root)
+    ceiling = max(MAX_MEMBERS, round(MAX_MEMBERS * scale))
+    targets = {spec.code: spec.members for spec in N.DISTRICTS}
+    targets.update({code: members for code, _name, members in N.OTHER_COMMITTEES})
+    for top in root.children:
+        _size_cells(top, targets[top.code] * scale, ceiling)
+    return DemoPlan(root, units, planner.communes, planner.mountainous_communes)
+
+
+def build_demo(*, scale: float = 1.0, seed: int = DEFAULT_SEED, stdout: IO[str] | None = None) -> DemoSummary:
+    """Tạo tỉnh mẫu Hòa Bình năm 2022 trên cơ sở dữ liệu trống; trả về số liệu đã tạo.
+
+    `scale` multiplies the members (and, below 1, the number of communes, villages and
+    other units, always keeping the 13 committees); `seed` fixes every random choice.
+    """
+    started = time.perf_counter()
+    f = vn.format_number
+
+    _say(stdout, "Đang lập cây tổ chức…")
+    plan = plan_demo(scale=scale, seed=seed)
+    root, units, cells = plan.root, plan.units, plan.cells
+    by_kind = {kind: plan.count(kind) for kind in UnitKind.values}
+    total_members = plan.members
+
+    with transaction.atomic():
+        if has_data():
+            raise DomainError(
+                "Cơ sở dữ liệu đã có tổ chức đảng; chỉ tạo dữ liệu mẫu trên cơ sở dữ liệu trống."
+            )
+        _say(
+            stdout,
+            f"Đang tạo {f(len(units))} tổ chức đảng: {f(len(root.children))} đảng bộ trực thuộc, "
+            f"{f(by_kind[UnitKind.GRASSROOTS_COMMITTEE] + by_kind[UnitKind.GRASSROOTS_CELL])} "
+            f"tổ chức cơ sở đảng, {f(by_kind[UnitKind.CELL])} chi bộ…",
+        )
+        rows = [
+            OrgUnit(
+                path=u.path, depth=u.depth, numchild=len(u.children), code=u.code, name=u.name,
+                kind=u.kind, place_kind=u.place_kind, is_mountainous=u.mountainous,
+                valid_from=VALID_FROM,
+            )
+            for u in units
+        ]
+        OrgUnit.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        for unit, row in zip(units, rows, strict=True):
+            unit.pk = row.pk
+        parent_of = {child.path: unit.pk for unit in units for child in unit.children}
+        OrgUnitVersion.objects.bulk_create(
+            [
+                OrgUnitVersion(
+                    unit_id=u.pk, parent_id=parent_of.get(u.path), name=u.name, path=u.path,
+                    depth=u.depth, valid_from=VALID_FROM,
+                )
+                for u in units
+            ],
+            batch_size=BATCH_SIZE,
+        )
+
+        _say(stdout, f"Đang tạo {f(total_members)} đảng viên…")
+        people = _People(random.Random(seed * 7919 + 17))
+        persons: list[Person] = []
+        memberships: list[Membership] = []
+        written = 0
+        for cell in cells:
+            p, m = people.for_cell(cell)
+            persons += p
+            memberships += m
+            if len(persons) >= 10_000 or cell is cells[-1]:
+                written += _write_people(persons, memberships)
+                persons, memberships = [], []
+                if total_members >= 20_000:
+                    _say(stdout, f"  đã ghi {f(written)}/{f(total_members)} đảng viên")
+
+        _say(stdout, f"Đang tạo {len(DEMO_LOGINS)} tài khoản dùng thử…")
+        _make_users({u.code: u.pk for u in units})
+
+        ethnic = sorted(people.ethnic_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        summary = DemoSummary(
+            seed=seed, scale=scale, units_by_kind={k: v for k, v in by_kind.items() if v},
+            members=written, women=people.women, probationary=people.probationary,
+            ethnic=ethnic, communes=plan.communes,
+            mountainous_communes=plan.mountainous_communes,
+            by_committee=[
+                (top.code, top.name, sum(c.members for c in top.walk() if c.profile is not None))
+                for top in root.children
+            ],
+        )
+        audit_record(by=None, action=AUDIT_ACTION, object_type="demo", after=summary.as_dict())
+    summary.elapsed = time.perf_counter() - started
+    return summary
+
+
+def _write_people(persons: list[Person], memberships: list[Membership]) -> int:
+    Person.objects.bulk_create(persons, batch_size=BATCH_SIZE)
+    for person, membership in zip(persons, memberships, strict=True):
+        membership.person_id = person.pk
+    Membership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
+    return len(memberships)
+
+
+def _make_users(unit_pks: dict[str, int | None]) -> None:
+    """The five demo users, password hashed once (argon2 is slow on purpose)."""
+    User = get_user_model()
+    password = make_password(DEMO_PASSWORD)
+    for login in DEMO_LOGINS:
+        user, _ = User.objects.update_or_create(
+            username=login.username,
+            defaults={
+                "password": password, "first_name": login.first_name,
+                "last_name": login.last_name, "email": "", "is_active": True,
+                "is_staff": login.superuser, "is_superuser": login.superuser,
+            },
+        )
+        RoleAssignment.objects.filter(user=user).delete()
+        if login.unit_code is not None:
+            RoleAssignment.objects.create(user=user, unit_id=unit_pks[login.unit_code], role=login.role)
+
+
+# --- reset ---------------------------------------------------------------------------
+
+
+def _delete_all(model) -> int:
+    """DELETE every row of the model's table in one statement (no per-row collection)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - table name from model metadata
+        return max(cursor.rowcount, 0)
+
+
+def reset_demo(*, stdout: IO[str] | None = None) -> dict[str, int]:
+    """Xóa dữ liệu mẫu (tổ chức, đảng viên, phân quyền) để tạo lại; giữ tài khoản và nhật ký.
+
+    Refuses when the tree was not made by the demo (no "demo.build" row in the audit
+    trail), or when other records still point at the units or people.
+    """
+    if has_data() and not AuditEvent.objects.filter(action=AUDIT_ACTION).exists():
+        raise DomainError(
+            "Cơ sở dữ liệu có tổ chức đảng không do lệnh demo tạo ra; không xóa. "
+            "Hãy dùng một cơ sở dữ liệu riêng cho dữ liệu mẫu."
+        )
+    _say(stdout, "Đang xóa dữ liệu mẫu cũ…")
+    counts: dict[str, int] = {}
+    try:
+        with transaction.atomic():
+            for label, model in (
+                ("memberships", Membership),
+                ("persons", Person),
+                ("role_assignments", RoleAssignment),
+                ("org_change_units", OrgChange.units.through),
+                ("org_changes", OrgChange),
+                ("org_versions", OrgUnitVersion),
+                ("units", OrgUnit),
+            ):
+                counts[label] = _delete_all(model)
+            # Constraints are deferred: check now, so a leftover reference fails here
+            # with a clear message rather than at commit.
+            connection.check_constraints()
+            audit_record(by=None, action="demo.reset", object_type="demo", before=counts)
+    except IntegrityError as exc:
+        raise DomainError(
+            "Không xóa được dữ liệu mẫu: còn dữ liệu khác tham chiếu tới tổ chức đảng hoặc "
+            f"đảng viên ({exc}). Hãy xóa toàn bộ cơ sở dữ liệu (dangvien flush) rồi tạo lại."
+        ) from exc
+    return counts
