@@ -1,0 +1,56 @@
+"""The provincial administrator works in the Django admin; changes there are audited."""
+
+import pytest
+
+from dangvien.audit.models import AuditEvent
+from dangvien.audit.services import audit_verify
+
+
+@pytest.fixture
+def admin_user(personas):
+    user = personas.provincial
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return user
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["/quan-tri/", "/quan-tri/org/orgunit/?q=Kim", "/quan-tri/people/person/?q=nguyen",
+     "/quan-tri/accounts/roleassignment/", "/quan-tri/audit/auditevent/"],
+)
+def test_admin_pages_open_for_the_provincial_administrator(client, admin_user, make_member,
+                                                           province, url):
+    make_member(province.kb_cell, "Nguyễn Văn An")
+    client.force_login(admin_user)
+    response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_search_finds_people_without_diacritics(client, admin_user, make_member, province):
+    make_member(province.kb_cell, "Nguyễn Văn An")
+    client.force_login(admin_user)
+    assert "Nguyễn Văn An" in client.get("/quan-tri/people/person/?q=nguyen+van").content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_change_is_audited_and_chain_stays_valid(client, admin_user, province):
+    client.force_login(admin_user)
+    unit = province.kb_school
+    response = client.post(
+        f"/quan-tri/org/orgunit/{unit.pk}/change/",
+        {"kind": unit.kind, "place_kind": "truong", "is_mountainous": "on"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.latest("id")
+    assert event.action == "admin.change" and event.actor == admin_user
+    assert event.before["is_mountainous"] is False and event.after["is_mountainous"] is True
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_officers_without_staff_rights_are_kept_out_of_the_admin(client, personas):
+    client.force_login(personas.kimboi)
+    assert client.get("/quan-tri/").status_code == 302
