@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "dangvien.org",
     "dangvien.accounts",
     "dangvien.people",
+    "dangvien.rules",
+    "dangvien.training",
+    "dangvien.admission",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ from dangvien.core.errors import DomainError
 from dangvien.org.models import CELL_KINDS, OrgUnit
 
 from .choices import (
+    ACTIVE_STATUSES,
     ETHNIC_GROUPS,
     Education,
     Gender,
@@ -191,3 +192,37 @@ def membership_create(
     return membership
 
 
+
+
+@transaction.atomic
+def membership_recognise(*, by, membership: Membership, recognized_on: dt.date) -> Membership:
+    """Công nhận đảng viên chính thức từ ngày `recognized_on` (ngày hết dự bị)."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.recognized_on is not None:
+        raise DomainError("Đảng viên này đã được công nhận chính thức.")
+    before = snapshot(membership)
+    membership.recognized_on = recognized_on
+    membership.status = MemberStatus.OFFICIAL
+    membership.save(update_fields=["recognized_on", "status", "updated_at"])
+    audit_record(by=by, action="membership.recognise", obj=membership, before=before,
+                 after=snapshot(membership), unit_path=membership.cell.path)
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, by, membership: Membership, status: str, ended_on: dt.date) -> Membership:
+    """Thôi sinh hoạt: xóa tên, ra khỏi Đảng, khai trừ, từ trần, chuyển đi."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if status in ACTIVE_STATUSES or status not in MemberStatus.values:
+        raise DomainError("Tình trạng thôi sinh hoạt không hợp lệ.")
+    if membership.ended_on is not None:
+        raise DomainError("Đảng viên này đã thôi sinh hoạt.")
+    if ended_on < membership.admitted_on:
+        raise DomainError("Ngày thôi sinh hoạt không được trước ngày vào Đảng.")
+    before = snapshot(membership)
+    membership.status = status
+    membership.ended_on = ended_on
+    membership.save(update_fields=["status", "ended_on", "updated_at"])
+    audit_record(by=by, action="membership.end", obj=membership, before=before,
+                 after=snapshot(membership), unit_path=membership.cell.path)
+    return membership

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AdmissionConfig(AppConfig):
+    name = "dangvien.admission"
+    label = "admission"
+    verbose_name = "Kết nạp đảng viên"

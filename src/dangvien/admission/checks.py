@@ -1,0 +1,216 @@
+"""One module evaluates every admission rule (điều kiện kết nạp) for a step.
+
+Each check returns a `RuleResult` whether it passes or fails, so the page can show
+the whole list in green and red before saving, and a service can refuse the step when
+any fails. A failed rule is overridable by an approver with a written reason, except
+the blocking ones (nobody may admit a 17-year-old or recognise a member before the
+probation ends).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from dangvien.core import vn
+from dangvien.core.dates import add_months, months_between
+from dangvien.people.choices import Education
+from dangvien.rules.models import RuleCode, RuleSet
+
+from . import dossier
+from .models import Candidacy, Stage, UnionRoute
+
+EDUCATION_RANK = {
+    Education.NONE: 0, Education.PRIMARY: 1, Education.LOWER_SECONDARY: 2,
+    Education.UPPER_SECONDARY: 3,
+}
+
+
+@dataclass
+class RuleResult:
+    """Kết quả kiểm tra một điều kiện."""
+
+    code: str
+    passed: bool
+    message: str
+    regulation: str
+    blocking: bool = False
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def failed(results: list[RuleResult]) -> list[RuleResult]:
+    return [r for r in results if not r.passed]
+
+
+def years_months(months: int) -> str:
+    years, rest = divmod(months, 12)
+    return f"{years} tuổi {rest} tháng" if rest else f"{years} tuổi"
+
+
+def _result(rs: RuleSet, code: str, passed: bool, message: str, *, blocking=False) -> RuleResult:
+    return RuleResult(code=code, passed=passed, message=message, regulation=rs.reference(code),
+                      blocking=blocking)
+
+
+def check_admission(
+    candidacy: Candidacy, *, on: dt.date, rule_set: RuleSet, introducers=None, items=None
+) -> list[RuleResult]:
+    """The prerequisites for admission, judged on the day the cell considers the candidate."""
+    rs = rule_set
+    person = candidacy.person
+    out: list[RuleResult] = []
+    day = vn.format_date(on)
+
+    # Age, counted in whole months on the day the cell considers the candidate.
+    age = months_between(person.birth_date, on)
+    out.append(_result(
+        rs, RuleCode.AGE_MIN, age >= rs.min_age_months,
+        f"Người vào Đảng phải đủ {years_months(rs.min_age_months)} (tính theo tháng): ngày "
+        f"chi bộ xét {day}, {person.full_name} {years_months(age)}.",
+        blocking=True,
+    ))
+    over = age > rs.max_age_months
+    if over and candidacy.over60_approval:
+        message = (f"{person.full_name} {years_months(age)}, quá {years_months(rs.max_age_months)}; "
+                   f"đã có văn bản đồng ý {candidacy.over60_approval}.")
+    else:
+        message = (f"Người vào Đảng không quá {years_months(rs.max_age_months)} (tính theo tháng), "
+                   f"trừ khi có văn bản đồng ý của ban thường vụ tỉnh ủy: {person.full_name} "
+                   f"{years_months(age)}.")
+    out.append(_result(rs, RuleCode.AGE_MAX, not over or bool(candidacy.over60_approval), message))
+
+    # Education: lower-secondary, or the exceptions of mountainous and ethnic-minority areas.
+    cell = candidacy.cell
+    if candidacy.is_village_elder and rs.elders_literate_only:
+        need, why = Education.NONE, "già làng, trưởng bản có uy tín: biết đọc, biết viết"
+    elif cell.is_mountainous:
+        need, why = rs.mountainous_education_minimum, "vùng cao, miền núi, dân tộc thiểu số"
+    else:
+        need, why = rs.education_minimum, "quy định chung"
+    have = person.education
+    out.append(_result(
+        rs, RuleCode.EDUCATION, EDUCATION_RANK[have] >= EDUCATION_RANK[need],
+        f"Trình độ học vấn tối thiểu ({why}): {Education(need).label}; "
+        f"người vào Đảng: {Education(have).label}.",
+    ))
+
+    # Awareness-class certificate, valid on the day.
+    cert = candidacy.awareness
+    if cert is None or cert.certificate_on is None:
+        out.append(_result(rs, RuleCode.CERTIFICATE, False,
+                           "Chưa có giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng."))
+    else:
+        expires = add_months(cert.certificate_on, rs.certificate_validity_months)
+        issued = vn.format_date(cert.certificate_on)
+        if on < cert.certificate_on:
+            ok, tail = False, f": cấp sau ngày chi bộ xét ({day})."
+        elif on >= expires:
+            ok, tail = False, f": đã hết hạn trước ngày chi bộ xét ({day})."
+        else:
+            ok, tail = True, "."
+        out.append(_result(
+            rs, RuleCode.CERTIFICATE, ok,
+            f"Giấy chứng nhận nhận thức về Đảng số {cert.certificate_number or '—'} cấp ngày "
+            f"{issued} có giá trị {rs.certificate_validity_months} tháng, đến hết ngày "
+            f"{vn.format_date(expires - dt.timedelta(days=1))}{tail}",
+        ))
+
+    # Introducers.
+    introducers = list(candidacy.introducers.select_related("membership__person")) \
+        if introducers is None else introducers
+    union = candidacy.union_route != UnionRoute.NONE
+    need_count = rs.introducers_with_union_resolution if union else rs.introducers_required
+    route = (UnionRoute(candidacy.union_route).label if union
+             else UnionRoute.NONE.label)
+    out.append(_result(
+        rs, RuleCode.INTRODUCER_COUNT, len(introducers) >= need_count,
+        f"Cần {need_count} đảng viên chính thức giới thiệu ({route.lower()}); "
+        f"đã có {len(introducers)}.",
+    ))
+    not_official = [
+        i for i in introducers
+        if not (i.membership.recognized_on and i.membership.recognized_on <= on
+                and i.membership.admitted_on <= on
+                and (i.membership.ended_on is None or i.membership.ended_on > on))
+    ]
+    out.append(_result(
+        rs, RuleCode.INTRODUCER_OFFICIAL, not not_official,
+        "Người giới thiệu phải là đảng viên chính thức"
+        + (": " + ", ".join(i.membership.person.full_name for i in not_official)
+           + f" chưa là đảng viên chính thức ngày {day}." if not_official else "."),
+    ))
+    short = [i for i in introducers if months_between(i.known_since, on) < rs.introducer_min_months]
+    out.append(_result(
+        rs, RuleCode.INTRODUCER_MONTHS, not short,
+        f"Người giới thiệu phải cùng công tác, học tập hoặc sinh sống với người vào Đảng ít nhất "
+        f"{rs.introducer_min_months} tháng"
+        + (": " + ", ".join(f"{i.membership.person.full_name} mới "
+                            f"{months_between(i.known_since, on)} tháng" for i in short) + "."
+           if short else "."),
+    ))
+
+    lines = dossier.checklist(candidacy, items=items, introducers=introducers)
+    if union:
+        has_resolution = any(line.form.code == "4-KNĐ" and line.done for line in lines)
+        body = "Đoàn" if candidacy.union_route == UnionRoute.YOUTH_UNION else "Công đoàn"
+        out.append(_result(
+            rs, RuleCode.UNION_RESOLUTION, has_resolution,
+            ("Có" if has_resolution else "Thiếu")
+            + f" nghị quyết giới thiệu của Ban Chấp hành {body} cơ sở (mẫu 4-KNĐ).",
+        ))
+    missing = [f for f in dossier.missing_for(lines, Stage.CELL_PROPOSED) if f.code != "4-KNĐ"]
+    out.append(_result(
+        rs, RuleCode.DOSSIER, not missing,
+        "Hồ sơ đủ các mẫu cần có trước khi chi bộ xét." if not missing else
+        "Hồ sơ còn thiếu: " + "; ".join(f"{f.code} ({f.name})" for f in missing) + ".",
+    ))
+    return out
+
+
+def check_ceremony(candidacy: Candidacy, *, on: dt.date, rule_set: RuleSet) -> list[RuleResult]:
+    """The ceremony is held within the set working days of receiving the decision."""
+    from dangvien.core.calendar import add_working_days
+
+    received = candidacy.decision_received_on or candidacy.decision_on
+    due = add_working_days(received, rule_set.ceremony_working_days)
+    return [_result(
+        rule_set, RuleCode.CEREMONY_ON_TIME, on <= due,
+        f"Lễ kết nạp phải tổ chức trong {rule_set.ceremony_working_days} ngày làm việc kể từ "
+        f"ngày nhận quyết định ({vn.format_date(received)}), tức chậm nhất {vn.format_date(due)}"
+        + ("." if on <= due else
+           f"; ngày {vn.format_date(on)} đã quá hạn, cần có ý kiến đồng ý của cấp ủy cấp trên."),
+    )]
+
+
+def check_recognition(
+    candidacy: Candidacy, *, on: dt.date, rule_set: RuleSet, new_member_on: dt.date | None
+) -> list[RuleResult]:
+    """Recognition after the probation ends, with the recognition dossier and the class."""
+    end = candidacy.probation_ends_on
+    ended = end is not None and on >= end
+    out = [_result(
+        rule_set, RuleCode.PROBATION_ENDED, ended,
+        f"Chỉ xét công nhận chính thức khi đã hết {rule_set.probation_months} tháng dự bị "
+        f"(hết ngày {vn.format_date(end)})."
+        + ("" if ended else f" Ngày {vn.format_date(on)} còn trong thời gian dự bị."),
+        blocking=True,
+    )]
+    lines = dossier.checklist(candidacy, new_member_on=new_member_on)
+    missing = [line.form for line in lines
+               if line.form.phase == dossier.RECOGNITION and not line.done
+               and line.form.code != "CN-ĐVM"]
+    out.append(_result(
+        rule_set, RuleCode.DOSSIER, not missing,
+        "Hồ sơ công nhận chính thức đủ các mẫu." if not missing else
+        "Hồ sơ công nhận chính thức còn thiếu: "
+        + "; ".join(f"{f.code} ({f.name})" for f in missing) + ".",
+    ))
+    attended = new_member_on is not None and new_member_on <= on
+    out.append(_result(
+        rule_set, RuleCode.NEW_MEMBER_CLASS, attended,
+        "Đã có giấy chứng nhận lớp bồi dưỡng đảng viên mới." if attended
+        else "Đảng viên dự bị chưa có giấy chứng nhận lớp bồi dưỡng đảng viên mới.",
+    ))
+    return out

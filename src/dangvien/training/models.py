@@ -1,0 +1,114 @@
+"""Training classes (lớp bồi dưỡng), enrolments and certificates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from dangvien.core.models import BaseModel
+
+
+class ClassKind(models.TextChoices):
+    """Loại lớp bồi dưỡng."""
+
+    AWARENESS = "nhan_thuc", "Bồi dưỡng nhận thức về Đảng"
+    NEW_MEMBER = "dang_vien_moi", "Bồi dưỡng đảng viên mới"
+    CELL_COMMITTEE = "cap_uy_chi_bo", "Bồi dưỡng nghiệp vụ cấp ủy chi bộ"
+
+
+class TrainingClassQuerySet(models.QuerySet):
+    def for_user(self, user, role: str | None = None) -> TrainingClassQuerySet:
+        from dangvien.accounts.scope import scope_filter
+
+        return scope_filter(self, user, "organiser__path", role=role)
+
+
+class TrainingClass(BaseModel):
+    """Lớp bồi dưỡng do một cấp ủy (thường là trung tâm chính trị huyện) tổ chức."""
+
+    kind = models.CharField("loại lớp", max_length=20, choices=ClassKind.choices)
+    name = models.CharField("tên lớp", max_length=200)
+    organiser = models.ForeignKey(
+        "org.OrgUnit", on_delete=models.PROTECT, related_name="training_classes",
+        verbose_name="đơn vị tổ chức",
+    )
+    starts_on = models.DateField("ngày khai giảng")
+    ends_on = models.DateField("ngày bế giảng")
+
+    objects = TrainingClassQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "lớp bồi dưỡng"
+        verbose_name_plural = "lớp bồi dưỡng"
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")),
+                                   name="class_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Result(models.TextChoices):
+    """Kết quả học tập."""
+
+    ENROLLED = "dang_hoc", "Đang học"
+    PASSED = "dat", "Đạt yêu cầu, được cấp giấy chứng nhận"
+    FAILED = "khong_dat", "Không đạt"
+    ABSENT = "vang", "Bỏ học, vắng"
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def for_user(self, user, role: str | None = None) -> EnrolmentQuerySet:
+        from dangvien.accounts.scope import scope_filter
+
+        return scope_filter(self, user, "person__unit__path", role=role)
+
+    def certified(self) -> EnrolmentQuerySet:
+        return self.filter(result=Result.PASSED, certificate_on__isnull=False)
+
+
+class Enrolment(BaseModel):
+    """Học viên của lớp: kết quả và giấy chứng nhận (mẫu CN-NTVĐ cho lớp nhận thức về Đảng)."""
+
+    training_class = models.ForeignKey(
+        TrainingClass, on_delete=models.PROTECT, related_name="enrolments", verbose_name="lớp"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="enrolments",
+        verbose_name="học viên",
+    )
+    result = models.CharField("kết quả", max_length=12, choices=Result.choices,
+                              default=Result.ENROLLED)
+    certificate_number = models.CharField("số giấy chứng nhận", max_length=50, blank=True,
+                                          default="")
+    certificate_on = models.DateField("ngày cấp giấy chứng nhận", null=True, blank=True)
+    certificate_expires_on = models.DateField("giấy chứng nhận hết hạn ngày", null=True,
+                                              blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "học viên"
+        verbose_name_plural = "học viên"
+        constraints = [
+            models.UniqueConstraint(fields=["training_class", "person"], name="enrol_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.training_class}"
+
+    def valid_on(self, day: dt.date) -> bool:
+        """The certificate exists, was issued by `day` and has not expired on `day`."""
+        return (
+            self.result == Result.PASSED
+            and self.certificate_on is not None
+            and self.certificate_on <= day
+            and (self.certificate_expires_on is None or day < self.certificate_expires_on)
+        )
