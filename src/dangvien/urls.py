@@ -11,5 +11,6 @@ urlpatterns = [
     path("tai-khoan/", include("dangvien.accounts.urls")),
     path("to-chuc/", include("dangvien.org.urls")),
     path("dang-vien/", include("dangvien.people.urls")),
+    path("ket-nap/", include("dangvien.admission.urls")),
     path("quan-tri/", admin.site.urls),
 ]

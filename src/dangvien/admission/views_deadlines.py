@@ -1,0 +1,3 @@
+"""Deadlines page (thời hạn) and quarterly candidate surveys (khảo sát nguồn theo quý)."""
+
+urlpatterns: list = []
