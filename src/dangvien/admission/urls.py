@@ -1,5 +1,3 @@
-from django.urls import path
-
 from . import views, views_deadlines
 
 app_name = "admission"
