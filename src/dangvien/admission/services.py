@@ -138,7 +138,9 @@ def _event(candidacy: Candidacy, *, by, stage: str, on: dt.date, document_no: st
 
 
 def _locked(candidacy: Candidacy) -> Candidacy:
-    return (Candidacy.objects.select_for_update()
+    # Lock the candidacy row only: PostgreSQL refuses FOR UPDATE on the nullable side of
+    # the outer joins that select_related makes for `awareness` and `membership`.
+    return (Candidacy.objects.select_for_update(of=("self",))
             .select_related("person", "cell", "awareness", "membership")
             .get(pk=candidacy.pk))
 

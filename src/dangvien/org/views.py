@@ -6,58 +6,19 @@ the user's scope answers 404 through `get_unit_or_404`, like a unit that does no
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-from urllib.parse import urlencode
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from dangvien.accounts.scope import can, get_unit_or_404, scope_roots
-from dangvien.core import vn
+from dangvien.core.http import as_of_from_request
 from dangvien.people.selectors import members_of_unit
 
 from .selectors import ancestors_on, branch_on
 
 MEMBERS_PER_PAGE = 50
-
-
-# --- input ---------------------------------------------------------------------------
-
-
-@dataclass
-class AsOf:
-    """Ngày xem số liệu, đọc từ ?ngay=…; ngày sai thì dùng hôm nay và báo lỗi."""
-
-    on: dt.date
-    value: str
-    error: str = ""
-    explicit: bool = False
-
-    @property
-    def param(self) -> str:
-        return urlencode({"ngay": vn.format_date(self.on)}, safe="/")
-
-    @property
-    def suffix(self) -> str:
-        """Query string for links: keeps a date the user chose, nothing for today."""
-        return f"?{self.param}" if self.explicit else ""
-
-
-def _as_of(request: HttpRequest) -> AsOf:
-    today = timezone.localdate()
-    raw = request.GET.get("ngay", "").strip()
-    if not raw:
-        return AsOf(on=today, value=vn.format_date(today))
-    try:
-        day = vn.parse_date(raw)
-    except ValueError as exc:
-        return AsOf(on=today, value=raw[:40], error=str(exc))
-    return AsOf(on=day, value=vn.format_date(day), explicit=True)
 
 
 # --- views ---------------------------------------------------------------------------
@@ -66,7 +27,7 @@ def _as_of(request: HttpRequest) -> AsOf:
 @require_GET
 @login_required
 def tree(request: HttpRequest) -> HttpResponse:
-    as_of = _as_of(request)
+    as_of = as_of_from_request(request)
     branches = [branch_on(root, as_of.on, request.user) for root in scope_roots(request.user)]
     return render(request, "org/tree.html", {"as_of": as_of, "branches": branches})
 
@@ -76,7 +37,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 def children(request: HttpRequest, code: str) -> HttpResponse:
     """HTML fragment: the rows under one unit, fetched when its row is opened."""
     unit = get_unit_or_404(request.user, code)
-    as_of = _as_of(request)
+    as_of = as_of_from_request(request)
     if as_of.error:
         return render(request, "org/_error.html", {"message": as_of.error}, status=400)
     branch = branch_on(unit, as_of.on, request.user)
@@ -88,7 +49,7 @@ def children(request: HttpRequest, code: str) -> HttpResponse:
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     unit = get_unit_or_404(user, code)
-    as_of = _as_of(request)
+    as_of = as_of_from_request(request)
     on = as_of.on
     branch = branch_on(unit, on, user)
     crumbs = [(v.name, v.unit, can(user, v.unit)) for v in ancestors_on(unit, on)]

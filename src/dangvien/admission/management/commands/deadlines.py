@@ -1,0 +1,177 @@
+"""`dangvien deadlines`: steps overdue and coming due on a date, as text or JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
+from django.utils import timezone
+
+from dangvien.accounts.scope import get_unit_or_404
+from dangvien.admission.deadlines import (
+    DeadlineItem,
+    Kind,
+    by_unit,
+    deadline_counts,
+    deadlines,
+)
+from dangvien.core import vn
+from dangvien.core.errors import DomainError
+from dangvien.org.models import OrgUnit
+
+
+def _n(value: int) -> str:
+    return vn.format_number(value)
+
+
+def _split(overdue: int, due_soon: int) -> str:
+    parts = []
+    if overdue:
+        parts.append(f"{_n(overdue)} quá hạn")
+    if due_soon:
+        parts.append(f"{_n(due_soon)} sắp đến hạn")
+    return ", ".join(parts) or "không có"
+
+
+def render_text(items: list[DeadlineItem], *, as_of: dt.date, unit: OrgUnit | None, user,
+                horizon: int) -> str:
+    """A digest to read: totals, then each unit one level down, then each kind."""
+    counts = deadline_counts(items)
+    where = f"{unit.name} ({unit.code})" if unit is not None else "mọi đơn vị"
+    who = f"phạm vi quản lý của người dùng {user.username}" if user is not None else "toàn bộ dữ liệu"
+    lines = [
+        "THỜI HẠN TRONG QUY TRÌNH KẾT NẠP ĐẢNG VIÊN",
+        f"Tính đến ngày {vn.format_date(as_of)}; đơn vị: {where}; {who}.",
+    ]
+    if not items:
+        lines.append(f"Không có việc nào quá hạn hoặc sắp đến hạn trong {horizon} ngày tới.")
+        return "\n".join(lines) + "\n"
+    lines.append(
+        f"Tổng số {_n(counts['total'])} việc: {_n(counts['overdue'])} quá hạn, "
+        f"{_n(counts['due_soon'])} sắp đến hạn ({horizon} ngày tới).")
+    for kind in Kind:
+        k = counts["by_kind"][kind.value]
+        if k["overdue"] or k["due_soon"]:
+            lines.append(f"  {kind.label}: {_split(k['overdue'], k['due_soon'])}")
+    for group in by_unit(items, on=as_of, unit=unit, user=user):
+        lines.append("")
+        code = f" ({group.code})" if group.code else ""
+        lines.append(f"{group.name}{code}: {_split(group.overdue, group.due_soon)}")
+        for kind in group.kinds:
+            overdue = sum(1 for i in kind.items if i.is_overdue)
+            lines.append(f"  {kind.label}: {_split(overdue, kind.count - overdue)}")
+            for item in kind.items:
+                state = f"Quá hạn {item.late_text}" if item.is_overdue else "Sắp đến hạn"
+                lines.append(
+                    f"    - {state} | {item.person} | {item.cell} ({item.unit_code}) | "
+                    f"hạn {vn.format_date(item.due_on)} | hồ sơ #{item.candidacy_id}")
+                lines.append(f"      {item.message}")
+                lines.append(f"      Căn cứ: {item.regulation}.")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(items: list[DeadlineItem], *, as_of: dt.date, unit: OrgUnit | None) -> str:
+    data = {
+        "as_of": as_of.isoformat(),
+        "unit": {"code": unit.code, "name": unit.name} if unit is not None else None,
+        "counts": deadline_counts(items),
+        "items": [item.as_dict() for item in items],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+class Command(BaseCommand):
+    help = (
+        "Thời hạn trong quy trình kết nạp đảng viên: việc quá hạn và sắp đến hạn (ra quyết "
+        "định kết nạp, lễ kết nạp, công nhận chính thức, giấy chứng nhận nhận thức về Đảng, "
+        "lớp bồi dưỡng đảng viên mới) tính đến một ngày, theo đơn vị và loại việc."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--as-of", dest="as_of", metavar="NGAY",
+            help="tính đến ngày, dạng ngày/tháng/năm (31/05/2022) hoặc năm-tháng-ngày "
+                 "(2022-05-31); mặc định hôm nay")
+        parser.add_argument(
+            "--unit", metavar="MA",
+            help="chỉ lấy đơn vị có mã này và các đơn vị trực thuộc (ví dụ KB)")
+        parser.add_argument(
+            "--user", metavar="TEN_DANG_NHAP",
+            help="áp dụng đúng phạm vi quản lý của người dùng này như trên trang web; "
+                 "không ghi thì lấy toàn bộ dữ liệu")
+        parser.add_argument(
+            "--format", choices=["text", "json"], default="text",
+            help="text: bản tóm tắt để đọc (mặc định); json: dữ liệu cho chương trình khác")
+        parser.add_argument(
+            "--horizon", type=int, default=7, metavar="SO_NGAY",
+            help="số ngày tới được tính là sắp đến hạn (mặc định 7)")
+        parser.add_argument(
+            "-o", "--output", metavar="TEP",
+            help="ghi kết quả vào tệp này (UTF-8) thay vì in ra màn hình")
+
+    def handle(self, *args, **options):
+        as_of = self._as_of(options["as_of"])
+        if options["horizon"] < 0:
+            raise CommandError("Số ngày sắp đến hạn (--horizon) không được âm.")
+        user = self._user(options["user"])
+        unit = self._unit(options["unit"], user)
+        try:
+            items = deadlines(user=user, as_of=as_of, unit=unit,
+                              horizon_days=options["horizon"])
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        if options["format"] == "json":
+            out = render_json(items, as_of=as_of, unit=unit)
+        else:
+            out = render_text(items, as_of=as_of, unit=unit, user=user,
+                              horizon=options["horizon"])
+        if options["output"]:
+            target = Path(options["output"])
+            try:
+                target.write_text(out, encoding="utf-8")
+            except OSError as exc:
+                raise CommandError(f"Không ghi được tệp {target}: {exc.strerror}.") from exc
+            self.stdout.write(f"Đã ghi {_n(len(items))} việc vào {target}.")
+        else:
+            self.stdout.write(out, ending="")
+
+    @staticmethod
+    def _as_of(raw: str | None) -> dt.date:
+        if not raw:
+            return timezone.localdate()
+        try:
+            return vn.parse_date(raw)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+
+    @staticmethod
+    def _user(username: str | None):
+        if username is None:
+            return None
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"Không tìm thấy người dùng '{username}'.")
+        if not user.is_active:
+            raise CommandError(f"Tài khoản '{username}' đã bị khóa.")
+        return user
+
+    @staticmethod
+    def _unit(code: str | None, user) -> OrgUnit | None:
+        if code is None:
+            return None
+        code = code.strip()
+        if user is not None:
+            try:
+                return get_unit_or_404(user, code)
+            except Http404:
+                pass
+        else:
+            unit = OrgUnit.objects.filter(code=code).first()
+            if unit is not None:
+                return unit
+        # The same answer for a unit outside the user's scope as for one that does not exist.
+        raise CommandError(f"Không tìm thấy đơn vị '{code}'.")
