@@ -12,5 +12,6 @@ urlpatterns = [
     path("to-chuc/", include("dangvien.org.urls")),
     path("dang-vien/", include("dangvien.people.urls")),
     path("ket-nap/", include("dangvien.admission.urls")),
+    path("lop/", include("dangvien.training.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -1,3 +1,311 @@
-"""Candidate pages: list, candidate page with timeline and dossier, step forms."""
+"""Candidate pages: list, registration, candidate page with timeline and dossier, step forms.
 
-urlpatterns: list = []
+Each view parses a form, calls one service or selector, renders. A candidacy outside the
+user's scope answers 404 through `get_candidacy_or_404`, like one that does not exist.
+A refused write (`DomainError`, `RulesFailed`) is shown on the form, never as a 500.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dangvien.accounts.models import Role
+from dangvien.accounts.scope import can, get_unit_or_404
+from dangvien.core import vn
+from dangvien.core.errors import DomainError
+from dangvien.org.models import OrgUnit
+from dangvien.people.models import Person
+
+from . import checks, services
+from .forms import (
+    AwarenessForm,
+    CandidateFilterForm,
+    DossierForm,
+    IntroducerForm,
+    RegistrationForm,
+    StepForm,
+    add_domain_error,
+)
+from .models import Candidacy
+from .registration import candidate_register
+from .selectors import (
+    STEPS,
+    candidate_page,
+    candidates_list,
+    cell_choices,
+    get_candidacy_or_404,
+    overdue_kinds,
+    people_for_registration,
+    step_is_due,
+    step_unit,
+    unit_choices,
+    with_due,
+)
+
+PER_PAGE = 50
+
+
+# --- the list --------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def candidates(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = CandidateFilterForm(request.GET)
+    form.is_valid()
+    code = form.value("don_vi").strip()
+    unit = get_unit_or_404(user, code) if code else None
+    today = timezone.localdate()
+    late = overdue_kinds(user=user, on=today, unit=unit) if form.value("qua_han") else None
+    qs = candidates_list(user=user, unit=unit, stage=form.value("buoc"),
+                         source=form.value("nguon"), text=form.value("q"), overdue=late)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("trang"))
+    rows = with_due(page.object_list, today=today, overdue=late)
+    units = unit_choices(user)
+    if unit is not None and unit.code not in {c for c, _ in units}:
+        units.append((unit.code, unit.name))
+    kept = {k: v for k, v in request.GET.items() if k != "trang" and v}
+    return render(request, "admission/candidate_list.html", {
+        "form": form, "page": page, "rows": rows, "unit": unit, "units": units,
+        "unit_code": unit.code if unit else "",
+        "page_query": (urlencode(kept) + "&") if kept else "",
+        "filtered": bool(kept),
+        "more_filters": bool(kept.keys() - {"q"}),
+        "can_add": bool(cell_choices(user)),
+    })
+
+
+# --- registration ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def candidate_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    cells = cell_choices(user)
+    if not cells:
+        raise Http404("Bạn không quản lý chi bộ nào.")
+    people = Person.objects.for_user(user, Role.EDITOR)
+    search = (request.GET.get("tim") or request.POST.get("tim") or "").strip()[:100]
+    found = people_for_registration(user=user, text=search)
+    if request.method == "POST":
+        form = RegistrationForm(request.POST, people=people, cells=cells)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                candidacy = candidate_register(
+                    by=user, cell=OrgUnit.objects.get(pk=data["cell"]), person=data["person"],
+                    person_data=None if data["person"] else form.person_data(),
+                    source=data["source"], identified_on=data["identified_on"],
+                    union_route=form.chosen_union_route(), is_village_elder=data["is_village_elder"])
+            except DomainError as err:
+                add_domain_error(form, err, RegistrationForm.ALIASES)
+            else:
+                messages.success(request, f"Đã đưa {candidacy.person.full_name} vào danh sách "
+                                          "nguồn kết nạp.")
+                return redirect("admission:candidate", pk=candidacy.pk)
+        picked = form.data.get("person")
+        if picked and picked.isdigit() and not any(str(p.pk) == picked for p in found):
+            found = [*people.filter(pk=picked).defer("cccd", "home_address")[:1], *found]
+    else:
+        form = RegistrationForm(people=people, cells=cells,
+                                initial={"identified_on": timezone.localdate()})
+    return render(request, "admission/candidate_new.html",
+                  {"form": form, "found": found, "search": search})
+
+
+# --- one candidate ---------------------------------------------------------------------
+
+
+def _render_candidate(request, candidacy: Candidacy, *, status: int = 200, **forms):
+    today = timezone.localdate()
+    page = candidate_page(user=request.user, candidacy=candidacy, today=today)
+    context = {
+        "p": page, "c": candidacy, "today": today,
+        "introducer_form": forms.get("introducer_form")
+        or IntroducerForm(members=page.introducer_options),
+        "awareness_form": forms.get("awareness_form")
+        or AwarenessForm(enrolments=page.awareness_options),
+        "dossier_form": forms.get("dossier_form"),
+    }
+    return render(request, "admission/candidate_page.html", context, status=status)
+
+
+@require_GET
+@login_required
+def candidate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_candidate(request, get_candidacy_or_404(request.user, pk))
+
+
+def _back(candidacy: Candidacy, anchor: str):
+    return redirect(reverse("admission:candidate", args=[candidacy.pk]) + anchor)
+
+
+@require_POST
+@login_required
+def candidate_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    candidacy = get_candidacy_or_404(request.user, pk)
+    form = DossierForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.dossier_record(by=request.user, candidacy=candidacy, form=data["form"],
+                                    on=data["on"], reference=data["reference"])
+        except DomainError as err:
+            add_domain_error(form, err)
+        else:
+            messages.success(request, f"Đã ghi nhận mẫu {data['form']} vào hồ sơ.")
+            return _back(candidacy, "#ho-so")
+    return _render_candidate(request, candidacy, status=400, dossier_form=form)
+
+
+@require_POST
+@login_required
+def candidate_introducer(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    candidacy = get_candidacy_or_404(user, pk)
+    page = candidate_page(user=user, candidacy=candidacy, today=timezone.localdate())
+    form = IntroducerForm(request.POST, members=page.introducer_options)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.introducer_add(by=user, candidacy=candidacy, membership=data["membership"],
+                                    known_since=data["known_since"], letter_on=data["letter_on"])
+        except DomainError as err:
+            add_domain_error(form, err, {"on": "letter_on"})
+        else:
+            messages.success(request, f"Đã ghi người giới thiệu {data['membership'].person}.")
+            return _back(candidacy, "#gioi-thieu")
+    return _render_candidate(request, candidacy, status=400, introducer_form=form)
+
+
+@require_POST
+@login_required
+def candidate_awareness(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    candidacy = get_candidacy_or_404(user, pk)
+    page = candidate_page(user=user, candidacy=candidacy, today=timezone.localdate())
+    form = AwarenessForm(request.POST, enrolments=page.awareness_options)
+    if form.is_valid():
+        try:
+            services.candidacy_set_awareness(by=user, candidacy=candidacy,
+                                             enrolment=form.cleaned_data["enrolment"])
+        except DomainError as err:
+            add_domain_error(form, err)
+        else:
+            messages.success(request, "Đã gắn giấy chứng nhận lớp nhận thức về Đảng.")
+            return _back(candidacy, "#nhan-thuc")
+    return _render_candidate(request, candidacy, status=400, awareness_form=form)
+
+
+# --- step forms ------------------------------------------------------------------------
+
+
+def _take_step(*, user, candidacy: Candidacy, step, data: dict) -> Candidacy:
+    """Call the service of `step` with the form's data."""
+    common = {"by": user, "candidacy": candidacy, "on": data["on"]}
+    override = data.get("override_reason", "")
+    slug = step.slug
+    if slug == "chi-bo":
+        return services.candidacy_propose_by_cell(**common, document_no=data["document_no"],
+                                                  override_reason=override)
+    if slug == "dang-uy":
+        return services.candidacy_propose_by_grassroots(**common,
+                                                        document_no=data["document_no"])
+    if slug == "quyet-dinh":
+        return services.candidacy_decide(**common, document_no=data["document_no"],
+                                         received_on=data.get("received_on"),
+                                         override_reason=override)
+    if slug == "le-ket-nap":
+        return services.candidacy_hold_ceremony(**common, override_reason=override)
+    if slug == "chinh-thuc":
+        return services.candidacy_recognise(**common, document_no=data["document_no"],
+                                            override_reason=override)
+    return services.candidacy_close(**common, outcome=step.stage, reason=data.get("reason", ""),
+                                    document_no=data.get("document_no", ""))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def candidate_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    user = request.user
+    candidacy = get_candidacy_or_404(user, pk)
+    spec = STEPS.get(step)
+    if spec is None:
+        raise Http404("Không có bước này.")
+    unit = step_unit(candidacy, spec)
+    due_now = not candidacy.is_closed and step_is_due(candidacy, spec)
+    may_take = can(user, unit, Role.EDITOR)
+    results = None
+    rule_set = None
+    checked = False
+    status = 200
+    if request.method == "POST" and not (due_now and may_take):
+        form = StepForm(step=spec)
+        status = 400
+    elif request.method == "POST":
+        form = StepForm(request.POST, step=spec)
+        if form.is_valid():
+            data = form.cleaned_data
+            if request.POST.get("preview"):
+                checked = True
+                try:
+                    rule_set, results = services.preview(candidacy, spec.stage, data["on"])
+                except DomainError as err:
+                    add_domain_error(form, err)
+            else:
+                try:
+                    _take_step(user=user, candidacy=candidacy, step=spec, data=data)
+                except services.RulesFailed as err:
+                    results, checked, status = err.results, True, 400
+                    form.add_error(None, "Chưa lưu: có điều kiện chưa đạt (xem danh sách dưới).")
+                except DomainError as err:
+                    on = data["on"]  # add_error drops the field from cleaned_data
+                    add_domain_error(form, err)
+                    status = 400
+                    if spec.gated:  # keep the rules in view, e.g. after a too-short reason
+                        try:
+                            rule_set, results = services.preview(candidacy, spec.stage, on)
+                            checked = True
+                        except DomainError:
+                            pass
+                else:
+                    messages.success(request, f"Đã ghi bước “{spec.title}” ngày "
+                                              f"{vn.format_date(data['on'])}.")
+                    return redirect("admission:candidate", pk=candidacy.pk)
+        else:
+            status = 400
+    else:
+        form = StepForm(step=spec)
+    failed = checks.failed(results or [])
+    blocking = [r for r in failed if r.blocking]
+    approver = can(user, unit, Role.APPROVER)
+    return render(request, "admission/candidate_step.html", {
+        "c": candidacy, "step": spec, "form": form, "unit": unit,
+        "due_now": due_now, "may_take": may_take,
+        "results": results, "rule_set": rule_set, "checked": checked,
+        "failed": failed, "blocking": blocking, "approver": approver,
+        "offer_override": spec.gated and bool(failed) and not blocking and approver,
+        "show_save": (not spec.gated) or (checked and (not failed or (not blocking and approver))),
+    }, status=status)
+
+
+urlpatterns = [
+    path("", candidates, name="candidates"),
+    path("them/", candidate_new, name="candidate_new"),
+    path("ho-so/<int:pk>/", candidate, name="candidate"),
+    path("ho-so/<int:pk>/mau/", candidate_dossier, name="candidate_dossier"),
+    path("ho-so/<int:pk>/gioi-thieu/", candidate_introducer, name="candidate_introducer"),
+    path("ho-so/<int:pk>/nhan-thuc/", candidate_awareness, name="candidate_awareness"),
+    path("ho-so/<int:pk>/buoc/<slug:step>/", candidate_step, name="candidate_step"),
+]

@@ -1,0 +1,176 @@
+"""Forms of the candidate pages. They parse input only; the services judge it."""
+
+from __future__ import annotations
+
+from django import forms
+
+from dangvien.people.choices import ETHNIC_GROUPS, KINH, Education, Gender, Occupation, Religion
+from dangvien.people.models import Membership, Person
+from dangvien.training.forms import VnDateField, add_domain_error
+from dangvien.training.models import Enrolment
+
+from . import dossier
+from .models import Source, Stage, UnionRoute
+from .selectors import STAGE_ALL, STAGE_OPEN, Step
+
+__all__ = [
+    "AwarenessForm", "CandidateFilterForm", "DossierForm", "IntroducerForm", "RegistrationForm",
+    "StepForm", "VnDateField", "add_domain_error",
+]
+
+
+class CandidateFilterForm(forms.Form):
+    """Bộ lọc danh sách: ?don-vi=KB.01&buoc=…&nguon=…&q=…&qua-han=1."""
+
+    don_vi = forms.CharField(label="Đơn vị", required=False, max_length=32)
+    buoc = forms.ChoiceField(
+        label="Bước", required=False,
+        choices=[(STAGE_OPEN, "Đang theo dõi (chưa kết thúc)"), *Stage.choices,
+                 (STAGE_ALL, "Tất cả, kể cả đã kết thúc")])
+    nguon = forms.ChoiceField(label="Nguồn giới thiệu", required=False,
+                              choices=[("", "Tất cả các nguồn"), *Source.choices])
+    q = forms.CharField(label="Họ và tên (có dấu hoặc không dấu)", required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",
+                                                      "placeholder": "Ví dụ: ha thi mai"}))
+    qua_han = forms.ChoiceField(label="Thời hạn", required=False,
+                                choices=[("", "Tất cả"), ("1", "Chỉ hồ sơ quá hạn")])
+
+    def add_prefix(self, field_name: str) -> str:
+        # Query parameters read as Vietnamese words: don-vi, qua-han.
+        return field_name.replace("_", "-")
+
+    def value(self, name: str, default=""):
+        """The cleaned value, or the default when that field was invalid."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return self.cleaned_data.get(name, default) or default
+
+
+class RegistrationForm(forms.Form):
+    """Thêm quần chúng ưu tú: người đã có hồ sơ, hoặc lý lịch người mới; chi bộ và nguồn."""
+
+    person = forms.ModelChoiceField(
+        label="Người đã có hồ sơ", queryset=Person.objects.none(), required=False,
+        error_messages={"invalid_choice": "Không tìm thấy người này trong đơn vị bạn quản lý."})
+    full_name = forms.CharField(label="Họ và tên", max_length=120, required=False)
+    gender = forms.ChoiceField(label="Giới tính", required=False,
+                               choices=[("", "— chọn —"), *Gender.choices])
+    birth_date = VnDateField(label="Ngày sinh", required=False)
+    ethnicity = forms.ChoiceField(label="Dân tộc", choices=[(e, e) for e in ETHNIC_GROUPS],
+                                  initial=KINH, required=False)
+    religion = forms.ChoiceField(label="Tôn giáo", choices=Religion.choices,
+                                 initial=Religion.NONE, required=False)
+    cccd = forms.CharField(label="Số CCCD", max_length=30, required=False,
+                           help_text="12 chữ số; để trống nếu chưa có.",
+                           widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                         "autocomplete": "off"}))
+    education = forms.ChoiceField(label="Trình độ giáo dục phổ thông", choices=Education.choices,
+                                  initial=Education.UPPER_SECONDARY, required=False)
+    occupation = forms.ChoiceField(label="Nghề nghiệp", choices=Occupation.choices,
+                                   initial=Occupation.OTHER, required=False)
+    home_address = forms.CharField(label="Quê quán, nơi ở", max_length=300, required=False)
+
+    cell = forms.TypedChoiceField(label="Chi bộ", coerce=int)
+    source = forms.ChoiceField(label="Nguồn giới thiệu", choices=Source.choices,
+                               initial=Source.YOUTH_UNION)
+    identified_on = VnDateField(label="Ngày đưa vào danh sách nguồn")
+    union_route = forms.ChoiceField(
+        label="Cách giới thiệu", required=False,
+        choices=[("tu-dong", "Theo nguồn: đoàn viên do Đoàn giới thiệu, còn lại hai đảng viên"),
+                 *UnionRoute.choices],
+        initial="tu-dong")
+    is_village_elder = forms.BooleanField(
+        label="Già làng, trưởng bản có uy tín (chỉ cần biết đọc, biết viết)", required=False)
+
+    PERSON_FIELDS = ("full_name", "gender", "birth_date", "ethnicity", "religion", "cccd",
+                     "education", "occupation", "home_address")
+    #: Service field names that differ from the form's.
+    ALIASES = {"unit": "cell", "on": "identified_on"}
+
+    def __init__(self, *args, people, cells: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["cell"].choices = ([] if len(cells) == 1 else [("", "— chọn chi bộ —")]) + cells
+
+    def person_data(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.PERSON_FIELDS}
+
+    def chosen_union_route(self) -> str | None:
+        value = self.cleaned_data.get("union_route")
+        return None if value in (None, "tu-dong") else value
+
+
+class StepForm(forms.Form):
+    """Một bước trên đường kết nạp: ngày, số văn bản, và lý do khi cần."""
+
+    on = VnDateField(label="Ngày")
+    document_no = forms.CharField(label="Số văn bản", max_length=50, required=False)
+    received_on = VnDateField(label="Ngày chi bộ nhận quyết định", required=False,
+                              help_text="Để trống nếu nhận ngay trong ngày ký.")
+    reason = forms.CharField(label="Lý do", required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    override_reason = forms.CharField(
+        label="Lý do vẫn chấp thuận khi chưa đủ điều kiện", required=False, max_length=2000,
+        help_text="Ghi rõ văn bản, ý kiến của cấp ủy cho phép (ít nhất 15 ký tự).",
+        widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, step: Step, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.step = step
+        self.fields["on"].label = step.date_label
+        if step.document_label:
+            self.fields["document_no"].label = step.document_label
+        else:
+            del self.fields["document_no"]
+        if step.stage != Stage.DECIDED:
+            del self.fields["received_on"]
+        if not step.closes:
+            del self.fields["reason"]
+        else:
+            self.fields["reason"].label = "Lý do"
+        if not step.gated:
+            del self.fields["override_reason"]
+
+    @property
+    def main_fields(self):
+        return [self[n] for n in ("on", "document_no", "received_on", "reason") if n in self.fields]
+
+
+class DossierForm(forms.Form):
+    """Đánh dấu đã có một mẫu trong hồ sơ."""
+
+    form = forms.ChoiceField(choices=[(f.code, f.code) for f in dossier.HAND_FORMS])
+    on = VnDateField(label="Ngày")
+    reference = forms.CharField(label="Số, ký hiệu hoặc ghi chú", max_length=100, required=False)
+
+
+class IntroducerForm(forms.Form):
+    membership = forms.ModelChoiceField(
+        label="Đảng viên chính thức giới thiệu", queryset=Membership.objects.none(),
+        empty_label="— chọn đảng viên —",
+        error_messages={"invalid_choice": "Hãy chọn một đảng viên chính thức trong danh sách."})
+    known_since = VnDateField(label="Cùng công tác, học tập, sinh sống từ ngày")
+    letter_on = VnDateField(label="Ngày giấy giới thiệu (3-KNĐ)")
+
+    def __init__(self, *args, members: list[Membership], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["membership"]
+        field.queryset = Membership.objects.filter(pk__in=[m.pk for m in members])
+        # The page already loaded the members: label them without another query.
+        field.choices = [("", field.empty_label)] + [
+            (m.pk, f"{m.person.full_name} ({m.cell.name})") for m in members]
+
+
+class AwarenessForm(forms.Form):
+    enrolment = forms.ModelChoiceField(
+        label="Giấy chứng nhận", queryset=Enrolment.objects.none(),
+        empty_label="— chọn giấy chứng nhận —",
+        error_messages={"invalid_choice": "Hãy chọn một giấy chứng nhận trong danh sách."})
+
+    def __init__(self, *args, enrolments: list[Enrolment], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["enrolment"]
+        field.queryset = Enrolment.objects.filter(pk__in=[e.pk for e in enrolments])
+        field.choices = [("", field.empty_label)] + [
+            (e.pk, f"Số {e.certificate_number or '—'}, cấp ngày "
+                   f"{e.certificate_on:%d/%m/%Y} — {e.training_class.name}") for e in enrolments]
