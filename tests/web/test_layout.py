@@ -46,7 +46,7 @@ def test_phone_viewport_and_own_assets_only(client, personas):
 def test_assets_are_small_and_self_contained():
     css = (STATIC / "dv" / "app.css").read_text()
     js = (STATIC / "dv" / "app.js").read_text()
-    assert len(css.encode()) < 10_000
+    assert len(css.encode()) < 16_000  # a slow connection loads it in a second
     assert len(js.encode()) < 4_000
     for text in (css, js):
         assert "http" not in text and "@import" not in text

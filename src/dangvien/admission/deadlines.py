@@ -50,7 +50,7 @@ from dangvien.org.selectors import subtree_unit_ids
 from dangvien.rules.models import RuleCode, RuleSet
 from dangvien.training.models import ClassKind, Enrolment, Result
 
-from .models import Candidacy
+from .models import Candidacy, Stage
 
 #: How long before an awareness certificate expires it is shown (days).
 CERTIFICATE_WARNING_DAYS = 90
@@ -158,7 +158,7 @@ class DeadlineItem:
 # --- rule sets and statuses ---------------------------------------------------------------
 
 
-class _RuleSets:
+class RuleSets:
     """The rule sets (three), read once; `on(day)` picks the one in force in memory."""
 
     def __init__(self) -> None:
@@ -188,7 +188,7 @@ class _Ctx:
     as_of: dt.date
     horizon: int
     cal: WorkingCalendar
-    rules: _RuleSets
+    rules: RuleSets
 
     def status(self, due: dt.date, *, soon_from: dt.date | None = None) -> str | None:
         if self.as_of > due:
@@ -217,6 +217,57 @@ class _Ctx:
         return None, f"Còn {vn.format_number((due - self.as_of).days)} ngày."
 
 
+# --- the step deadlines (one place for each clock) ----------------------------------------
+
+
+def decision_due(c: Candidacy, rules: RuleSets, cal: WorkingCalendar) -> tuple[RuleSet, dt.date]:
+    """Decision within N working days of the cell's resolution (điểm 4.3.1)."""
+    rs = rules.on(c.cell_resolution_on)
+    return rs, cal.add_working_days(c.cell_resolution_on, rs.decision_working_days)
+
+
+def ceremony_due(c: Candidacy, rules: RuleSets, cal: WorkingCalendar) -> tuple[RuleSet, dt.date]:
+    """Ceremony within N working days of receiving the decision (điểm 4.1)."""
+    received = c.decision_received_on or c.decision_on
+    rs = rules.on(received)
+    return rs, cal.add_working_days(received, rs.ceremony_working_days)
+
+
+def recognition_due(c: Candidacy, rules: RuleSets, cal: WorkingCalendar) -> tuple[RuleSet, dt.date]:
+    """The cell considers recognition within N working days after probation ends (điểm 4.2)."""
+    rs = rules.on(c.probation_ends_on)
+    return rs, cal.add_working_days(c.probation_ends_on, rs.recognition_working_days)
+
+
+@dataclass
+class NextDue:
+    """Hạn của bước tiếp theo của một hồ sơ."""
+
+    what: str
+    on: dt.date
+    overdue: bool
+
+
+_NEXT = {
+    Stage.CELL_PROPOSED: (decision_due, "ra quyết định kết nạp"),
+    Stage.GRASSROOTS_PROPOSED: (decision_due, "ra quyết định kết nạp"),
+    Stage.DECIDED: (ceremony_due, "tổ chức lễ kết nạp"),
+    Stage.ON_PROBATION: (recognition_due, "xét công nhận chính thức"),
+}
+
+
+def next_due(c: Candidacy, *, today: dt.date, rules: RuleSets | None = None,
+             cal: WorkingCalendar | None = None) -> NextDue | None:
+    """The deadline the candidacy's current step waits for, if it has one (same clocks as
+    the deadlines page). Pass `rules` and `cal` when computing it for many rows."""
+    spec = _NEXT.get(c.stage)
+    if spec is None:
+        return None
+    due_fn, what = spec
+    _, on = due_fn(c, rules or RuleSets(), cal or working_calendar())
+    return NextDue(what=what, on=on, overdue=on < today)
+
+
 # --- the five kinds -----------------------------------------------------------------------
 
 
@@ -235,8 +286,7 @@ def _decision(c: Candidacy, x: _Ctx) -> DeadlineItem | None:
     on, res = x.as_of, c.cell_resolution_on
     if res is None or res > on or (c.decision_on is not None and c.decision_on <= on):
         return None
-    rs = x.rules.on(res)
-    due = x.cal.add_working_days(res, rs.decision_working_days)
+    rs, due = decision_due(c, x.rules, x.cal)
     status = x.status(due)
     if status is None:
         return None
@@ -261,8 +311,7 @@ def _ceremony(c: Candidacy, x: _Ctx) -> DeadlineItem | None:
     if decided is None or decided > on or (c.ceremony_on is not None and c.ceremony_on <= on):
         return None
     received = c.decision_received_on or decided
-    rs = x.rules.on(received)
-    due = x.cal.add_working_days(received, rs.ceremony_working_days)
+    rs, due = ceremony_due(c, x.rules, x.cal)
     status = x.status(due)
     if status is None:
         return None
@@ -288,8 +337,7 @@ def _recognition(c: Candidacy, x: _Ctx) -> DeadlineItem | None:
     end = c.probation_ends_on
     if end is None or not _on_probation(c, x.as_of):
         return None
-    rs = x.rules.on(end)
-    due = x.cal.add_working_days(end, rs.recognition_working_days)
+    rs, due = recognition_due(c, x.rules, x.cal)
     status = x.status(due, soon_from=end - dt.timedelta(days=x.horizon))
     if status is None:
         return None
@@ -404,7 +452,7 @@ def deadlines(*, user, as_of: dt.date, unit: OrgUnit | None = None,
     come first, the most late first; then the others by due date.
     """
     ctx = _Ctx(as_of=as_of, horizon=max(horizon_days, 0), cal=working_calendar(),
-               rules=_RuleSets())
+               rules=RuleSets())
     items: list[DeadlineItem] = []
     for candidacy in _candidacies(user=user, as_of=as_of, unit=unit).iterator(chunk_size=2000):
         for kind in _KINDS:

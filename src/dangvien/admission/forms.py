@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
+from dangvien.core.forms import VnDateField, add_domain_error
 from dangvien.people.choices import ETHNIC_GROUPS, KINH, Education, Gender, Occupation, Religion
 from dangvien.people.models import Membership, Person
-from dangvien.training.forms import VnDateField, add_domain_error
 from dangvien.training.models import Enrolment
 
 from . import dossier

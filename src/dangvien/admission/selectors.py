@@ -16,13 +16,12 @@ from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
 from dangvien.audit.services import mask
 from dangvien.core import vn
-from dangvien.core.calendar import add_working_days
+from dangvien.core.calendar import working_calendar
 from dangvien.org.models import CELL_KINDS, GRASSROOTS_KINDS, OrgUnit, UnitKind
 from dangvien.people.models import Membership, Person
-from dangvien.rules.models import RuleSet
 from dangvien.training.models import ClassKind, Enrolment
 
-from . import dossier, services
+from . import deadlines, dossier, services
 from .models import PATH, RANK, Candidacy, CandidacyEvent, Stage
 
 #: Sensitive fields no list needs.
@@ -37,50 +36,9 @@ STAGE_ALL = "tat-ca"
 
 # --- deadlines -------------------------------------------------------------------------
 
-#: The stages that wait for a deadline: the date the clock starts from, and the rule-set
-#: parameter holding the number of working days (the rule set in force on that date).
-#: The same rules as `admission.deadlines`, for one candidacy's next step; the list's
-#: "quá hạn" filter asks `admission.deadlines` itself, so it matches the deadlines page.
-DEADLINES: dict[str, tuple[str, str, str]] = {
-    Stage.CELL_PROPOSED: ("cell_resolution_on", "decision_working_days",
-                          "ra quyết định kết nạp"),
-    Stage.GRASSROOTS_PROPOSED: ("cell_resolution_on", "decision_working_days",
-                                "ra quyết định kết nạp"),
-    Stage.DECIDED: ("decision_received_on", "ceremony_working_days", "tổ chức lễ kết nạp"),
-    Stage.ON_PROBATION: ("probation_ends_on", "recognition_working_days",
-                         "xét công nhận chính thức"),
-}
-
-
-def _rule_ranges() -> list[tuple[dt.date, dt.date | None, RuleSet]]:
-    sets = list(RuleSet.objects.order_by("effective_from"))
-    return [(rs.effective_from, sets[i + 1].effective_from if i + 1 < len(sets) else None, rs)
-            for i, rs in enumerate(sets)]
-
-
-@dataclass
-class Due:
-    """Hạn của bước tiếp theo."""
-
-    what: str
-    on: dt.date
-    overdue: bool
-
-
-def due_of(candidacy: Candidacy, *, today: dt.date, ranges=None) -> Due | None:
-    """The deadline the candidacy is waiting for, if its stage has one."""
-    spec = DEADLINES.get(candidacy.stage)
-    if spec is None:
-        return None
-    start_field, param, what = spec
-    start = getattr(candidacy, start_field)
-    if start is None:
-        return None
-    for starts, ends, rs in ranges if ranges is not None else _rule_ranges():
-        if starts <= start and (ends is None or start < ends):
-            on = add_working_days(start, getattr(rs, param))
-            return Due(what=what, on=on, overdue=on < today)
-    return None
+def due_of(candidacy: Candidacy, *, today: dt.date, rules=None, cal=None):
+    """The deadline the candidacy's next step waits for (`deadlines.next_due`)."""
+    return deadlines.next_due(candidacy, today=today, rules=rules, cal=cal)
 
 
 def with_due(rows, *, today: dt.date, overdue: dict[int, list[str]] | None = None
@@ -90,10 +48,10 @@ def with_due(rows, *, today: dt.date, overdue: dict[int, list[str]] | None = Non
     One query for the rule sets, none per row; `overdue` comes from `overdue_kinds` when
     the list was filtered by it, else from each row's next-step deadline.
     """
-    ranges = _rule_ranges()
+    rules, cal = deadlines.RuleSets(), working_calendar()
     rows = list(rows)
     for row in rows:
-        row.due = due_of(row, today=today, ranges=ranges)
+        row.due = due_of(row, today=today, rules=rules, cal=cal)
         if overdue is not None:
             row.overdue = overdue.get(row.pk, [])
         else:
@@ -135,10 +93,8 @@ def candidates_list(*, user, unit: OrgUnit | None = None, stage: str = STAGE_OPE
 
 def overdue_kinds(*, user, on: dt.date, unit: OrgUnit | None = None) -> dict[int, list[str]]:
     """Candidacy id -> what is overdue on `on` (as the deadlines page counts it)."""
-    from .deadlines import deadlines
-
     out: dict[int, list[str]] = {}
-    for item in deadlines(user=user, as_of=on, unit=unit):
+    for item in deadlines.deadlines(user=user, as_of=on, unit=unit):
         if item.is_overdue:
             out.setdefault(item.candidacy_id, []).append(item.kind_label.lower())
     return out
@@ -341,7 +297,7 @@ class CandidatePage:
     introducer_options: list[Membership]
     steps: list[Step]
     can_edit: bool
-    due: Due | None
+    due: deadlines.NextDue | None
     new_member_on: dt.date | None
     grassroots: OrgUnit
     recognised_from: dt.date | None = None

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
 from dangvien.core.errors import DomainError
+from dangvien.core.forms import add_domain_error
 from dangvien.org.models import OrgUnit
 from dangvien.people.models import Person
 
 from . import services
-from .forms import ClassForm, EnrolForm, ResultForm, add_domain_error
+from .forms import ClassForm, EnrolForm, ResultForm
 from .models import ClassKind
 from .selectors import (
     class_enrolments,

@@ -1,0 +1,44 @@
+"""Form pieces every page uses: the Vietnamese date field and showing a refused write."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from dangvien.core import vn
+from dangvien.core.errors import DomainError
+
+
+class VnDateField(forms.Field):
+    """A date typed as dd/mm/yyyy (or d/m/yyyy, or ISO), shown back as dd/mm/yyyy.
+
+    Django's `vi` locale has no input formats, so a plain DateField would read
+    09/03/2022 as 3 September; `vn.parse_date` reads it the Vietnamese way.
+    """
+
+    widget = forms.TextInput(attrs={"placeholder": "ngày/tháng/năm", "autocomplete": "off",
+                                    "size": "12", "class": "date"})
+    default_error_messages = {"required": "Hãy nhập ngày (ngày/tháng/năm)."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return vn.parse_date(str(value))
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid") from None
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.date):
+            return vn.format_date(value)
+        return value
+
+
+def add_domain_error(form: forms.Form, error: DomainError, aliases: dict | None = None) -> None:
+    """Show a refused write on the field it names, or above the form when it names none."""
+    name = (aliases or {}).get(error.field, error.field)
+    form.add_error(name if name in form.fields else None, error.message)
