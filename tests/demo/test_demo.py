@@ -9,14 +9,16 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from dangvien.accounts.models import Role, RoleAssignment
+from dangvien.admission.models import Candidacy
 from dangvien.audit.models import AuditEvent
 from dangvien.audit.services import audit_verify
 from dangvien.core import vn
 from dangvien.core.errors import DomainError
 from dangvien.demo.builder import (
+    DATA_DATE,
     DEMO_LOGINS,
     DEMO_PASSWORD,
     REF_DATE,
@@ -75,6 +77,11 @@ def _snapshot():
         "cccds": sorted(Person.objects.values_list("cccd", flat=True)),
         "people": sorted(
             Person.objects.values_list("full_name", "birth_date", "unit__code", "home_address")
+        ),
+        "candidacies": sorted(
+            Candidacy.objects.values_list(
+                "person__cccd", "stage", "stage_on", "cell_resolution_no", "decision_no",
+                "decision_on", "ceremony_on", "recognition_no")
         ),
     }
 
@@ -200,7 +207,7 @@ def test_five_demo_users_with_their_roles(demo):
 
 def test_cccd_numbers_are_valid_and_unique(demo):
     rows = list(Person.objects.values_list("cccd", "gender", "birth_date"))
-    assert len({c for c, _, _ in rows}) == len(rows) == demo.members
+    assert len({c for c, _, _ in rows}) == len(rows) > demo.members  # members and candidates
     for cccd, gender, birth in rows:
         assert re.fullmatch(r"\d{12}", cccd)
         assert cccd[:3] == "017"
@@ -210,37 +217,47 @@ def test_cccd_numbers_are_valid_and_unique(demo):
 
 
 def test_people_look_like_hoa_binh_party_members(demo):
-    total = Membership.objects.count()
-    assert total == Person.objects.count() == demo.members
+    on_ref = Membership.objects.active_on(REF_DATE)
+    total = on_ref.count()
+    assert total == demo.members
     assert 300 <= total <= 1_500  # small scale: a few hundred to ~1,400
-    women = Person.objects.filter(gender=Gender.FEMALE).count()
+    women = on_ref.filter(person__gender=Gender.FEMALE).count()
     assert 0.30 <= women / total <= 0.45
     ethnic = list(
-        Person.objects.values("ethnicity").annotate(n=Count("id")).order_by("-n", "ethnicity")
+        on_ref.values("person__ethnicity").annotate(n=Count("id")).order_by("-n", "person__ethnicity")
     )
-    assert ethnic[0]["ethnicity"] == "Mường"
-    probationary = Membership.objects.filter(status=MemberStatus.PROBATIONARY).count()
+    assert ethnic[0]["person__ethnicity"] == "Mường"
+    probationary = on_ref.filter(
+        Q(recognized_on__isnull=True) | Q(recognized_on__gt=REF_DATE)).count()
+    assert probationary == demo.probationary
     assert 0.015 <= probationary / total <= 0.05
-    year_before = dt.date(REF_DATE.year - 1, REF_DATE.month, REF_DATE.day)
+    candidacy_of = dict(Candidacy.objects.filter(membership__isnull=False)
+                        .values_list("membership_id", "stage"))
     for m in Membership.objects.select_related("person", "cell"):
         person = m.person
         assert person.unit_id == m.cell_id
         assert m.cell.kind in CELL_KINDS
         assert 18 <= person.age_on(REF_DATE) <= 90
         assert person.age_on(m.admitted_on) >= 18
-        assert m.decided_on < m.admitted_on <= REF_DATE
-        assert m.ended_on is None
-        if m.status == MemberStatus.PROBATIONARY:
-            assert m.recognized_on is None and m.card_number == ""
-            assert m.admitted_on > year_before
+        assert m.decided_on < m.admitted_on <= DATA_DATE
+        if m.admitted_on >= dt.date(2020, 1, 1):  # admitted through a demo path
+            assert m.pk in candidacy_of
             assert person.age_on(m.admitted_on) <= 60
             if not m.cell.is_mountainous:  # QĐ 24: lower-secondary unless in mountain areas
                 assert person.education in (Education.LOWER_SECONDARY, Education.UPPER_SECONDARY)
         else:
+            assert m.pk not in candidacy_of
             assert m.status == MemberStatus.OFFICIAL
+        if m.status == MemberStatus.PROBATIONARY:
+            assert m.recognized_on is None and m.card_number == "" and m.ended_on is None
+        elif m.status == MemberStatus.REMOVED:
+            assert m.recognized_on is None and m.ended_on <= DATA_DATE
+        else:
+            assert m.status == MemberStatus.OFFICIAL and m.ended_on is None
             assert m.recognized_on == _one_year_after(m.admitted_on)
-            assert m.recognized_on <= REF_DATE
+            assert m.recognized_on <= DATA_DATE
             assert re.fullmatch(r"\d{8}", m.card_number)
+    for person in Person.objects.all():
         assert person.search_name == vn.fold(person.full_name)
         assert person.sort_key == vn.name_sort_key(person.full_name)
         assert len(person.full_name.split()) >= 3
@@ -309,8 +326,12 @@ def test_command_builds_prints_totals_and_logins(db):
     for login in DEMO_LOGINS:
         assert f"{login.username}" in output
     assert "kimboi / demo1234 — cán bộ Ban Tổ chức Huyện ủy Kim Bôi (chỉ thấy Kim Bôi)" in output
-    members = Membership.objects.count()
+    members = Membership.objects.active_on(REF_DATE).count()
     assert vn.format_number(members) in output
+    assert "Ngày số liệu: 31/12/2022" in output
+    assert "Quyết định kết nạp theo năm: 2020: " in output
+    assert "Kim Bôi: 1 quyết định kết nạp từ 01/01 đến 31/05/2022 (đúng: cần 1;" in output
+    assert "theo bước ngày 31/12/2022: nguồn, chưa học lớp" in output
 
 
 def test_command_refuses_existing_data_unless_told(db):

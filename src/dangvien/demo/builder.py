@@ -1,18 +1,29 @@
-"""Build the demo province: Hòa Bình on 31/05/2022, about 68,300 members.
+"""Build the demo province: Hòa Bình on 31/05/2022, about 68,300 members, with its
+candidate pipeline and admission history from 2020 up to the data date, 31/12/2022.
 
-Deterministic: one `random.Random(seed)` for the tree and one for the people, only
-ordered data (tuples, lists) is iterated, so the same seed and scale give the same
-units, names, dates and CCCD numbers on every machine and database.
+Deterministic: separate `random.Random`s seeded from `seed` for the tree, the admission
+plan, the paths and the people; only ordered data (tuples, lists) is iterated, so the
+same seed and scale give the same units, names, dates and numbers on every machine and
+database.
 
-Fast: the whole tree is planned in memory, treebeard paths, depths and child counts
-are computed here, and every table is written with `bulk_create` in batches inside one
-transaction. `Person.save()` is skipped by bulk_create, so `search_name` and `sort_key`
-are filled here with the same functions it uses.
+Fast: the tree and every candidacy are planned in memory (`plan_demo`,
+`admissions.plan_admissions`), treebeard paths, depths and child counts are computed
+here, and every table is written with `bulk_create` in batches inside one transaction;
+no service runs (they audit and query per call). `Person.save()` is skipped by
+bulk_create, so `search_name` and `sort_key` are filled here with the functions
+`Person.fill_derived()` uses.
+
+Members. Everyone admitted from 2020 on comes from an admission path (a `Candidacy`
+with its events, dossier, introducers, classes); the other members, "legacy", were
+admitted before 2020 and are official. Each cell's legacy count is its planned size
+minus the path members on its rolls on 31/05/2022, so the total on that day stays the
+planned one (≈68,300).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import random
 import time
 from collections.abc import Sequence
@@ -25,26 +36,45 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, connection, transaction
 
 from dangvien.accounts.models import Role, RoleAssignment
+from dangvien.admission import checks
+from dangvien.admission.models import (
+    PATH,
+    Candidacy,
+    CandidacyEvent,
+    CandidateSurvey,
+    DossierItem,
+    Introducer,
+    Source,
+    Stage,
+)
 from dangvien.audit.models import AuditEvent
 from dangvien.audit.services import audit_record
+from dangvien.core import calendar as workcal
 from dangvien.core import vn
+from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 from dangvien.org.models import OrgChange, OrgUnit, OrgUnitVersion, PlaceKind, UnitKind
 from dangvien.people.choices import Education, Gender, MemberStatus, Occupation, Religion
 from dangvien.people.models import Membership, Person
+from dangvien.rules.models import RuleSet
+from dangvien.training.models import ClassKind, Enrolment, Result, TrainingClass
 
+from . import admissions as A
 from . import names as N
+from .admissions import DATA_DATE, KB, REF_DATE
 
-#: The day the demo describes ("as of 31/05/2022").
-REF_DATE = dt.date(2022, 5, 31)
-#: Every demo unit exists from the start of the 2020–2025 term.
-VALID_FROM = dt.date(2020, 10, 1)
+#: Every demo unit exists from 1/1/2020, so the admission history of 2020–2022 counts
+#: under its units on every date (the communes are the ones after the 2019–2020 mergers).
+VALID_FROM = dt.date(2020, 1, 1)
+#: Members not admitted through a demo path joined before this day.
+LEGACY_BEFORE = dt.date(2020, 1, 1)
+#: Legacy members official by this day can introduce any demo candidate.
+INTRODUCER_OFFICIAL_BY = dt.date(2019, 6, 30)
 DEFAULT_SEED = 2022
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - the published demo password (docs/decisions.md)
 ROOT_CODE = "TU"
 ROOT_NAME = "Tỉnh ủy Hòa Bình"
 BATCH_SIZE = 2000
-PROBATIONARY_SHARE = 0.031
 MIN_MEMBERS, MAX_MEMBERS = 5, 60
 AUDIT_ACTION = "demo.build"
 
@@ -125,6 +155,7 @@ class DemoSummary:
     communes: int
     mountainous_communes: int
     by_committee: list[tuple[str, str, int]]
+    pipeline: PipelineSummary | None = None
     elapsed: float = 0.0
 
     @property
@@ -164,6 +195,7 @@ class DemoSummary:
             "ethnic": dict(self.ethnic),
             "communes": self.communes,
             "mountainous_communes": self.mountainous_communes,
+            **({"pipeline": self.pipeline.as_dict()} if self.pipeline else {}),
         }
 
     def lines(self) -> list[str]:
@@ -199,6 +231,8 @@ class DemoSummary:
             + "; ".join(f"{code} {f(count)}" for code, _, count in self.by_committee)
             + "."
         )
+        if self.pipeline is not None:
+            out += self.pipeline.lines()
         return out
 
     def __str__(self) -> str:
@@ -207,6 +241,84 @@ class DemoSummary:
             f"(nữ {vn.format_ratio(self.women, self.members)}, dự bị "
             f"{vn.format_ratio(self.probationary, self.members)})"
         )
+
+
+_STAGE_LABELS = {
+    Stage.SOURCE: "nguồn, chưa học lớp", Stage.CLASS_DONE: "đã học lớp nhận thức",
+    Stage.DOSSIER_DONE: "đủ hồ sơ", Stage.CELL_PROPOSED: "chi bộ đề nghị",
+    Stage.GRASSROOTS_PROPOSED: "đảng ủy cơ sở đề nghị", Stage.DECIDED: "có quyết định, chờ lễ",
+    Stage.ON_PROBATION: "đang dự bị", Stage.RECOGNISED: "đã chính thức",
+    Stage.REMOVED: "xóa tên", Stage.WITHDRAWN: "dừng theo dõi", Stage.REFUSED: "không kết nạp",
+}
+STAGE_ORDER = [*PATH, Stage.REMOVED, Stage.WITHDRAWN, Stage.REFUSED]
+
+
+@dataclass
+class PipelineSummary:
+    """Số liệu quy trình kết nạp của tỉnh mẫu (tính từ các hồ sơ vừa tạo, không truy vấn)."""
+
+    data_date: dt.date
+    scale: float
+    members_end: int
+    probationary_end: int
+    candidacies: int
+    events: int
+    classes: int
+    enrolments: int
+    decisions_by_year: dict[int, int]
+    stages_end: dict[str, int]
+    stages_ref: dict[str, int]
+    sources: dict[str, int]
+    kb_jan_may: int
+    kb_jan_may_target: int
+    kb_by_year: dict[int, int]
+    kb_2021_by_october: int
+    overdue_ref: dict[str, int]
+
+    def as_dict(self) -> dict:
+        return {
+            "data_date": self.data_date.isoformat(),
+            "members_end": self.members_end,
+            "probationary_end": self.probationary_end,
+            "candidacies": self.candidacies,
+            "decisions_by_year": {str(k): v for k, v in self.decisions_by_year.items()},
+            "stages_end": self.stages_end,
+            "stages_ref": self.stages_ref,
+            "kb_jan_may": self.kb_jan_may,
+            "overdue_ref": self.overdue_ref,
+        }
+
+    def lines(self) -> list[str]:
+        f, d = vn.format_number, vn.format_date
+
+        def stages(counts: dict[str, int]) -> str:
+            return "; ".join(
+                f"{_STAGE_LABELS[s]} {f(counts[s])}" for s in STAGE_ORDER if counts.get(s)
+            )
+
+        kb_target = A.scaled(A.KB_TARGETS[2022], self.scale)
+        check = "đúng" if self.kb_jan_may == self.kb_jan_may_target else "SAI"
+        return [
+            f"Ngày số liệu: {d(self.data_date)} (không có sự kiện nào sau ngày này).",
+            "Quyết định kết nạp theo năm: "
+            + "; ".join(f"{y}: {f(n)}" for y, n in sorted(self.decisions_by_year.items())) + ".",
+            f"Kim Bôi: {f(self.kb_jan_may)} quyết định kết nạp từ 01/01 đến 31/05/2022 "
+            f"({check}: cần {f(self.kb_jan_may_target)}; chỉ tiêu năm {f(kb_target)}, đạt "
+            f"{vn.format_ratio(self.kb_jan_may, kb_target)}); cả năm 2022: "
+            f"{f(self.kb_by_year.get(2022, 0))}; năm 2021: {f(self.kb_by_year.get(2021, 0))}, "
+            f"đến 31/10/2021 đã có {f(self.kb_2021_by_october)} "
+            f"(chỉ tiêu {f(A.scaled(A.KB_TARGETS[2021], self.scale))}).",
+            f"Đảng viên ngày {d(self.data_date)}: {f(self.members_end)}, dự bị "
+            f"{f(self.probationary_end)}.",
+            f"Hồ sơ kết nạp: {f(self.candidacies)} ({f(self.events)} bước đã ghi); lớp bồi dưỡng: "
+            f"{f(self.classes)} lớp, {f(self.enrolments)} học viên.",
+            f"  theo bước ngày {d(self.data_date)}: {stages(self.stages_end)}.",
+            f"  theo bước ngày {d(REF_DATE)}: {stages(self.stages_ref)}.",
+            "  theo nguồn giới thiệu: "
+            + "; ".join(f"{label} {f(n)}" for label, n in self.sources.items()) + ".",
+            f"Quá hạn ngày {d(REF_DATE)}: "
+            + "; ".join(f"{label} {f(n)}" for label, n in self.overdue_ref.items()) + ".",
+        ]
 
 
 # --- how members look, by kind of cell --------------------------------------------
@@ -601,7 +713,6 @@ class _People:
         self.hmong_middle = _Mix.of(N.HMONG_MALE_MIDDLE)
         self.ages = {}
         self.women = 0
-        self.probationary = 0
         self.ethnic_counts: dict[str, int] = {}
 
     def _bands(self, bands: _AgeBands) -> _Mix:
@@ -639,95 +750,118 @@ class _People:
                 self.cards.add(number)
                 return number
 
-    def for_cell(self, cell: _Unit) -> tuple[list[Person], list[Membership]]:
+    def _religion(self, locale: _Locale) -> str:
+        r = self.rng.random()
+        if r < locale.catholic:
+            return Religion.CATHOLIC
+        if r < locale.catholic + 0.008:
+            return Religion.BUDDHISM
+        return Religion.NONE
+
+    def _person(self, cell: _Unit, *, female: bool, birth: dt.date, education: str,
+                occupation: str) -> Person:
+        locale = cell.locale
+        assert locale is not None
+        ethnicity = locale.ethnic.pick(self.rng)
+        name = self.full_name(ethnicity, female)
+        folded = self.folded.get(name)
+        if folded is None:  # what Person.fill_derived() computes
+            folded = self.folded[name] = (vn.fold(name), vn.name_sort_key(name))
+        return Person(
+            full_name=name, search_name=folded[0], sort_key=folded[1],
+            gender=Gender.FEMALE if female else Gender.MALE, birth_date=birth,
+            ethnicity=ethnicity, religion=self._religion(locale), cccd=self.cccd(birth, female),
+            home_address=cell.home or self.rng.choice(locale.addresses), education=education,
+            occupation=occupation, unit_id=cell.pk,
+        )
+
+    def _education_occupation(self, cell: _Unit, age: int) -> tuple[str, str]:
+        rng, profile = self.rng, cell.profile
+        assert profile is not None
+        old = age >= 60
+        if profile.key == VILLAGE:
+            if cell.mountainous:
+                education = (_ED_MOUNTAIN_OLD if old else _ED_MOUNTAIN_YOUNG).pick(rng)
+            else:
+                education = (_ED_LOWLAND_OLD if old else _ED_LOWLAND_YOUNG).pick(rng)
+            occupation = (_OCC_VILLAGE_OLD if old else _OCC_VILLAGE_YOUNG).pick(rng)
+        elif profile.key == STREET:
+            education = (_ED_LOWLAND_OLD if old else _ED_LOWLAND_YOUNG).pick(rng)
+            occupation = (_OCC_STREET_OLD if old else _OCC_STREET_YOUNG).pick(rng)
+        else:
+            education = (
+                Education.LOWER_SECONDARY if rng.random() < profile.education_thcs
+                else Education.UPPER_SECONDARY
+            )
+            occupation = profile.occupation
+            if profile is P_COMMUNE_MILITARY and rng.random() < 0.5:
+                occupation = Occupation.FARMER  # militia commanders and members
+        if profile.occupation is None and age <= 22 and rng.random() < 0.5:
+            occupation = Occupation.STUDENT
+        return education, occupation
+
+    def for_cell(self, cell: _Unit, count: int) -> tuple[list[Person], list[Membership], list[int]]:
+        """`count` members admitted before 2020, all official; and the indexes of those
+        official by mid-2019, who introduce the cell's candidates (at least two)."""
         rng = self.rng
-        profile, locale = cell.profile, cell.locale
-        assert profile is not None and locale is not None
+        profile = cell.profile
+        assert profile is not None
         persons: list[Person] = []
         memberships: list[Membership] = []
         bands = self._bands(profile.ages)
-        latest_official = _add_years(REF_DATE, -1) - dt.timedelta(days=1)
-        for _ in range(cell.members):
+        latest = LEGACY_BEFORE - dt.timedelta(days=1)
+        for _ in range(count):
             female = rng.random() < profile.female
-            if rng.random() < PROBATIONARY_SHARE:
-                admitted = REF_DATE - dt.timedelta(days=rng.randint(1, 364))
-                youngest = 18 if profile.occupation is None else profile.ages[0][0]
-                admit_age = int(rng.triangular(youngest, 41, max(youngest, 24)))
-                birth = _add_years(admitted, -admit_age) - dt.timedelta(days=rng.randint(0, 364))
-                age = _age_on(birth, REF_DATE)
-                status, recognized, card = MemberStatus.PROBATIONARY, None, ""
-                self.probationary += 1
+            lo, hi = bands.pick(rng)
+            age = max(22, rng.randint(lo, hi))  # the younger ones joined through the paths
+            birth = _add_years(REF_DATE, -(age + 1)) + dt.timedelta(days=rng.randint(1, 365))
+            top = min(45, age - 1)
+            if rng.random() < 0.9:
+                admit_age = min(top, int(rng.triangular(18, top + 1, min(26, top))))
             else:
-                lo, hi = bands.pick(rng)
-                age = rng.randint(lo, hi)
-                birth = _add_years(REF_DATE, -(age + 1)) + dt.timedelta(days=rng.randint(1, 365))
-                top = min(45, age - 1)
-                if rng.random() < 0.9:
-                    admit_age = min(top, int(rng.triangular(18, top + 1, min(26, top))))
-                else:
-                    admit_age = rng.randint(18, max(18, min(58, age - 1)))
-                admitted = _add_years(birth, admit_age) + dt.timedelta(days=rng.randint(0, 364))
-                if admitted > latest_official:
-                    admitted = latest_official - dt.timedelta(days=rng.randint(0, 180))
-                status, recognized, card = MemberStatus.OFFICIAL, _add_years(admitted, 1), self.card()
+                admit_age = rng.randint(18, max(18, min(58, age - 1)))
+            admitted = _add_years(birth, admit_age) + dt.timedelta(days=rng.randint(0, 364))
+            if admitted > latest:
+                admitted = latest - dt.timedelta(days=rng.randint(0, 180))
             decided = admitted - dt.timedelta(days=rng.randint(14, 45))
-
-            ethnicity = locale.ethnic.pick(rng)
-            self.ethnic_counts[ethnicity] = self.ethnic_counts.get(ethnicity, 0) + 1
+            education, occupation = self._education_occupation(cell, age)
+            person = self._person(cell, female=female, birth=birth, education=education,
+                                  occupation=occupation)
+            self.ethnic_counts[person.ethnicity] = self.ethnic_counts.get(person.ethnicity, 0) + 1
             self.women += female
-            name = self.full_name(ethnicity, female)
-            folded = self.folded.get(name)
-            if folded is None:
-                folded = self.folded[name] = (vn.fold(name), vn.name_sort_key(name))
-
-            r = rng.random()
-            if r < locale.catholic:
-                religion = Religion.CATHOLIC
-            elif r < locale.catholic + 0.008:
-                religion = Religion.BUDDHISM
-            else:
-                religion = Religion.NONE
-
-            old = age >= 60
-            if profile.key == VILLAGE:
-                if cell.mountainous:
-                    education = (_ED_MOUNTAIN_OLD if old else _ED_MOUNTAIN_YOUNG).pick(rng)
-                else:
-                    education = (_ED_LOWLAND_OLD if old else _ED_LOWLAND_YOUNG).pick(rng)
-                occupation = (_OCC_VILLAGE_OLD if old else _OCC_VILLAGE_YOUNG).pick(rng)
-            elif profile.key == STREET:
-                education = (_ED_LOWLAND_OLD if old else _ED_LOWLAND_YOUNG).pick(rng)
-                occupation = (_OCC_STREET_OLD if old else _OCC_STREET_YOUNG).pick(rng)
-            else:
-                education = (
-                    Education.LOWER_SECONDARY if rng.random() < profile.education_thcs
-                    else Education.UPPER_SECONDARY
-                )
-                occupation = profile.occupation
-                if profile is P_COMMUNE_MILITARY and rng.random() < 0.5:
-                    occupation = Occupation.FARMER  # militia commanders and members
-            if profile.occupation is None and age <= 22 and rng.random() < 0.5:
-                occupation = Occupation.STUDENT
-            if (
-                status == MemberStatus.PROBATIONARY and not cell.mountainous
-                and education in (Education.PRIMARY, Education.NONE)
-            ):
-                # Admitted under QĐ 24 (2021): lower-secondary at least outside mountain areas.
-                education = Education.LOWER_SECONDARY
-
-            address = cell.home or rng.choice(locale.addresses)
-            persons.append(Person(
-                full_name=name, search_name=folded[0], sort_key=folded[1],
-                gender=Gender.FEMALE if female else Gender.MALE, birth_date=birth,
-                ethnicity=ethnicity, religion=religion, cccd=self.cccd(birth, female),
-                home_address=address, education=education, occupation=occupation,
-                unit_id=cell.pk,
-            ))
+            persons.append(person)
             memberships.append(Membership(
-                cell_id=cell.pk, status=status, decided_on=decided, admitted_on=admitted,
-                recognized_on=recognized, card_number=card,
+                cell_id=cell.pk, status=MemberStatus.OFFICIAL, decided_on=decided,
+                admitted_on=admitted, recognized_on=_add_years(admitted, 1), card_number=self.card(),
             ))
-        return persons, memberships
+        introducers = [i for i, m in enumerate(memberships) if m.recognized_on <= INTRODUCER_OFFICIAL_BY]
+        # A cell of young members: its two eldest joined early enough to introduce.
+        for i in sorted(range(count), key=lambda i: persons[i].birth_date):
+            if len(introducers) >= 2:
+                break
+            if i in introducers:
+                continue
+            m = memberships[i]
+            m.admitted_on = _add_years(persons[i].birth_date, 18) + dt.timedelta(days=rng.randint(30, 200))
+            m.admitted_on = min(m.admitted_on, INTRODUCER_OFFICIAL_BY - dt.timedelta(days=366))
+            m.decided_on = m.admitted_on - dt.timedelta(days=rng.randint(14, 45))
+            m.recognized_on = _add_years(m.admitted_on, 1)
+            introducers.append(i)
+        return persons, memberships, sorted(introducers)
+
+    def candidate(self, path: A.Path) -> Person:
+        """The person of an admission path (a quần chúng until the ceremony)."""
+        cell = path.cell
+        age = _age_on(path.birth, path.cell_res_on or REF_DATE)
+        education, occupation = self._education_occupation(cell, min(age, 59))
+        if education in (Education.PRIMARY, Education.NONE) and not cell.mountainous:
+            education = Education.LOWER_SECONDARY  # the general minimum (QĐ 24, điểm 1.2)
+        elif education == Education.NONE:
+            education = Education.PRIMARY  # mountain areas: primary at least
+        if path.source == Source.FARMERS and cell.profile.key == VILLAGE:
+            occupation = Occupation.FARMER
+        return self._person(cell, female=path.female, birth=path.birth, education=education,
+                            occupation=occupation)
 
 
 # --- the build ---------------------------------------------------------------------
@@ -786,9 +920,22 @@ def plan_demo(*, scale: float = 1.0, seed: int = DEFAULT_SEED) -> DemoPlan:
 def build_demo(*, scale: float = 1.0, seed: int = DEFAULT_SEED, stdout: IO[str] | None = None) -> DemoSummary:
     """Tạo tỉnh mẫu Hòa Bình năm 2022 trên cơ sở dữ liệu trống; trả về số liệu đã tạo.
 
-    `scale` multiplies the members (and, below 1, the number of communes, villages and
-    other units, always keeping the 13 committees); `seed` fixes every random choice.
+    `scale` multiplies the members and the admissions (and, below 1, the number of
+    communes, villages and other units, always keeping the 13 committees); `seed` fixes
+    every random choice.
     """
+    # Hundreds of thousands of short-lived model instances and no reference cycles worth
+    # collecting: the cyclic collector would only rescan them (a third of the time).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(scale=scale, seed=seed, stdout=stdout)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(*, scale: float, seed: int, stdout: IO[str] | None) -> DemoSummary:
     started = time.perf_counter()
     f = vn.format_number
 
@@ -803,6 +950,14 @@ def build_demo(*, scale: float = 1.0, seed: int = DEFAULT_SEED, stdout: IO[str] 
             raise DomainError(
                 "Cơ sở dữ liệu đã có tổ chức đảng; chỉ tạo dữ liệu mẫu trên cơ sở dữ liệu trống."
             )
+        _say(stdout, "Đang lập kế hoạch kết nạp đảng viên 2020–2022…")
+        admission_plan = A.plan_admissions(
+            plan, is_working_day=workcal.is_working_day, scale=scale, seed=seed)
+        kb_target = A.kb_jan_may_target(scale)
+        kb_planned = admission_plan.decisions(KB, dt.date(2022, 1, 1), A.KB_JAN_MAY_END)
+        if kb_planned != kb_target:
+            raise AssertionError(f"Kim Bôi: {kb_planned} quyết định 01/01–31/05/2022, cần {kb_target}")
+
         _say(
             stdout,
             f"Đang tạo {f(len(units))} tổ chức đảng: {f(len(root.children))} đảng bộ trực thuộc, "
@@ -820,6 +975,7 @@ def build_demo(*, scale: float = 1.0, seed: int = DEFAULT_SEED, stdout: IO[str] 
         OrgUnit.objects.bulk_create(rows, batch_size=BATCH_SIZE)
         for unit, row in zip(units, rows, strict=True):
             unit.pk = row.pk
+        unit_rows = {row.pk: row for row in rows}
         parent_of = {child.path: unit.pk for unit in units for child in unit.children}
         OrgUnitVersion.objects.bulk_create(
             [
@@ -832,38 +988,97 @@ def build_demo(*, scale: float = 1.0, seed: int = DEFAULT_SEED, stdout: IO[str] 
             batch_size=BATCH_SIZE,
         )
 
-        _say(stdout, f"Đang tạo {f(total_members)} đảng viên…")
+        _say(stdout, f"Đang lập {f(len(admission_plan.slots) + len(admission_plan.extras))} "
+                     "hồ sơ kết nạp (kể cả nguồn cho năm 2023–2024)…")
+        paths, classes = _make_paths(admission_plan, plan, seed)
+        on_rolls: dict[int, int] = {}  # path members of each cell on 31/05/2022
+        for p in paths:
+            if _member_on(p, REF_DATE):
+                on_rolls[id(p.cell)] = on_rolls.get(id(p.cell), 0) + 1
+
+        _say(stdout, f"Đang tạo {f(total_members)} đảng viên (ngày {vn.format_date(REF_DATE)})…")
         people = _People(random.Random(seed * 7919 + 17))
         persons: list[Person] = []
         memberships: list[Membership] = []
+        pools: dict[int, list[tuple[Membership, Person]]] = {}
         written = 0
         for cell in cells:
-            p, m = people.for_cell(cell)
+            count = cell.members - on_rolls.get(id(cell), 0)
+            assert count >= A.KEEP_LEGACY, cell.name
+            p, m, introducers = people.for_cell(cell, count)
+            pools[cell.pk] = [(m[i], p[i]) for i in introducers]
             persons += p
             memberships += m
             if len(persons) >= 10_000 or cell is cells[-1]:
                 written += _write_people(persons, memberships)
                 persons, memberships = [], []
                 if total_members >= 20_000:
-                    _say(stdout, f"  đã ghi {f(written)}/{f(total_members)} đảng viên")
+                    _say(stdout, f"  đã ghi {f(written)} đảng viên kết nạp trước năm 2020")
+        legacy = written
+        for pool in pools.values():
+            for membership, person in pool:
+                membership.person = person  # both saved: sets the same id, caches the name
+
+        _say(stdout, f"Đang ghi {f(len(paths))} hồ sơ kết nạp, các bước, lớp bồi dưỡng…")
+        candidates = _People(random.Random(seed * 5113 + 7))
+        candidates.cccds, candidates.cards, candidates.folded = people.cccds, people.cards, people.folded
+        pipeline = _write_admissions(
+            paths, classes, candidates, pools, unit_rows, random.Random(seed * 2711 + 5))
+        pipeline.members_end += legacy
+        pipeline.kb_jan_may_target = kb_target
+        if pipeline.kb_jan_may != kb_target:
+            raise AssertionError(f"Kim Bôi: {pipeline.kb_jan_may} quyết định 01/01–31/05/2022, cần {kb_target}")
 
         _say(stdout, f"Đang tạo {len(DEMO_LOGINS)} tài khoản dùng thử…")
         _make_users({u.code: u.pk for u in units})
 
-        ethnic = sorted(people.ethnic_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ethnic_counts = dict(people.ethnic_counts)
+        women = people.women
+        probationary = 0
+        for p in paths:
+            if _member_on(p, REF_DATE):
+                ethnic_counts[p.person.ethnicity] = ethnic_counts.get(p.person.ethnicity, 0) + 1
+                women += p.female
+                probationary += not (p.recognised_on and p.recognised_on <= DATA_DATE
+                                     and p.probation_ends_on <= REF_DATE)
+        ethnic = sorted(ethnic_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        members = legacy + sum(on_rolls.values())
+        assert members == total_members, (members, total_members)
         summary = DemoSummary(
             seed=seed, scale=scale, units_by_kind={k: v for k, v in by_kind.items() if v},
-            members=written, women=people.women, probationary=people.probationary,
+            members=members, women=women, probationary=probationary,
             ethnic=ethnic, communes=plan.communes,
             mountainous_communes=plan.mountainous_communes,
             by_committee=[
                 (top.code, top.name, sum(c.members for c in top.walk() if c.profile is not None))
                 for top in root.children
             ],
+            pipeline=pipeline,
         )
         audit_record(by=None, action=AUDIT_ACTION, object_type="demo", after=summary.as_dict())
     summary.elapsed = time.perf_counter() - started
     return summary
+
+
+def _member_on(path: A.Path, day: dt.date) -> bool:
+    """On the rolls on `day`: admitted (ceremony) by then and not removed by then."""
+    if path.ceremony_on is None or path.ceremony_on > min(day, DATA_DATE):
+        return False
+    return not (path.closed_stage == Stage.REMOVED and path.closed_on <= min(day, DATA_DATE))
+
+
+def _make_paths(admission_plan: A.AdmissionPlan, plan: DemoPlan, seed: int) -> tuple[list[A.Path], A.Classes]:
+    """Every planned candidacy as a dated path; those identified after DATA_DATE are dropped."""
+    rng = random.Random(seed * 6151 + 11)
+    classes = A.Classes(plan.root.children, scale=admission_plan.scale, rng=rng)
+    maker = A.PathMaker(cal=workcal, classes=classes, rng=rng)
+    paths = []
+    for slot in [*admission_plan.slots, *admission_plan.extras]:
+        path = maker.make(slot)
+        if path.identified_on <= DATA_DATE:
+            paths.append(path)
+    A.number_documents(paths, rng)
+    return paths, classes
 
 
 def _write_people(persons: list[Person], memberships: list[Membership]) -> int:
@@ -872,6 +1087,279 @@ def _write_people(persons: list[Person], memberships: list[Membership]) -> int:
         membership.person_id = person.pk
     Membership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
     return len(memberships)
+
+
+#: Written on the events judged before 30/07/2021, when no seeded rule set was in force.
+NO_RULE_SET_NOTE = (
+    "Xét theo Quy định 29-QĐ/TW (25/7/2016), chưa khai báo trong hệ thống: không lưu kết quả "
+    "kiểm tra điều kiện."
+)
+
+
+def _write_admissions(paths: list[A.Path], classes: A.Classes, people: _People,
+                      pools: dict[int, list[tuple[Membership, Person]]],
+                      unit_rows: dict[int, OrgUnit], rng: random.Random) -> PipelineSummary:
+    """Write the paths as rows, cut at DATA_DATE: persons, memberships, classes,
+    enrolments, candidacies, dossier forms, introducers and events.
+
+    Rule results: the cell-proposal and decision events carry what
+    `checks.check_admission` returns for the candidacy in memory (person, cell and
+    certificate set, its introducers and forms passed as lists), judged on the cell's
+    day under the rule set in force that day; the ceremony event carries
+    `checks.check_ceremony`; the recognition event carries `checks.check_recognition`,
+    run after the rows exist on the recognised candidacies read back with their forms
+    prefetched (three queries in all). Every verdict must pass, or carry the override
+    reason the services would demand; otherwise the build stops. Before 30/07/2021 no
+    seeded rule set was in force (QĐ 29-QĐ/TW of 2016 is not in the system): those
+    events have no rule set, no results and a note saying so.
+    """
+    rule_sets = list(RuleSet.objects.order_by("effective_from"))
+    params = {rs.pk: rs.params() for rs in rule_sets}
+
+    def rule_set_on(day: dt.date) -> RuleSet | None:
+        found = None
+        for rs in rule_sets:
+            if rs.effective_from <= day:
+                found = rs
+        return found
+
+    # People, then the memberships the ceremonies created.
+    cut = {id(p): p.steps_until(DATA_DATE) for p in paths}
+    reached = {id(p): {s.stage for s in cut[id(p)]} for p in paths}
+    for p in paths:
+        p.person = people.candidate(p)
+    Person.objects.bulk_create([p.person for p in paths], batch_size=BATCH_SIZE)
+    new_members = []
+    for p in paths:
+        got = reached[id(p)]
+        if Stage.ON_PROBATION not in got:
+            continue
+        recognised, removed = Stage.RECOGNISED in got, Stage.REMOVED in got
+        status = (MemberStatus.REMOVED if removed else
+                  MemberStatus.OFFICIAL if recognised else MemberStatus.PROBATIONARY)
+        p.membership = Membership(
+            person=p.person, cell_id=p.cell.pk, status=status, decided_on=p.decided_on,
+            admitted_on=p.ceremony_on, recognized_on=p.probation_ends_on if recognised else None,
+            card_number=people.card() if recognised else "",
+            ended_on=p.closed_on if removed else None,
+        )
+        new_members.append(p.membership)
+    Membership.objects.bulk_create(new_members, batch_size=BATCH_SIZE)
+
+    # Classes and certificates.
+    new_member_on: dict[int, dt.date] = {}
+    for p in paths:
+        if p.awareness is not None and p.awareness.starts_on <= DATA_DATE:
+            p.awareness.students.append(p)
+        nm = p.new_member
+        if (nm is not None and p.membership is not None and nm.starts_on <= DATA_DATE
+                and (p.membership.ended_on is None or nm.starts_on < p.membership.ended_on)):
+            nm.students.append(p)
+    used = [c for c in classes.all() if c.students]
+    for c in used:
+        c.row = TrainingClass(
+            kind=ClassKind.AWARENESS if c.kind == A.AWARENESS else ClassKind.NEW_MEMBER,
+            name=c.name, organiser_id=c.committee.pk, starts_on=c.starts_on, ends_on=c.ends_on)
+    TrainingClass.objects.bulk_create([c.row for c in used], batch_size=BATCH_SIZE)
+    enrolments: list[Enrolment] = []
+    awareness_of: dict[int, Enrolment] = {}
+    numbers: dict[tuple, int] = {}
+    for c in used:
+        done = c.ends_on <= DATA_DATE
+        for p in c.students:
+            e = Enrolment(training_class=c.row, person=p.person,
+                          result=Result.PASSED if done else Result.ENROLLED)
+            if done:
+                key = (c.committee.code, c.kind, c.ends_on.year)
+                numbers[key] = numbers.get(key, 0) + 1
+                form = "GCN-NTVĐ" if c.kind == A.AWARENESS else "GCN-ĐVM"
+                e.certificate_number = f"{numbers[key]}/{form}"
+                e.certificate_on = c.ends_on
+                if c.kind == A.AWARENESS:
+                    e.certificate_expires_on = add_months(c.ends_on, 60)
+                    p.certificate_no = e.certificate_number
+                else:
+                    new_member_on[id(p)] = c.ends_on
+            if c.kind == A.AWARENESS:
+                awareness_of[id(p)] = e
+            enrolments.append(e)
+    Enrolment.objects.bulk_create(enrolments, batch_size=BATCH_SIZE)
+
+    # Candidacies, their forms and introducers; events wait for the recognition checks.
+    candidacies: list[Candidacy] = []
+    items: list[DossierItem] = []
+    introducers: list[Introducer] = []
+    events: list[tuple[A.Path, CandidacyEvent]] = []
+    for p in paths:
+        steps = cut[id(p)]
+        got = reached[id(p)]
+        last = steps[-1]
+        c = Candidacy(person=p.person, cell=unit_rows[p.cell.pk], source=p.source,
+                      identified_on=p.identified_on, union_route=p.union_route,
+                      stage=last.stage, stage_on=last.on)
+        if Stage.CLASS_DONE in got:
+            c.class_done_on, c.awareness = p.class_done_on, awareness_of[id(p)]
+        if Stage.DOSSIER_DONE in got:
+            c.dossier_done_on = p.dossier_done_on
+        if Stage.CELL_PROPOSED in got:
+            c.cell_resolution_on, c.cell_resolution_no = p.cell_res_on, p.cell_res_no
+        if Stage.GRASSROOTS_PROPOSED in got:
+            c.grassroots_resolution_on = p.grassroots_res_on
+            c.grassroots_resolution_no = p.grassroots_res_no
+        judged_by = rule_set_on(p.cell_res_on) if p.cell_res_on else None
+        if Stage.DECIDED in got:
+            c.decision_on, c.decision_no = p.decided_on, p.decision_no
+            c.decision_unit_id = p.committee.pk
+            # Not yet received on DATA_DATE: the services' default, the decision's own day.
+            c.decision_received_on = p.received_on if p.received_on <= DATA_DATE else p.decided_on
+            c.rule_set = judged_by
+        if Stage.ON_PROBATION in got:
+            c.ceremony_on, c.probation_ends_on = p.ceremony_on, p.probation_ends_on
+            c.membership = p.membership
+        if Stage.RECOGNISED in got:
+            c.recognition_no, c.recognition_decided_on = p.recognition_no, p.recognised_on
+            c.closed_on = p.recognised_on
+        if p.closed_stage and p.closed_stage in got:
+            c.closed_on, c.close_reason = p.closed_on, p.close_reason
+        candidacies.append(c)
+
+        admission_items = [DossierItem(candidacy=c, form=form, on=on)
+                           for form, on in p.items if on <= DATA_DATE]
+        items += admission_items
+        items += [DossierItem(candidacy=c, form=form, on=on, reference=p.recognition_refs.get(form, ""))
+                  for form, on in p.recognition_items if on <= DATA_DATE]
+        letters = [(known, on) for known, on in p.letters if on <= DATA_DATE]
+        chosen = rng.sample(pools[p.cell.pk], len(letters))
+        mine = [Introducer(candidacy=c, membership=m, known_since=known, letter_on=on)
+                for (m, _person), (known, on) in zip(chosen, letters, strict=True)]
+        introducers += mine
+
+        admission = []
+        if Stage.CELL_PROPOSED in got and judged_by is not None:
+            admission = checks.check_admission(c, on=p.cell_res_on, rule_set=judged_by,
+                                               introducers=mine, items=admission_items)
+            _require_passed(admission, p, "xét kết nạp")
+        for step in steps:
+            e = CandidacyEvent(candidacy=c, stage=step.stage, on=step.on, document_no=step.doc,
+                               note=step.note, override_reason=step.override)
+            if step.stage == Stage.CLASS_DONE:
+                e.document_no = p.certificate_no
+            elif step.stage in (Stage.CELL_PROPOSED, Stage.DECIDED):
+                _judged(e, judged_by, params, admission)
+                if judged_by is None and step.stage == Stage.DECIDED:
+                    e.note = NO_RULE_SET_NOTE
+            elif step.stage == Stage.ON_PROBATION:
+                e.note = f"Hết dự bị ngày {vn.format_date(p.probation_ends_on)}"
+                rs = rule_set_on(step.on)
+                results = checks.check_ceremony(c, on=step.on, rule_set=rs) if rs else []
+                _require_passed(results, p, "lễ kết nạp", override=step.override)
+                _judged(e, rs, params, results)
+            events.append((p, e))
+
+    Candidacy.objects.bulk_create(candidacies, batch_size=BATCH_SIZE)
+    DossierItem.objects.bulk_create(items, batch_size=BATCH_SIZE)
+    Introducer.objects.bulk_create(introducers, batch_size=BATCH_SIZE)
+
+    # Recognition: the services' check on the rows just written (forms prefetched).
+    recognised = {e.candidacy.pk: (p, e) for p, e in events if e.stage == Stage.RECOGNISED}
+    for c in (Candidacy.objects.filter(stage=Stage.RECOGNISED)
+              .prefetch_related("dossier", "introducers")):
+        p, e = recognised[c.pk]
+        rs = rule_set_on(e.on)
+        results = (checks.check_recognition(c, on=e.on, rule_set=rs, new_member_on=new_member_on.get(id(p)))
+                   if rs else [])
+        _require_passed(results, p, "công nhận chính thức")
+        _judged(e, rs, params, results)
+        e.note = f"Chính thức từ ngày {vn.format_date(p.probation_ends_on)}"
+    CandidacyEvent.objects.bulk_create([e for _, e in events], batch_size=BATCH_SIZE)
+
+    return _pipeline_summary(paths, scale=classes.scale, events=len(events), classes=len(used),
+                             enrolments=len(enrolments), members=new_members)
+
+
+def _judged(event: CandidacyEvent, rule_set: RuleSet | None, params: dict, results: list) -> None:
+    if rule_set is not None:
+        event.rule_set, event.rule_params = rule_set, params[rule_set.pk]
+        event.results = [dict(vars(r)) for r in results]  # RuleResult.as_dict(), without deepcopy
+
+
+def _require_passed(results: list, path: A.Path, step: str, *, override: str = "") -> None:
+    """The demo writes only what the services would accept."""
+    bad = checks.failed(results)
+    if bad and (override == "" or any(r.blocking for r in bad)):
+        raise AssertionError(
+            f"Dữ liệu mẫu sai quy định ở bước {step} ({path.person.full_name}, {path.cell.name}): "
+            + " ".join(r.message for r in bad))
+
+
+#: Deadline kinds counted on a day, in the order the summary prints them.
+OVERDUE_LABELS = {
+    "recognition": "công nhận chính thức quá 30 ngày làm việc",
+    "decision": "quyết định kết nạp quá 60 ngày làm việc",
+    "ceremony": "lễ kết nạp quá 30 ngày làm việc",
+    "certificate": "giấy chứng nhận nhận thức về Đảng hết hạn trong 90 ngày tới",
+}
+
+
+def overdue_on(paths: list[A.Path], day: dt.date) -> dict[str, list[A.Path]]:
+    """Paths past a deadline on `day` (the calendar's working days; no query per path)."""
+    out: dict[str, list[A.Path]] = {k: [] for k in OVERDUE_LABELS}
+    wd = workcal.add_working_days
+    for p in paths:
+        if p.identified_on > day or (p.closed_stage and p.closed_on <= day):
+            continue
+        if _member_on(p, day) and not (p.recognised_on and p.recognised_on <= day):
+            if wd(p.probation_ends_on, 30) < day:
+                out["recognition"].append(p)
+        elif (p.cell_res_on and p.cell_res_on <= day and not (p.decided_on and p.decided_on <= day)
+              and wd(p.cell_res_on, 60) < day):
+            out["decision"].append(p)
+        elif (p.received_on and p.received_on <= day and not (p.ceremony_on and p.ceremony_on <= day)
+              and wd(p.received_on, 30) < day):
+            out["ceremony"].append(p)
+        elif (p.certificate_on and p.certificate_on <= day and p.stage_on(day) in
+              (Stage.CLASS_DONE, Stage.DOSSIER_DONE)
+              and day < add_months(p.certificate_on, 60) <= day + dt.timedelta(days=90)):
+            out["certificate"].append(p)
+    return out
+
+
+def _pipeline_summary(paths: list[A.Path], *, scale: float, events: int, classes: int,
+                      enrolments: int, members: list[Membership]) -> PipelineSummary:
+    def stages(day: dt.date) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for p in paths:
+            stage = p.stage_on(day)
+            if stage is not None:
+                out[stage] = out.get(stage, 0) + 1
+        return {s: out[s] for s in STAGE_ORDER if s in out}
+
+    decisions: dict[int, int] = {}
+    kb: dict[int, int] = {}
+    sources: dict[str, int] = {}
+    for p in paths:
+        label = Source(p.source).label
+        sources[label] = sources.get(label, 0) + 1
+        if p.decided_on is not None and p.decided_on <= DATA_DATE:
+            decisions[p.decided_on.year] = decisions.get(p.decided_on.year, 0) + 1
+            if p.committee.code == KB:
+                kb[p.decided_on.year] = kb.get(p.decided_on.year, 0) + 1
+    kb_paths = [p for p in paths if p.committee.code == KB and p.decided_on]
+    return PipelineSummary(
+        data_date=DATA_DATE, scale=scale,
+        members_end=sum(1 for m in members if m.status != MemberStatus.REMOVED),
+        probationary_end=sum(1 for m in members if m.status == MemberStatus.PROBATIONARY),
+        candidacies=len(paths), events=events, classes=classes, enrolments=enrolments,
+        decisions_by_year=dict(sorted(decisions.items())),
+        stages_end=stages(DATA_DATE), stages_ref=stages(REF_DATE),
+        sources=dict(sorted(sources.items(), key=lambda kv: -kv[1])),
+        kb_jan_may=sum(1 for p in kb_paths if dt.date(2022, 1, 1) <= p.decided_on <= A.KB_JAN_MAY_END),
+        kb_jan_may_target=0,
+        kb_by_year=dict(sorted(kb.items())),
+        kb_2021_by_october=sum(
+            1 for p in kb_paths if dt.date(2021, 1, 1) <= p.decided_on <= A.KB_2021_REACHED_BY),
+        overdue_ref={OVERDUE_LABELS[k]: len(v) for k, v in overdue_on(paths, REF_DATE).items()},
+    )
 
 
 def _make_users(unit_pks: dict[str, int | None]) -> None:
@@ -904,7 +1392,8 @@ def _delete_all(model) -> int:
 
 
 def reset_demo(*, stdout: IO[str] | None = None) -> dict[str, int]:
-    """Xóa dữ liệu mẫu (tổ chức, đảng viên, phân quyền) để tạo lại; giữ tài khoản và nhật ký.
+    """Xóa dữ liệu mẫu (tổ chức, đảng viên, hồ sơ kết nạp, lớp bồi dưỡng, phân quyền) để tạo
+    lại; giữ tài khoản và nhật ký.
 
     Refuses when the tree was not made by the demo (no "demo.build" row in the audit
     trail), or when other records still point at the units or people.
@@ -919,6 +1408,13 @@ def reset_demo(*, stdout: IO[str] | None = None) -> dict[str, int]:
     try:
         with transaction.atomic():
             for label, model in (
+                ("candidacy_events", CandidacyEvent),
+                ("dossier_items", DossierItem),
+                ("introducers", Introducer),
+                ("candidate_surveys", CandidateSurvey),
+                ("candidacies", Candidacy),
+                ("enrolments", Enrolment),
+                ("training_classes", TrainingClass),
                 ("memberships", Membership),
                 ("persons", Person),
                 ("role_assignments", RoleAssignment),

@@ -1,4 +1,5 @@
-"""`dangvien demo`: build the demo province (Hòa Bình, 2022) and print the demo logins."""
+"""`dangvien demo`: build the demo province (Hòa Bình, 2022) with its admission history
+and candidate pipeline up to 31/12/2022, and print the totals and the demo logins."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from dangvien.demo.builder import DEFAULT_SEED, build_demo, has_data, login_line
 class Command(BaseCommand):
     help = (
         "Tạo dữ liệu mẫu: tỉnh Hòa Bình năm 2022 (13 đảng bộ trực thuộc, khoảng 670 tổ chức "
-        "cơ sở đảng, 3.500 chi bộ, 68.300 đảng viên) và 5 tài khoản dùng thử. Chỉ chạy trên "
-        "cơ sở dữ liệu trống, trừ khi có --reset."
+        "cơ sở đảng, 3.500 chi bộ, 68.300 đảng viên ngày 31/05/2022), quá trình kết nạp đảng "
+        "viên 2020–2022 (khoảng 1.650 quyết định mỗi năm, quần chúng ở mọi bước; ngày số liệu "
+        "31/12/2022) và 5 tài khoản dùng thử. Chỉ chạy trên cơ sở dữ liệu trống, trừ khi có --reset."
     )
 
     def add_arguments(self, parser):
@@ -24,7 +26,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--reset", action="store_true",
-            help="xóa dữ liệu mẫu cũ (tổ chức, đảng viên, phân quyền) rồi tạo lại",
+            help="xóa dữ liệu mẫu cũ (tổ chức, đảng viên, hồ sơ kết nạp, lớp bồi dưỡng, phân quyền) "
+                 "rồi tạo lại",
         )
         parser.add_argument(
             "--scale", type=float, default=1.0,
