@@ -179,3 +179,20 @@ def test_late_ceremony_needs_an_approvers_written_reason(ready, personas):
     event = c.events.get(stage=Stage.ON_PROBATION)
     assert event.override_reason == "Huyện ủy đồng ý bằng văn bản số 12-CV/HU"
     assert event.recorded_by == personas.provincial
+
+
+@pytest.mark.django_db
+def test_grassroots_cell_needs_no_grassroots_committee_resolutions(province, candidate):
+    """A chi bộ cơ sở is its own grassroots organisation: no 8-KNĐ or 15-KNĐ, and the
+    decision follows the cell's resolution directly."""
+    from dangvien.admission import dossier
+    from dangvien.admission.models import Source
+
+    candidate.unit = province.kb_school
+    candidate.save()
+    c = adm.candidacy_create(by=None, person=candidate, cell=province.kb_school,
+                             source=Source.YOUTH_UNION, identified_on=dt.date(2021, 3, 1),
+                             today=TODAY)
+    codes = {line.form.code for line in dossier.checklist(c)}
+    assert "8-KNĐ" not in codes and "15-KNĐ" not in codes
+    assert {"6-KNĐ", "9-KNĐ", "13-KNĐ"} <= codes

@@ -13,6 +13,8 @@ from dangvien.rules.models import RuleSet, rule_set_on
 @pytest.mark.parametrize(
     ("day", "expected"),
     [
+        (dt.date(2016, 7, 25), "QĐ 29-QĐ/TW"),
+        (dt.date(2021, 7, 29), "QĐ 29-QĐ/TW"),
         (dt.date(2021, 7, 30), "QĐ 24-QĐ/TW"),
         (dt.date(2022, 5, 31), "QĐ 24-QĐ/TW"),
         (dt.date(2025, 1, 19), "QĐ 24-QĐ/TW"),
@@ -42,7 +44,7 @@ def test_seeded_defaults_match_the_regulations():
 @pytest.mark.django_db
 def test_no_rule_set_before_the_first_gives_a_clear_message():
     with pytest.raises(DomainError, match="Chưa có bộ quy định"):
-        rule_set_on(dt.date(2019, 1, 1))
+        rule_set_on(dt.date(2016, 7, 24))
 
 
 @pytest.mark.django_db

@@ -194,6 +194,7 @@ def test_nothing_is_dated_after_the_data_date(rows):
 
 def test_decisions_are_numbered_per_committee_and_year_and_judged_by_a_rule_set(rows):
     qd24 = RuleSet.objects.get(code="qd-24-2021")
+    qd29 = RuleSet.objects.get(code="qd-29-2016")
     numbers: Counter = Counter()
     decided = Candidacy.objects.filter(decision_on__isnull=False).select_related(
         "cell", "decision_unit", "rule_set")
@@ -210,15 +211,14 @@ def test_decisions_are_numbered_per_committee_and_year_and_judged_by_a_rule_set(
         event = c.events.get(stage=Stage.DECIDED)
         if c.decision_on > QD24_FROM:
             assert c.cell_resolution_on >= QD24_FROM
+        judged_by = qd24 if c.cell_resolution_on >= QD24_FROM else qd29
+        assert c.rule_set == judged_by == event.rule_set
+        assert event.results and all(r["passed"] for r in event.results)
         if c.cell_resolution_on >= QD24_FROM:
-            assert c.rule_set == qd24 == event.rule_set
             assert event.rule_params["certificate_validity_months"] == 60
             assert event.results and all(r["passed"] for r in event.results)
             assert {r["code"] for r in event.results} >= {"tuoi_toi_thieu", "chung_nhan_nhan_thuc",
                                                           "so_nguoi_gioi_thieu", "ho_so"}
-        else:  # QĐ 29-QĐ/TW (2016) is not a seeded rule set
-            assert c.rule_set is None and event.rule_set is None and event.results == []
-            assert "29-QĐ/TW" in event.note
         assert c.cell_resolution_no.endswith("-NQ/CB")
         if c.grassroots_resolution_no:
             assert c.grassroots_resolution_no.endswith("-NQ/ĐU")

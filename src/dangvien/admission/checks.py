@@ -185,7 +185,8 @@ def check_ceremony(candidacy: Candidacy, *, on: dt.date, rule_set: RuleSet) -> l
 
 
 def check_recognition(
-    candidacy: Candidacy, *, on: dt.date, rule_set: RuleSet, new_member_on: dt.date | None
+    candidacy: Candidacy, *, on: dt.date, rule_set: RuleSet, new_member_on: dt.date | None,
+    items=None,
 ) -> list[RuleResult]:
     """Recognition after the probation ends, with the recognition dossier and the class."""
     end = candidacy.probation_ends_on
@@ -197,7 +198,8 @@ def check_recognition(
         + ("" if ended else f" Ngày {vn.format_date(on)} còn trong thời gian dự bị."),
         blocking=True,
     )]
-    lines = dossier.checklist(candidacy, new_member_on=new_member_on)
+    lines = dossier.checklist(candidacy, items=items, introducers=[],
+                              new_member_on=new_member_on)
     missing = [line.form for line in lines
                if line.form.phase == dossier.RECOGNITION and not line.done
                and line.form.code != "CN-ĐVM"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dangvien.org.models import UnitKind
+
 from .models import Candidacy, Stage, UnionRoute
 
 ADMISSION = "ket_nap"
@@ -59,9 +61,16 @@ FORMS_BY_CODE = {f.code: f for f in FORMS}
 HAND_FORMS = [f for f in FORMS if not f.by_step]
 
 
+#: Resolutions of a grassroots committee: a cell that is itself the grassroots
+#: organisation (chi bộ cơ sở) has no committee above it to pass them.
+GRASSROOTS_COMMITTEE_FORMS = frozenset({"8-KNĐ", "15-KNĐ"})
+
+
 def applies(form: Form, candidacy: Candidacy) -> bool:
     if form.code == "4-KNĐ":
         return candidacy.union_route != UnionRoute.NONE
+    if form.code in GRASSROOTS_COMMITTEE_FORMS:
+        return candidacy.cell.kind != UnitKind.GRASSROOTS_CELL
     return True
 
 
@@ -79,7 +88,8 @@ class Line:
         return self.form.needed_for is not None
 
 
-def checklist(candidacy: Candidacy, *, items=None, introducers=None, new_member_on=None) -> list[Line]:
+def checklist(candidacy: Candidacy, *, items=None, introducers=None,
+              new_member_on=None) -> list[Line]:
     """Every form that applies to this candidacy, ticked or not.
 
     `items` and `introducers` may be passed already loaded (lists) to avoid queries.

@@ -1089,10 +1089,9 @@ def _write_people(persons: list[Person], memberships: list[Membership]) -> int:
     return len(memberships)
 
 
-#: Written on the events judged before 30/07/2021, when no seeded rule set was in force.
+#: Written on an event dated before every seeded rule set (none in the demo's years).
 NO_RULE_SET_NOTE = (
-    "Xét theo Quy định 29-QĐ/TW (25/7/2016), chưa khai báo trong hệ thống: không lưu kết quả "
-    "kiểm tra điều kiện."
+    "Chưa có bộ quy định nào trong hệ thống cho ngày này: không lưu kết quả kiểm tra điều kiện."
 )
 
 
@@ -1109,9 +1108,9 @@ def _write_admissions(paths: list[A.Path], classes: A.Classes, people: _People,
     `checks.check_ceremony`; the recognition event carries `checks.check_recognition`,
     run after the rows exist on the recognised candidacies read back with their forms
     prefetched (three queries in all). Every verdict must pass, or carry the override
-    reason the services would demand; otherwise the build stops. Before 30/07/2021 no
-    seeded rule set was in force (QĐ 29-QĐ/TW of 2016 is not in the system): those
-    events have no rule set, no results and a note saying so.
+    reason the services would demand; otherwise the build stops. Cases the cell
+    considered before 30/07/2021 are judged by QĐ 29-QĐ/TW (2016); an event dated before
+    any seeded rule set would get no results and a note saying so.
     """
     rule_sets = list(RuleSet.objects.order_by("effective_from"))
     params = {rs.pk: rs.params() for rs in rule_sets}
