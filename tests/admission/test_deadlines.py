@@ -236,10 +236,13 @@ def test_recognition_window_and_overdue_thirty_working_days_after_probation(read
     assert deadlines(user=None, as_of=dt.date(2023, 6, 9)) == []
 
 
-def test_new_member_class_due_during_probation_and_overdue_after(ready, province):
+def test_new_member_class_flagged_in_the_last_90_days_of_probation_and_overdue_after(ready, province):
+    """HD 01-HD/TW điểm 4: the new-member class is part of the probation; it is flagged
+    while there is still time (the last 90 days) and overdue once probation has ended."""
     c = hold(decide(propose(ready)))
-    assert of_kind(dt.date(2022, 4, 19), Kind.NEW_MEMBER_CLASS) == []
-    soon = one(dt.date(2022, 4, 21), Kind.NEW_MEMBER_CLASS)
+    assert of_kind(dt.date(2022, 4, 21), Kind.NEW_MEMBER_CLASS) == []
+    assert of_kind(PROBATION_END - dt.timedelta(days=91), Kind.NEW_MEMBER_CLASS) == []
+    soon = one(PROBATION_END - dt.timedelta(days=90), Kind.NEW_MEMBER_CLASS)
     assert soon.status == Status.DUE_SOON and soon.due_on == PROBATION_END
     assert soon.regulation == "Hướng dẫn 01-HD/TW, điểm 4"
     assert one(PROBATION_END, Kind.NEW_MEMBER_CLASS).status == Status.DUE_SOON
@@ -248,8 +251,7 @@ def test_new_member_class_due_during_probation_and_overdue_after(ready, province
     assert "1 ngày" in late.late_text
 
     new_member_class(province, c.person, on=dt.date(2022, 6, 10))
-    assert len(of_kind(dt.date(2022, 6, 9), Kind.NEW_MEMBER_CLASS)) == 1
-    assert of_kind(dt.date(2022, 6, 10), Kind.NEW_MEMBER_CLASS) == []
+    assert of_kind(PROBATION_END, Kind.NEW_MEMBER_CLASS) == []
     assert of_kind(dt.date(2023, 5, 1), Kind.NEW_MEMBER_CLASS) == []
 
 

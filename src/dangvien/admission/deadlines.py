@@ -54,6 +54,9 @@ from .models import Candidacy, Stage
 
 #: How long before an awareness certificate expires it is shown (days).
 CERTIFICATE_WARNING_DAYS = 90
+#: A missing new-member class is flagged in the last months of probation, while there is
+#: still time to send the member to a class; earlier it would drown the week's list.
+NEW_MEMBER_WARNING_DAYS = 90
 #: Key of the decision deadline's citation in `RuleSet.references` (editable in the admin).
 DECISION_REFERENCE = "thoi_han_quyet_dinh"
 DECISION_REFERENCE_DEFAULT = "{rs}, điểm 4.3.1"
@@ -388,7 +391,9 @@ def _new_member_class(c: Candidacy, x: _Ctx) -> DeadlineItem | None:
     end = c.probation_ends_on
     if end is None or not _on_probation(c, x.as_of) or c.has_new_member_class:
         return None
-    status = Status.OVERDUE if x.as_of > end else Status.DUE_SOON
+    status = x.status(end, soon_from=end - dt.timedelta(days=NEW_MEMBER_WARNING_DAYS))
+    if status is None:
+        return None
     late, tail = x.calendar_tail(
         status, end, "Đã hết dự bị {n} ngày mà chưa có giấy chứng nhận: chưa đủ điều kiện "
                      "xét công nhận đảng viên chính thức.")

@@ -24,7 +24,13 @@ from dangvien.core.http import as_of_from_request
 from dangvien.org.selectors import children_on
 
 from . import surveys as sv
-from .deadlines import Status, deadline_counts, deadlines, status_sections
+from .deadlines import (
+    CERTIFICATE_WARNING_DAYS,
+    Status,
+    deadline_counts,
+    deadlines,
+    status_sections,
+)
 
 HORIZON_DAYS = 7
 #: Rows shown per kind in a section; the rest are counted, and a unit narrows the list.
@@ -68,10 +74,12 @@ def deadlines_page(request: HttpRequest) -> HttpResponse:
             {"id": "qua-han", "title": "Quá hạn", "tone": "bad", "overdue": True,
              "count": counts["overdue"], "groups": sections[Status.OVERDUE.value],
              "empty": f"Không có việc nào quá hạn vào ngày {day}."},
-            {"id": "sap-den-han", "title": f"Sắp đến hạn ({HORIZON_DAYS} ngày tới)",
+            {"id": "sap-den-han", "title": "Sắp đến hạn",
+             "note": (f"Hạn trong {HORIZON_DAYS} ngày tới; giấy chứng nhận sắp hết hạn và lớp "
+                      f"đảng viên mới: trong {CERTIFICATE_WARNING_DAYS} ngày tới."),
              "tone": "soon", "overdue": False, "count": counts["due_soon"],
              "groups": sections[Status.DUE_SOON.value],
-             "empty": f"Không có việc nào sắp đến hạn trong {HORIZON_DAYS} ngày kể từ ngày {day}."},
+             "empty": f"Không có việc nào sắp đến hạn kể từ ngày {day}."},
         ],
         "horizon": HORIZON_DAYS,
         "rows_per_kind": ROWS_PER_KIND,

@@ -303,8 +303,9 @@ def plan_admissions(plan, *, is_working_day: Callable[[dt.date], bool], scale: f
                     slots.append(Slot(ADMIT, committee, picked[1], picked[0], day))
     slots.sort(key=lambda s: (s.decided_on, s.committee.path, s.cell.path))
 
-    def flag(name: str, count: int, start: dt.date, end: dt.date) -> None:
-        eligible = [s for s in slots if not s.flag and start <= s.decided_on <= end]
+    def flag(name: str, count: int, start: dt.date, end: dt.date, code: str | None = None) -> None:
+        eligible = [s for s in slots if not s.flag and start <= s.decided_on <= end
+                    and (code is None or s.committee.code == code)]
         for s in rng.sample(eligible, min(count, len(eligible))):
             s.flag = name
 
@@ -320,6 +321,9 @@ def plan_admissions(plan, *, is_working_day: Callable[[dt.date], bool], scale: f
     flag(LATE_CEREMONY_REF, at_least(3), dt.date(2022, 2, 21), dt.date(2022, 3, 25))
     flag(LATE_CEREMONY, at_least(5), dt.date(2020, 3, 2), dt.date(2022, 11, 15))
     flag(REMOVED, at_least(3, 2), dt.date(2020, 5, 4), dt.date(2021, 8, 31))
+    # Kim Bôi, the district the demo's story follows, has late cases of its own on 31/05/2022.
+    flag(LATE_RECOGNITION, 1, dt.date(2020, 11, 2), dt.date(2021, 2, 10), code="KB")
+    flag(LATE_DECISION_REF, 1, dt.date(2022, 6, 6), dt.date(2022, 7, 29), code="KB")
 
     # Candidacies that end without admission.
     members = _committee_members()

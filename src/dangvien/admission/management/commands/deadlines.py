@@ -48,11 +48,12 @@ def render_text(items: list[DeadlineItem], *, as_of: dt.date, unit: OrgUnit | No
         f"Tính đến ngày {vn.format_date(as_of)}; đơn vị: {where}; {who}.",
     ]
     if not items:
-        lines.append(f"Không có việc nào quá hạn hoặc sắp đến hạn trong {horizon} ngày tới.")
+        lines.append("Không có việc nào quá hạn hoặc sắp đến hạn.")
         return "\n".join(lines) + "\n"
     lines.append(
         f"Tổng số {_n(counts['total'])} việc: {_n(counts['overdue'])} quá hạn, "
-        f"{_n(counts['due_soon'])} sắp đến hạn ({horizon} ngày tới).")
+        f"{_n(counts['due_soon'])} sắp đến hạn (hạn trong {horizon} ngày tới; giấy chứng nhận "
+        "và lớp đảng viên mới: trong 90 ngày tới).")
     for kind in Kind:
         k = counts["by_kind"][kind.value]
         if k["overdue"] or k["due_soon"]:
