@@ -160,7 +160,9 @@ LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Numbers are formatted by dangvien.core.vn (the `so` filter); Django must not add
+# separators on its own, or ids and years would render as "22.296" and "1.999".
+USE_THOUSAND_SEPARATOR = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["dangvien.core.formats"]
 
