@@ -72,3 +72,16 @@ def test_administrator_edits_a_parameter_in_the_admin_and_it_is_audited(client, 
     event = AuditEvent.objects.latest("id")
     assert event.before["certificate_validity_months"] == 60
     assert event.after["certificate_validity_months"] == 36
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flushed_database_gets_its_rule_sets_back_but_edits_are_kept():
+    """After `flush` (tests with real transactions, an administrator's reset) the seeded
+    rule sets return; in a table with rows, nothing is overwritten."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert RuleSet.objects.count() == 4
+    RuleSet.objects.filter(code="qd-24-2021").update(certificate_validity_months=48)
+    call_command("migrate", verbosity=0)
+    assert RuleSet.objects.get(code="qd-24-2021").certificate_validity_months == 48

@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _seed(sender, **kwargs) -> None:
+    from dangvien.core.seeding import seed_if_empty
+
+    seed_if_empty("core.CalendarDay", "dangvien.core.migrations.0002_seed_calendar_days")
 
 
 class CoreConfig(AppConfig):
     name = "dangvien.core"
     label = "core"
     verbose_name = "Dùng chung"
+
+    def ready(self) -> None:
+        post_migrate.connect(_seed, sender=self, dispatch_uid="dangvien.core.seed")
