@@ -37,14 +37,14 @@ test: install browser-deps test-sqlite test-postgres
 
 test-sqlite:
 	@echo "== Kiểm thử trên SQLite"
-	@env -u DANGVIEN_DATABASE_URL -u DATABASE_URL .venv/bin/pytest -q -n 2 $(PYTEST_ARGS)
+	@env -u DANGVIEN_DATABASE_URL -u DATABASE_URL DANGVIEN_CONN_MAX_AGE=0 .venv/bin/pytest -q -n 2 $(PYTEST_ARGS)
 
 # PostgreSQL: CI sets DANGVIEN_DATABASE_URL; locally the server on 127.0.0.1:5432 is used when it answers.
 test-postgres:
 	@url="$${DANGVIEN_DATABASE_URL:-$(PG_URL)}"; \
 	if .venv/bin/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], dbname='postgres', connect_timeout=3).close()" "$$url" 2>/dev/null; then \
 	  echo "== Kiểm thử trên PostgreSQL ($$url)"; \
-	  DANGVIEN_DATABASE_URL="$$url" .venv/bin/pytest -q -n 2 $(PYTEST_ARGS); \
+	  DANGVIEN_DATABASE_URL="$$url" DANGVIEN_CONN_MAX_AGE=0 .venv/bin/pytest -q -n 2 $(PYTEST_ARGS); \
 	else \
 	  echo "== PostgreSQL không trả lời ở $$url: bỏ qua lượt kiểm thử PostgreSQL (CI luôn chạy lượt này)."; \
 	  if [ -n "$$CI" ]; then exit 1; fi; \

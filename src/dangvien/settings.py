@@ -115,7 +115,9 @@ def _database() -> dict:
     if not url:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{VAR_DIR / 'dangvien.sqlite3'}"
-    db = dj_database_url.parse(url, conn_max_age=60)
+    # Persistent connections save a connect per request; tests set 0 so no thread keeps a
+    # session open on the test database when it is dropped.
+    db = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DANGVIEN_CONN_MAX_AGE", "60")))
     if db["ENGINE"] == "django.db.backends.sqlite3":
         db["CONN_MAX_AGE"] = 0
         db["OPTIONS"] = {
