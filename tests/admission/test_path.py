@@ -179,6 +179,11 @@ def test_late_ceremony_needs_an_approvers_written_reason(ready, personas):
     event = c.events.get(stage=Stage.ON_PROBATION)
     assert event.override_reason == "Huyện ủy đồng ý bằng văn bản số 12-CV/HU"
     assert event.recorded_by == personas.provincial
+    from dangvien.audit.models import AuditEvent
+
+    trail = AuditEvent.objects.filter(action="candidacy.ceremony").latest("id")
+    assert trail.actor == personas.provincial
+    assert trail.after["override_reason"] == "Huyện ủy đồng ý bằng văn bản số 12-CV/HU"
 
 
 @pytest.mark.django_db

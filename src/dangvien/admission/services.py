@@ -146,9 +146,12 @@ def _locked(candidacy: Candidacy) -> Candidacy:
 
 
 def _save_step(candidacy: Candidacy, before: dict, *, by, action: str,
-               fields: list[str]) -> None:
+               fields: list[str], override_reason: str = "") -> None:
     candidacy.save(update_fields=[*fields, "updated_at"])
-    audit_record(by=by, action=action, obj=candidacy, before=before, after=snapshot(candidacy),
+    after = snapshot(candidacy)
+    if override_reason:  # the approver's reason is part of what the trail must keep
+        after["override_reason"] = override_reason
+    audit_record(by=by, action=action, obj=candidacy, before=before, after=after,
                  unit_path=candidacy.cell.path)
 
 
@@ -335,7 +338,7 @@ def candidacy_propose_by_cell(*, by, candidacy: Candidacy, on: dt.date, document
     candidacy.cell_resolution_on, candidacy.cell_resolution_no = on, document_no
     _event(candidacy, by=by, stage=Stage.CELL_PROPOSED, on=on, document_no=document_no,
            rule_set=rule_set, results=results, override_reason=reason)
-    _save_step(candidacy, before, by=by, action="candidacy.cell_proposal",
+    _save_step(candidacy, before, by=by, action="candidacy.cell_proposal", override_reason=reason,
                fields=["stage", "stage_on", "cell_resolution_on", "cell_resolution_no"])
     return candidacy
 
@@ -407,7 +410,7 @@ def candidacy_decide(*, by, candidacy: Candidacy, on: dt.date, document_no: str,
     candidacy.rule_set = rule_set
     _event(candidacy, by=by, stage=Stage.DECIDED, on=on, document_no=document_no,
            rule_set=rule_set, results=results, override_reason=reason)
-    _save_step(candidacy, before, by=by, action="candidacy.decision",
+    _save_step(candidacy, before, by=by, action="candidacy.decision", override_reason=reason,
                fields=["stage", "stage_on", "decision_on", "decision_no", "decision_unit",
                        "decision_received_on", "rule_set"])
     return candidacy
@@ -435,7 +438,7 @@ def candidacy_hold_ceremony(*, by, candidacy: Candidacy, on: dt.date, override_r
     _event(candidacy, by=by, stage=Stage.ON_PROBATION, on=on, rule_set=rule_set,
            results=results, override_reason=reason,
            note=f"Hết dự bị ngày {vn.format_date(candidacy.probation_ends_on)}")
-    _save_step(candidacy, before, by=by, action="candidacy.ceremony",
+    _save_step(candidacy, before, by=by, action="candidacy.ceremony", override_reason=reason,
                fields=["stage", "stage_on", "ceremony_on", "membership", "probation_ends_on"])
     return candidacy
 
@@ -465,7 +468,7 @@ def candidacy_recognise(*, by, candidacy: Candidacy, on: dt.date, document_no: s
     _event(candidacy, by=by, stage=Stage.RECOGNISED, on=on, document_no=document_no,
            rule_set=rule_set, results=results, override_reason=reason,
            note=f"Chính thức từ ngày {vn.format_date(candidacy.probation_ends_on)}")
-    _save_step(candidacy, before, by=by, action="candidacy.recognition",
+    _save_step(candidacy, before, by=by, action="candidacy.recognition", override_reason=reason,
                fields=["stage", "stage_on", "recognition_no", "recognition_decided_on",
                        "closed_on"])
     return candidacy
