@@ -44,6 +44,7 @@ def classes(request: HttpRequest) -> HttpResponse:
         request.GET.get("trang"))
     return render(request, "training/class_list.html", {
         "page": page, "kind": kind, "kinds": ClassKind.choices,
+        "kind_query": f"loai={kind}&" if kind else "",
         "can_open": bool(organiser_choices(request.user)),
     })
 
