@@ -76,7 +76,16 @@ INSTALLED_APPS = [
     "dangvien.rules",
     "dangvien.training",
     "dangvien.admission",
+    "dangvien.plans",
 ]
+
+#: Which date makes an admission count towards a plan: the admission decision
+#: ("decision", the default) or the ceremony ("ceremony"). Reports say which is used.
+DANGVIEN_PROGRESS_COUNTS_ON = os.environ.get("DANGVIEN_PROGRESS_COUNTS_ON", "decision")
+#: Status thresholds: percentage points of admitted-vs-expected (admitted% − expected%).
+DANGVIEN_PROGRESS_AHEAD = 5.0  # at least this far above the expected share: ahead
+DANGVIEN_PROGRESS_BEHIND = -5.0  # below this: behind
+DANGVIEN_PROGRESS_AT_RISK = 0.9  # forecast for 31/12 below this share of the target: at risk
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
