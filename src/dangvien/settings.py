@@ -85,7 +85,9 @@ DANGVIEN_PROGRESS_COUNTS_ON = os.environ.get("DANGVIEN_PROGRESS_COUNTS_ON", "dec
 #: Status thresholds: percentage points of admitted-vs-expected (admitted% − expected%).
 DANGVIEN_PROGRESS_AHEAD = 5.0  # at least this far above the expected share: ahead
 DANGVIEN_PROGRESS_BEHIND = -5.0  # below this: behind
-DANGVIEN_PROGRESS_AT_RISK = 0.9  # forecast for 31/12 below this share of the target: at risk
+# At risk: even the forecast for 31/12 (admitted + what the pipeline is expected to give)
+# reaches less than this share of the target.
+DANGVIEN_PROGRESS_AT_RISK = 0.7
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

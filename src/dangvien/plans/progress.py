@@ -1,0 +1,463 @@
+"""Progress against a plan (tiến độ thực hiện kế hoạch) for a unit and its subordinates,
+as of any date: admitted, % of target, expected share, status, date the target was
+reached, the pipeline behind it and the forecast for 31/12.
+
+Everything is computed as the tree stood on `as_of` (org versions), within the user's
+scope, with a fixed number of grouped queries whatever the number of rows:
+
+1. admissions of the year up to `as_of`, per subordinate and day;
+2. admissions of the three previous years, per subordinate and month (seasonal curve);
+3. the pipeline on `as_of`, per subordinate and stage (stage from the candidacy's dates);
+4. historical conversion, one query per previous year: of the candidacies at each stage
+   on the same day of that year, how many were decided by its 31/12 — the chance that a
+   candidate now at that stage is admitted this year. A stage that cannot reach a
+   decision before 31/12 in the statutory lead time counts zero.
+
+An admission counts on its decision date (setting DANGVIEN_PROGRESS_COUNTS_ON,
+"decision" or "ceremony"); the table says which.
+"""
+
+from __future__ import annotations
+
+import calendar as pycal
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models.functions import ExtractMonth, ExtractYear, Substr
+
+from dangvien.admission.models import Candidacy, Stage
+from dangvien.core.calendar import working_calendar
+from dangvien.org.models import OrgUnit, OrgUnitVersion
+from dangvien.org.selectors import children_on, version_on
+
+from .models import Allocation, Plan, PlanVersion
+
+STEP = OrgUnit.steplen
+
+#: Stages before the decision, in order: the pipeline behind a target.
+PIPELINE = [Stage.SOURCE, Stage.CLASS_DONE, Stage.DOSSIER_DONE, Stage.CELL_PROPOSED,
+            Stage.GRASSROOTS_PROPOSED]
+#: The date column that records reaching each pipeline stage.
+STAGE_DATE = {
+    Stage.SOURCE: "identified_on",
+    Stage.CLASS_DONE: "class_done_on",
+    Stage.DOSSIER_DONE: "dossier_done_on",
+    Stage.CELL_PROPOSED: "cell_resolution_on",
+    Stage.GRASSROOTS_PROPOSED: "grassroots_resolution_on",
+}
+#: Shortest time, in working days, from each stage to an admission decision: the
+#: statutory steps still ahead (class, background check, the cell's and the grassroots
+#: committee's meetings, the decision). A candidate who cannot make it before 31/12
+#: adds nothing to the forecast. Defaults; settings may override.
+MIN_LEAD_WORKING_DAYS = {
+    Stage.SOURCE: 45,
+    Stage.CLASS_DONE: 30,
+    Stage.DOSSIER_DONE: 15,
+    Stage.CELL_PROPOSED: 5,
+    Stage.GRASSROOTS_PROPOSED: 1,
+}
+#: Fewer cases than this reaching a stage: use the whole province's rates instead.
+MIN_CASES_FOR_OWN_RATE = 20
+HISTORY_YEARS = 3
+
+
+class ProgressStatus:
+    """Tình trạng thực hiện chỉ tiêu."""
+
+    DONE = "hoan_thanh"
+    AHEAD = "vuot_tien_do"
+    ON_TRACK = "dung_tien_do"
+    BEHIND = "cham_tien_do"
+    AT_RISK = "nguy_co"
+    NO_TARGET = "chua_giao"
+
+    LABELS = {
+        DONE: "Đã hoàn thành",
+        AHEAD: "Vượt tiến độ",
+        ON_TRACK: "Đúng tiến độ",
+        BEHIND: "Chậm tiến độ",
+        AT_RISK: "Có nguy cơ không đạt",
+        NO_TARGET: "Chưa giao chỉ tiêu",
+    }
+    #: At-risk rows first, then behind, …
+    ORDER = {AT_RISK: 0, BEHIND: 1, ON_TRACK: 2, AHEAD: 3, DONE: 4, NO_TARGET: 5}
+
+
+EXPECTED_LINEAR = "tuyen_tinh"
+EXPECTED_SEASONAL = "mua_vu"
+
+
+@dataclass
+class Progress:
+    """Một dòng tiến độ: một đơn vị (hoặc toàn đơn vị) tính đến ngày."""
+
+    unit: OrgUnit
+    name: str
+    target: int | None
+    admitted: int = 0
+    percent: float | None = None
+    expected_percent: float | None = None
+    expected_method: str = EXPECTED_LINEAR
+    status: str = ProgressStatus.NO_TARGET
+    forecast: float = 0.0
+    target_reached_on: dt.date | None = None
+    pipeline: dict[str, int] = field(default_factory=dict)
+    has_children: bool = False
+
+    @property
+    def status_label(self) -> str:
+        return ProgressStatus.LABELS[self.status]
+
+    @property
+    def forecast_count(self) -> int:
+        return round(self.forecast)
+
+    @property
+    def pipeline_total(self) -> int:
+        return sum(self.pipeline.values())
+
+    @property
+    def expected_count(self) -> float | None:
+        if self.target is None or self.expected_percent is None:
+            return None
+        return self.target * self.expected_percent / 100
+
+
+@dataclass
+class ChartPoint:
+    month: int
+    admitted: int | None  # cumulative by the end of the month (None after as_of)
+    expected: float | None  # cumulative expected by the end of the month
+
+
+@dataclass
+class ProgressTable:
+    """Tiến độ của một đơn vị và các đơn vị trực thuộc theo một kế hoạch."""
+
+    plan: Plan
+    version: PlanVersion | None
+    unit: OrgUnit
+    as_of: dt.date
+    counts_on: str
+    total: Progress
+    rows: list[Progress]
+    chart: list[ChartPoint]
+    unit_plan: Plan | None = None
+
+    @property
+    def at_risk(self) -> list[Progress]:
+        return [r for r in self.rows if r.status == ProgressStatus.AT_RISK]
+
+    @property
+    def counts_on_label(self) -> str:
+        return ("ngày lễ kết nạp" if self.counts_on == "ceremony"
+                else "ngày quyết định kết nạp")
+
+
+# --- expected share of the year ----------------------------------------------------------
+
+
+def linear_fraction(day: dt.date) -> float:
+    """Share of the year gone by `day`, month by month: 31/05 is 5/12 (41,7%)."""
+    days_in_month = pycal.monthrange(day.year, day.month)[1]
+    return (day.month - 1 + day.day / days_in_month) / 12
+
+
+def seasonal_fraction(day: dt.date, monthly_shares: list[float]) -> float:
+    """Share expected by `day` along a monthly curve (12 shares summing to 1)."""
+    days_in_month = pycal.monthrange(day.year, day.month)[1]
+    return sum(monthly_shares[: day.month - 1]) + monthly_shares[day.month - 1] * day.day / days_in_month
+
+
+def monthly_curve(history: dict[int, list[int]]) -> list[float] | None:
+    """Average monthly shares over the earlier years that had admissions; None if fewer than two."""
+    years = [months for months in history.values() if sum(months) > 0]
+    if len(years) < 2:
+        return None
+    return [sum(m[i] / sum(m) for m in years) / len(years) for i in range(12)]
+
+
+# --- status ----------------------------------------------------------------------------
+
+
+def status_of(row: Progress) -> str:
+    if row.target is None:
+        return ProgressStatus.NO_TARGET
+    if row.admitted >= row.target:
+        return ProgressStatus.DONE
+    if row.target and row.forecast < settings.DANGVIEN_PROGRESS_AT_RISK * row.target:
+        return ProgressStatus.AT_RISK
+    gap = (row.percent or 0) - (row.expected_percent or 0)
+    if gap >= settings.DANGVIEN_PROGRESS_AHEAD:
+        return ProgressStatus.AHEAD
+    if gap < settings.DANGVIEN_PROGRESS_BEHIND:
+        return ProgressStatus.BEHIND
+    return ProgressStatus.ON_TRACK
+
+
+# --- targets -----------------------------------------------------------------------------
+
+
+def plan_of_unit(plan: Plan, unit: OrgUnit) -> Plan | None:
+    """The plan `unit` issued for the year implementing `plan` (or `plan` itself)."""
+    if unit.pk == plan.unit_id:
+        return plan
+    return (Plan.objects.filter(unit=unit, year=plan.year, parent__isnull=False)
+            .order_by("pk").first())
+
+
+def _allocations(plan: Plan | None, on: dt.date) -> tuple[PlanVersion | None, dict[int, int]]:
+    if plan is None:
+        return None, {}
+    version = plan.version_on(on) or plan.versions.filter(issued_on__isnull=False).order_by(
+        "issued_on").first()
+    if version is None:
+        return None, {}
+    return version, dict(Allocation.objects.filter(version=version).values_list("unit_id", "target"))
+
+
+def _unit_target(plan: Plan, unit: OrgUnit, on: dt.date, own: Plan | None) -> int | None:
+    """Target of `unit`: the plan's own target at its issuing unit; below it, what the
+    superior's plan allocated to the unit (or the unit's own plan target if none)."""
+    if unit.pk == plan.unit_id:
+        version = plan.version_on(on)
+        return version.target if version else None
+    parent = OrgUnit.objects.get_parent(unit)
+    parent_plan = plan_of_unit(plan, parent) if parent else None
+    _, allocations = _allocations(parent_plan, on)
+    if unit.pk in allocations:
+        return allocations[unit.pk]
+    own_version = own.version_on(on) if own else None
+    return own_version.target if own_version else None
+
+
+# --- the grouped queries -----------------------------------------------------------------
+
+
+def _in_subtree_on(path: str, on: dt.date) -> Q:
+    return (Q(cell__versions__valid_from__lte=on)
+            & (Q(cell__versions__valid_to__isnull=True) | Q(cell__versions__valid_to__gt=on))
+            & Q(cell__versions__path__startswith=path))
+
+
+def _base(user, path: str, on: dt.date):
+    qs = Candidacy.objects.all() if user is None else Candidacy.objects.for_user(user)
+    return qs.filter(_in_subtree_on(path, on)).annotate(
+        prefix=Substr("cell__versions__path", 1, len(path) + STEP))
+
+
+def _admitted_by_day(user, path, year, as_of, counts_on):
+    col = "ceremony_on" if counts_on == "ceremony" else "decision_on"
+    rows = (_base(user, path, as_of)
+            .filter(**{f"{col}__gte": dt.date(year, 1, 1), f"{col}__lte": as_of})
+            .values("prefix", col).annotate(n=Count("id")).order_by())
+    out: dict[str, list[tuple[dt.date, int]]] = defaultdict(list)
+    for r in rows:
+        out[r["prefix"]].append((r[col], r["n"]))
+    for days in out.values():
+        days.sort()
+    return out
+
+
+def _history_by_month(user, path, year, as_of, counts_on):
+    col = "ceremony_on" if counts_on == "ceremony" else "decision_on"
+    rows = (_base(user, path, as_of)
+            .filter(**{f"{col}__gte": dt.date(year - HISTORY_YEARS, 1, 1),
+                       f"{col}__lte": dt.date(year - 1, 12, 31)})
+            .annotate(y=ExtractYear(col), m=ExtractMonth(col))
+            .values("prefix", "y", "m").annotate(n=Count("id")).order_by())
+    out: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0] * 12))
+    for r in rows:
+        out[r["prefix"]][r["y"]][r["m"] - 1] += r["n"]
+    return out
+
+
+def _stage_on(on: dt.date) -> Case:
+    """The pipeline stage a candidacy was at on `on`, from its dates."""
+    whens = [When(**{f"{STAGE_DATE[s]}__lte": on}, then=Value(s.value))
+             for s in reversed(PIPELINE)]
+    return Case(*whens, default=Value(""), output_field=CharField())
+
+
+def _pipeline(user, path, as_of):
+    rows = (_open_on(_base(user, path, as_of), as_of)
+            .annotate(stage_then=_stage_on(as_of))
+            .values("prefix", "stage_then").annotate(n=Count("id")).order_by())
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in rows:
+        if r["stage_then"]:
+            out[r["prefix"]][r["stage_then"]] = r["n"]
+    return out
+
+
+def _same_day(day: dt.date, year: int) -> dt.date:
+    return day.replace(year=year) if not (day.month == 2 and day.day == 29) else dt.date(year, 2, 28)
+
+
+def _open_on(qs, on: dt.date):
+    """Candidacies identified by `on`, not decided and not closed by then."""
+    return (qs.filter(identified_on__lte=on)
+            .filter(Q(decision_on__isnull=True) | Q(decision_on__gt=on))
+            .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on)))
+
+
+def _conversion(user, path, year, as_of, *, group: bool) -> dict[str, dict[str, list[int]]]:
+    """Historical conversion: in each of the previous years, of the candidacies at each
+    stage on the same day of the year, how many were decided by 31/12 of that year.
+
+    Returns prefix → stage → [at the stage, decided by year end] (prefix "" when not
+    grouped). One query per previous year.
+    """
+    out: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    base = _base(user, path, as_of)
+    for y in range(year - HISTORY_YEARS, year):
+        day = _same_day(as_of, y)
+        qs = _open_on(base, day).annotate(stage_then=_stage_on(day))
+        keys = ["prefix", "stage_then"] if group else ["stage_then"]
+        rows = qs.values(*keys).annotate(
+            n=Count("id"),
+            decided=Count("id", filter=Q(decision_on__gt=day, decision_on__lte=dt.date(y, 12, 31))),
+        ).order_by()
+        for r in rows:
+            if r["stage_then"]:
+                cell = out[r.get("prefix", "")][r["stage_then"]]
+                cell[0] += r["n"]
+                cell[1] += r["decided"]
+    return out
+
+
+def _rates(counts: dict[str, list[int]] | None, fallback: dict[str, float]) -> dict[str, float]:
+    rates = {}
+    for stage in PIPELINE:
+        seen, decided = (counts or {}).get(stage.value, [0, 0])
+        rates[stage] = decided / seen if seen >= MIN_CASES_FOR_OWN_RATE else fallback.get(stage, 0.0)
+    return rates
+
+
+# --- the table ---------------------------------------------------------------------------
+
+
+def _finish(row: Progress, days: list[tuple[dt.date, int]], history: dict[int, list[int]],
+            pipeline: dict[str, int], rates: dict[str, float], feasible: dict[str, bool],
+            as_of: dt.date) -> Progress:
+    running = 0
+    for day, n in days:
+        running += n
+        if row.target is not None and row.target_reached_on is None and running >= row.target > 0:
+            row.target_reached_on = day
+    row.admitted = running
+    curve = monthly_curve(history)
+    if curve is not None:
+        row.expected_method = EXPECTED_SEASONAL
+        fraction = seasonal_fraction(as_of, curve)
+    else:
+        fraction = linear_fraction(as_of)
+    row.pipeline = {s.value: pipeline.get(s.value, 0) for s in PIPELINE}
+    row.forecast = running + sum(
+        pipeline.get(s.value, 0) * rates.get(s, 0.0) for s in PIPELINE if feasible[s])
+    if row.target:
+        row.percent = round(running * 100 / row.target, 1)
+        row.expected_percent = round(fraction * 100, 1)
+    row.status = status_of(row)
+    return row
+
+
+def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
+                   counts_on: str | None = None) -> ProgressTable:
+    """Tiến độ của `unit` và các đơn vị trực thuộc theo kế hoạch `plan`, tính đến `as_of`."""
+    counts_on = counts_on or settings.DANGVIEN_PROGRESS_COUNTS_ON
+    year = plan.year
+    version = version_on(unit, as_of) or OrgUnitVersion(unit=unit, name=unit.name, path=unit.path,
+                                                        depth=unit.depth, valid_from=as_of)
+    path = version.path
+    own_plan = plan_of_unit(plan, unit)
+    plan_version, allocations = _allocations(own_plan, as_of)
+    children = children_on(unit, as_of)
+    parents = set(OrgUnitVersion.objects.on(as_of).filter(
+        parent_id__in=[c.unit_id for c in children]).values_list("parent_id", flat=True))
+
+    year_end = dt.date(year, 12, 31)
+    cal = working_calendar()
+    feasible = {s: as_of <= year_end and cal.add_working_days(as_of, MIN_LEAD_WORKING_DAYS[s]) <= year_end
+                for s in PIPELINE}
+
+    days = _admitted_by_day(user, path, year, as_of, counts_on)
+    history = _history_by_month(user, path, year, as_of, counts_on)
+    pipeline = _pipeline(user, path, as_of)
+    conversion = _conversion(user, path, year, as_of, group=True)
+    whole_conv: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for by_stage in conversion.values():
+        for stage, (seen, decided) in by_stage.items():
+            whole_conv[stage][0] += seen
+            whole_conv[stage][1] += decided
+    root_path = path[:STEP]
+    if root_path != path:
+        # The province's rates are ratios, not people: computed over the whole province
+        # whatever the user's scope, as the fallback for units with little history.
+        province_rates = _rates(_conversion(None, root_path, year, as_of, group=False)[""], {})
+    else:
+        province_rates = _rates(whole_conv, {})
+    unit_rates = _rates(whole_conv, province_rates)
+
+    def sum_days(prefixes):
+        merged: dict[dt.date, int] = defaultdict(int)
+        for p in prefixes:
+            for day, n in days.get(p, []):
+                merged[day] += n
+        return sorted(merged.items())
+
+    def sum_history(prefixes):
+        merged: dict[int, list[int]] = defaultdict(lambda: [0] * 12)
+        for p in prefixes:
+            for y, months in history.get(p, {}).items():
+                merged[y] = [a + b for a, b in zip(merged[y], months, strict=True)]
+        return merged
+
+    def sum_pipeline(prefixes):
+        merged: dict[str, int] = defaultdict(int)
+        for p in prefixes:
+            for s, n in pipeline.get(p, {}).items():
+                merged[s] += n
+        return merged
+
+    rows = []
+    for child in children:
+        target = allocations.get(child.unit_id)
+        row = Progress(unit=child.unit, name=child.name, target=target,
+                       has_children=child.unit_id in parents)
+        rates = _rates(conversion.get(child.path), unit_rates)
+        rows.append(_finish(row, days.get(child.path, []), history.get(child.path, {}),
+                            pipeline.get(child.path, {}), rates, feasible, as_of))
+    rows.sort(key=lambda r: (ProgressStatus.ORDER[r.status], r.unit.path))
+
+    all_prefixes = list(days) + [p for p in history if p not in days] + [
+        p for p in pipeline if p not in days and p not in history]
+    total = Progress(unit=unit, name=version.name,
+                     target=_unit_target(plan, unit, as_of, own_plan), has_children=bool(children))
+    _finish(total, sum_days(all_prefixes), sum_history(all_prefixes), sum_pipeline(all_prefixes),
+            unit_rates, feasible, as_of)
+    chart = _chart(total, sum_days(all_prefixes), sum_history(all_prefixes), as_of)
+    return ProgressTable(plan=plan, version=plan_version, unit=unit, as_of=as_of,
+                         counts_on=counts_on, total=total, rows=rows, chart=chart,
+                         unit_plan=own_plan)
+
+
+def _chart(total: Progress, days, history, as_of: dt.date) -> list[ChartPoint]:
+    curve = monthly_curve(history)
+    points = []
+    running, i = 0, 0
+    for month in range(1, 13):
+        last = dt.date(as_of.year, month, pycal.monthrange(as_of.year, month)[1])
+        while i < len(days) and days[i][0] <= last:
+            running += days[i][1]
+            i += 1
+        fraction = sum(curve[:month]) if curve else month / 12
+        points.append(ChartPoint(
+            month=month,
+            admitted=running if dt.date(as_of.year, month, 1) <= as_of else None,
+            expected=total.target * fraction if total.target else None,
+        ))
+    return points
