@@ -13,5 +13,6 @@ urlpatterns = [
     path("dang-vien/", include("dangvien.people.urls")),
     path("ket-nap/", include("dangvien.admission.urls")),
     path("lop/", include("dangvien.training.urls")),
+    path("ke-hoach/", include("dangvien.plans.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -56,11 +56,13 @@ from dangvien.core.errors import DomainError
 from dangvien.org.models import OrgChange, OrgUnit, OrgUnitVersion, PlaceKind, UnitKind
 from dangvien.people.choices import Education, Gender, MemberStatus, Occupation, Religion
 from dangvien.people.models import Membership, Person
+from dangvien.plans.models import Allocation, Plan, PlanVersion
 from dangvien.rules.models import RuleSet
 from dangvien.training.models import ClassKind, Enrolment, Result, TrainingClass
 
 from . import admissions as A
 from . import names as N
+from . import plans as demo_plans
 from .admissions import DATA_DATE, KB, REF_DATE
 
 #: Every demo unit exists from 1/1/2020, so the admission history of 2020–2022 counts
@@ -1032,6 +1034,10 @@ def _build(*, scale: float, seed: int, stdout: IO[str] | None) -> DemoSummary:
         _say(stdout, f"Đang tạo {len(DEMO_LOGINS)} tài khoản dùng thử…")
         _make_users({u.code: u.pk for u in units})
 
+        _say(stdout, "Đang lập kế hoạch phát triển đảng viên 2020–2022…")
+        demo_plans.build_plans(plan, admission_plan, scale=scale,
+                               is_working_day=workcal.is_working_day, stdout=stdout)
+
         ethnic_counts = dict(people.ethnic_counts)
         women = people.women
         probationary = 0
@@ -1391,8 +1397,8 @@ def _delete_all(model) -> int:
 
 
 def reset_demo(*, stdout: IO[str] | None = None) -> dict[str, int]:
-    """Xóa dữ liệu mẫu (tổ chức, đảng viên, hồ sơ kết nạp, lớp bồi dưỡng, phân quyền) để tạo
-    lại; giữ tài khoản và nhật ký.
+    """Xóa dữ liệu mẫu (kế hoạch, tổ chức, đảng viên, hồ sơ kết nạp, lớp bồi dưỡng, phân quyền)
+    để tạo lại; giữ tài khoản và nhật ký.
 
     Refuses when the tree was not made by the demo (no "demo.build" row in the audit
     trail), or when other records still point at the units or people.
@@ -1407,6 +1413,9 @@ def reset_demo(*, stdout: IO[str] | None = None) -> dict[str, int]:
     try:
         with transaction.atomic():
             for label, model in (
+                ("plan_allocations", Allocation),
+                ("plan_versions", PlanVersion),
+                ("plans", Plan),
                 ("candidacy_events", CandidacyEvent),
                 ("dossier_items", DossierItem),
                 ("introducers", Introducer),

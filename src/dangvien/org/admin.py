@@ -14,8 +14,8 @@ class OrgUnitAdmin(AuditedModelAdmin):
     list_filter = ["kind", "place_kind", "is_mountainous"]
     search_fields = ["code", "name"]
     ordering = ["path"]
-    fields = ["code", "name", "kind", "place_kind", "is_mountainous", "valid_from", "valid_to",
-              "successor"]
+    fields = ["code", "name", "kind", "place_kind", "is_mountainous", "village_count",
+              "valid_from", "valid_to", "successor"]
     readonly_fields = ["code", "name", "valid_from", "valid_to", "successor"]
 
     def has_add_permission(self, request):

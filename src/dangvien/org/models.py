@@ -92,6 +92,11 @@ class OrgUnit(MP_Node, BaseModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors",
         verbose_name="đơn vị kế thừa",
     )
+    village_count = models.PositiveIntegerField(
+        "số thôn, bản, tổ dân phố trên địa bàn", null=True, blank=True,
+        help_text="Chỉ cho đảng bộ xã, phường, thị trấn: số thôn, bản, tổ dân phố hiện có "
+        "trên địa bàn, để biết bao nhiêu nơi chưa có chi bộ. Để trống nếu chưa khai báo.",
+    )
 
     steplen = 4
     objects = OrgUnitManager()

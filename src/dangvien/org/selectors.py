@@ -154,7 +154,7 @@ class Branch:
         return self.version.name if self.version else self.unit.name
 
 
-def _parents_among(unit_ids: list[int], on: dt.date) -> set[int]:
+def parents_among(unit_ids: list[int], on: dt.date) -> set[int]:
     """Which of these units have subordinates in existence on `on` (one query)."""
     if not unit_ids:
         return set()
@@ -177,7 +177,7 @@ def branch_on(unit: OrgUnit, on: dt.date, user=None) -> Branch:
         return Branch(unit=unit, version=None)
     by_prefix = _counts_by_prefix(version, on, user)
     children = children_on(unit, on)
-    parents = _parents_among([c.unit_id for c in children], on)
+    parents = parents_among([c.unit_id for c in children], on)
     rows = [
         Row(
             unit=c.unit,

@@ -31,7 +31,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear, Substr
 from dangvien.admission.models import Candidacy, Stage
 from dangvien.core.calendar import working_calendar
 from dangvien.org.models import OrgUnit, OrgUnitVersion
-from dangvien.org.selectors import children_on, version_on
+from dangvien.org.selectors import children_on, parents_among, version_on
 
 from .models import Allocation, Plan, PlanVersion
 
@@ -209,28 +209,33 @@ def plan_of_unit(plan: Plan, unit: OrgUnit) -> Plan | None:
             .order_by("pk").first())
 
 
+def _version_for(plan: Plan, on: dt.date) -> PlanVersion | None:
+    """The version in force on `on`; before the first issue, the first issued version."""
+    return plan.version_on(on) or plan.versions.filter(issued_on__isnull=False).order_by(
+        "issued_on", "revision").first()
+
+
 def _allocations(plan: Plan | None, on: dt.date) -> tuple[PlanVersion | None, dict[int, int]]:
     if plan is None:
         return None, {}
-    version = plan.version_on(on) or plan.versions.filter(issued_on__isnull=False).order_by(
-        "issued_on").first()
+    version = _version_for(plan, on)
     if version is None:
         return None, {}
     return version, dict(Allocation.objects.filter(version=version).values_list("unit_id", "target"))
 
 
-def _unit_target(plan: Plan, unit: OrgUnit, on: dt.date, own: Plan | None) -> int | None:
+def _unit_target(plan: Plan, unit: OrgUnit, on: dt.date, own: Plan | None,
+                 parent: OrgUnit | None) -> int | None:
     """Target of `unit`: the plan's own target at its issuing unit; below it, what the
-    superior's plan allocated to the unit (or the unit's own plan target if none)."""
+    superior (its parent on `on`) allocated to the unit, or the unit's own plan target."""
     if unit.pk == plan.unit_id:
-        version = plan.version_on(on)
+        version = _version_for(plan, on)
         return version.target if version else None
-    parent = OrgUnit.objects.get_parent(unit)
     parent_plan = plan_of_unit(plan, parent) if parent else None
     _, allocations = _allocations(parent_plan, on)
     if unit.pk in allocations:
         return allocations[unit.pk]
-    own_version = own.version_on(on) if own else None
+    own_version = _version_for(own, on) if own else None
     return own_version.target if own_version else None
 
 
@@ -370,14 +375,15 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
     """Tiến độ của `unit` và các đơn vị trực thuộc theo kế hoạch `plan`, tính đến `as_of`."""
     counts_on = counts_on or settings.DANGVIEN_PROGRESS_COUNTS_ON
     year = plan.year
+    # A plan is about its own year: a date outside it is read as the nearest end of it.
+    as_of = min(max(as_of, dt.date(year, 1, 1)), dt.date(year, 12, 31))
     version = version_on(unit, as_of) or OrgUnitVersion(unit=unit, name=unit.name, path=unit.path,
                                                         depth=unit.depth, valid_from=as_of)
     path = version.path
     own_plan = plan_of_unit(plan, unit)
     plan_version, allocations = _allocations(own_plan, as_of)
     children = children_on(unit, as_of)
-    parents = set(OrgUnitVersion.objects.on(as_of).filter(
-        parent_id__in=[c.unit_id for c in children]).values_list("parent_id", flat=True))
+    parents = parents_among([c.unit_id for c in children], as_of)
 
     year_end = dt.date(year, 12, 31)
     cal = working_calendar()
@@ -436,7 +442,8 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
     all_prefixes = list(days) + [p for p in history if p not in days] + [
         p for p in pipeline if p not in days and p not in history]
     total = Progress(unit=unit, name=version.name,
-                     target=_unit_target(plan, unit, as_of, own_plan), has_children=bool(children))
+                     target=_unit_target(plan, unit, as_of, own_plan, version.parent),
+                     has_children=bool(children))
     _finish(total, sum_days(all_prefixes), sum_history(all_prefixes), sum_pipeline(all_prefixes),
             unit_rates, feasible, as_of)
     chart = _chart(total, sum_days(all_prefixes), sum_history(all_prefixes), as_of)

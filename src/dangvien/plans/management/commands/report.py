@@ -1,0 +1,172 @@
+"""`dangvien report progress`: progress against a plan as of a date, as JSON or Excel.
+
+`report` takes the kind of report as its first word, so later reports (`report ratings`)
+join it. The figures and the scope are the dashboard's: `progress.progress_table`, and with
+`--user` that user's scope exactly as the web applies it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
+from django.utils import timezone
+
+from dangvien.accounts.scope import get_unit_or_404
+from dangvien.core import vn
+from dangvien.org.models import OrgUnit
+from dangvien.org.selectors import ancestors_on
+from dangvien.plans import reports
+from dangvien.plans.models import Plan
+from dangvien.plans.progress import progress_table
+from dangvien.plans.views_progress import default_unit, plan_day, plan_visible, unit_in_plan
+
+KINDS = {
+    "progress": "tiến độ thực hiện chỉ tiêu kết nạp đảng viên theo một kế hoạch",
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Xuất báo cáo. Hiện có: progress — tiến độ thực hiện chỉ tiêu kết nạp đảng viên theo "
+        "kế hoạch (chỉ tiêu, đã kết nạp, tỷ lệ, mức dự kiến, tình trạng, dự báo đến 31/12, "
+        "nguồn đang theo dõi) của một đơn vị và các đơn vị trực thuộc, tính đến một ngày. "
+        "Ví dụ: dangvien report progress --plan 77-KH/TU --as-of 31/05/2022 --unit KB "
+        "--format xlsx -o tien-do.xlsx"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "kind", choices=sorted(KINDS), metavar="LOAI_BAO_CAO",
+            help="loại báo cáo: " + "; ".join(f"{k} — {v}" for k, v in KINDS.items()))
+        parser.add_argument(
+            "--plan", metavar="SO_KY_HIEU",
+            help="số, ký hiệu của kế hoạch, ví dụ 77-KH/TU (bắt buộc)")
+        parser.add_argument(
+            "--year", type=int, metavar="NAM",
+            help="năm của kế hoạch, khi cùng số ký hiệu có ở nhiều năm; mặc định là năm của "
+                 "ngày --as-of")
+        parser.add_argument(
+            "--as-of", dest="as_of", metavar="NGAY",
+            help="tính đến ngày, dạng ngày/tháng/năm (31/05/2022) hoặc năm-tháng-ngày "
+                 "(2022-05-31); mặc định hôm nay")
+        parser.add_argument(
+            "--unit", metavar="MA",
+            help="đơn vị cần xem (ví dụ KB); mặc định là cấp ủy ban hành kế hoạch, hoặc đơn vị "
+                 "cao nhất trong phạm vi của người dùng --user")
+        parser.add_argument(
+            "--user", metavar="TEN_DANG_NHAP",
+            help="áp dụng đúng phạm vi quản lý của người dùng này như trên trang web; không "
+                 "ghi thì lấy toàn bộ dữ liệu")
+        parser.add_argument(
+            "--format", choices=["json", "xlsx"], default="json",
+            help="json: dữ liệu cho chương trình khác (mặc định); xlsx: bảng tính Excel "
+                 "(cần -o)")
+        parser.add_argument(
+            "-o", "--output", metavar="TEP",
+            help="ghi kết quả vào tệp này thay vì in ra màn hình (bắt buộc với xlsx)")
+
+    def handle(self, *args, **options):
+        if not options["plan"]:
+            raise CommandError("Hãy ghi số, ký hiệu của kế hoạch: --plan 77-KH/TU.")
+        if options["format"] == "xlsx" and not options["output"]:
+            raise CommandError("Báo cáo Excel cần tên tệp để ghi: -o TEP.xlsx.")
+        as_of = self._as_of(options["as_of"])
+        year = options["year"] or as_of.year
+        user = self._user(options["user"])
+        unit = self._unit(options["unit"], user)
+        plan = self._plan(options["plan"].strip(), year, user, unit)
+        day = plan_day(plan, as_of)
+        if day != as_of:
+            self.stderr.write(f"Lưu ý: Kế hoạch số {plan.number} là của năm {plan.year}; số liệu "
+                              f"tính đến ngày {vn.format_date(day)}.")
+        if unit is None:
+            unit = default_unit(user, plan)
+            if unit is None:  # pragma: no cover - a visible plan has a unit in scope under it
+                raise CommandError("Người dùng không phụ trách đơn vị nào thuộc kế hoạch này.")
+        elif not unit_in_plan(plan, unit, ancestors_on(unit, day)):
+            raise CommandError(f"Đơn vị {unit.code} không thuộc phạm vi của Kế hoạch số "
+                               f"{plan.number} ({plan.unit.name}).")
+        table = progress_table(plan=plan, unit=unit, as_of=day, user=user)
+        heading = reports.plan_heading(plan, day)
+        if options["format"] == "xlsx":
+            self._write_xlsx(table, heading, Path(options["output"]))
+            return
+        out = json.dumps(reports.progress_dict(table, heading), ensure_ascii=False, indent=2) + "\n"
+        if options["output"]:
+            target = Path(options["output"])
+            try:
+                target.write_text(out, encoding="utf-8")
+            except OSError as exc:
+                raise CommandError(f"Không ghi được tệp {target}: {exc.strerror}.") from exc
+            self.stdout.write(f"Đã ghi tiến độ của {table.total.name} ({len(table.rows)} đơn vị "
+                              f"trực thuộc) vào {target}.")
+        else:
+            self.stdout.write(out, ending="")
+
+    def _write_xlsx(self, table, heading, target: Path) -> None:
+        try:
+            reports.write_progress_xlsx(table, heading, target)
+        except reports.XlsxUnavailable as exc:  # pragma: no cover - it is a dependency
+            raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            raise CommandError(f"Không ghi được tệp {target}: {exc.strerror}.") from exc
+        self.stdout.write(f"Đã ghi tiến độ của {table.total.name} ({len(table.rows)} đơn vị "
+                          f"trực thuộc) vào {target}.")
+
+    @staticmethod
+    def _as_of(raw: str | None) -> dt.date:
+        if not raw:
+            return timezone.localdate()
+        try:
+            return vn.parse_date(raw)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+
+    @staticmethod
+    def _user(username: str | None):
+        if username is None:
+            return None
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"Không tìm thấy người dùng '{username}'.")
+        if not user.is_active:
+            raise CommandError(f"Tài khoản '{username}' đã bị khóa.")
+        return user
+
+    @staticmethod
+    def _unit(code: str | None, user) -> OrgUnit | None:
+        if code is None:
+            return None
+        code = code.strip()
+        if user is None:
+            unit = OrgUnit.objects.filter(code=code).first()
+            if unit is None:
+                raise CommandError(f"Không tìm thấy đơn vị {code}.")
+            return unit
+        try:
+            return get_unit_or_404(user, code)
+        except Http404:
+            # The same answer for a unit outside the scope as for one that does not exist.
+            raise CommandError(f"Không tìm thấy đơn vị {code} trong phạm vi của người dùng "
+                               f"{user.username}.") from None
+
+    @staticmethod
+    def _plan(number: str, year: int, user, unit: OrgUnit | None) -> Plan:
+        plans = [p for p in Plan.objects.filter(number__iexact=number, year=year)
+                 .select_related("unit").order_by("unit__path")
+                 if plan_visible(user, p)]
+        if len(plans) > 1 and unit is not None:
+            plans = [p for p in plans if unit.path.startswith(p.unit.path)] or plans
+        if not plans:
+            where = f" trong phạm vi của người dùng {user.username}" if user is not None else ""
+            raise CommandError(f"Không tìm thấy Kế hoạch số {number} năm {year}{where}.")
+        if len(plans) > 1:
+            units = ", ".join(f"{p.unit.name} ({p.unit.code})" for p in plans)
+            raise CommandError(f"Có {len(plans)} kế hoạch số {number} năm {year}: {units}. "
+                               "Hãy ghi --unit để chọn.")
+        return plans[0]
