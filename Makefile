@@ -6,7 +6,7 @@ DV := .venv/bin/dangvien
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dangvien
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test test-sqlite test-postgres browser-deps lint bench ci clean
+.PHONY: install run demo test test-sqlite test-postgres browser-deps lint bench bench-national ci clean
 
 $(UV):
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv
@@ -54,8 +54,16 @@ lint: install
 	@.venv/bin/ruff check .
 	@$(DV) makemigrations --check --dry-run -v 0
 
+# Benchmarks print figures (bench/README.md). `make bench`: province tier on SQLite in
+# bench/out; `make bench-national`: national tier on PostgreSQL (loaded on first run).
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/dangvien_national
+
 bench: install
 	@.venv/bin/python bench/run.py
+	@.venv/bin/python bench/dashboard.py --tier province
+
+bench-national: install
+	@.venv/bin/python bench/dashboard.py --tier national --database-url "$(BENCH_PG_URL)"
 
 ci:
 	@.ci/run
