@@ -43,9 +43,12 @@ def run(*args) -> str:
 
 
 def test_unit_outside_the_users_scope_fails_like_a_missing_unit(cases):
-    with pytest.raises(CommandError, match="Không tìm thấy đơn vị 'KB'"):
+    outside = "Không tìm thấy đơn vị KB trong phạm vi của người dùng lacson."
+    with pytest.raises(CommandError, match=outside):
         run("--as-of", "08/06/2022", "--user", "lacson", "--unit", "KB")
-    with pytest.raises(CommandError, match="Không tìm thấy đơn vị 'KHONG'"):
+    with pytest.raises(CommandError, match="Không tìm thấy đơn vị KHONG trong phạm vi"):
+        run("--as-of", "08/06/2022", "--user", "lacson", "--unit", "KHONG")
+    with pytest.raises(CommandError, match="Không tìm thấy đơn vị KHONG."):
         run("--as-of", "08/06/2022", "--unit", "KHONG")
 
 
@@ -55,7 +58,7 @@ def test_refusal_exits_non_zero_and_prints_no_data(cases, capsys):
                                  "--user", "lacson", "--unit", "KB", "--format", "json"])
     assert exit_.value.code != 0
     captured = capsys.readouterr()
-    assert "Không tìm thấy đơn vị 'KB'" in captured.err
+    assert "Không tìm thấy đơn vị KB" in captured.err
     assert captured.out == ""
     assert cases["kb"].person.full_name not in captured.err
 

@@ -6,12 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
-from django.utils import timezone
 
-from dangvien.accounts.scope import get_unit_or_404
 from dangvien.admission.deadlines import (
     DeadlineItem,
     Kind,
@@ -20,6 +16,7 @@ from dangvien.admission.deadlines import (
     deadlines,
 )
 from dangvien.core import vn
+from dangvien.core.cli import as_of_option, unit_option, user_option
 from dangvien.core.errors import DomainError
 from dangvien.org.models import OrgUnit
 
@@ -115,11 +112,11 @@ class Command(BaseCommand):
             help="ghi kết quả vào tệp này (UTF-8) thay vì in ra màn hình")
 
     def handle(self, *args, **options):
-        as_of = self._as_of(options["as_of"])
+        as_of = as_of_option(options["as_of"])
         if options["horizon"] < 0:
             raise CommandError("Số ngày sắp đến hạn (--horizon) không được âm.")
-        user = self._user(options["user"])
-        unit = self._unit(options["unit"], user)
+        user = user_option(options["user"])
+        unit = unit_option(options["unit"], user)
         try:
             items = deadlines(user=user, as_of=as_of, unit=unit,
                               horizon_days=options["horizon"])
@@ -140,39 +137,3 @@ class Command(BaseCommand):
         else:
             self.stdout.write(out, ending="")
 
-    @staticmethod
-    def _as_of(raw: str | None) -> dt.date:
-        if not raw:
-            return timezone.localdate()
-        try:
-            return vn.parse_date(raw)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
-
-    @staticmethod
-    def _user(username: str | None):
-        if username is None:
-            return None
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"Không tìm thấy người dùng '{username}'.")
-        if not user.is_active:
-            raise CommandError(f"Tài khoản '{username}' đã bị khóa.")
-        return user
-
-    @staticmethod
-    def _unit(code: str | None, user) -> OrgUnit | None:
-        if code is None:
-            return None
-        code = code.strip()
-        if user is not None:
-            try:
-                return get_unit_or_404(user, code)
-            except Http404:
-                pass
-        else:
-            unit = OrgUnit.objects.filter(code=code).first()
-            if unit is not None:
-                return unit
-        # The same answer for a unit outside the user's scope as for one that does not exist.
-        raise CommandError(f"Không tìm thấy đơn vị '{code}'.")

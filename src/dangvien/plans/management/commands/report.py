@@ -7,17 +7,13 @@ join it. The figures and the scope are the dashboard's: `progress.progress_table
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
-from django.utils import timezone
 
-from dangvien.accounts.scope import get_unit_or_404
 from dangvien.core import vn
+from dangvien.core.cli import as_of_option, unit_option, user_option
 from dangvien.org.models import OrgUnit
 from dangvien.org.selectors import ancestors_on
 from dangvien.plans import reports
@@ -75,10 +71,10 @@ class Command(BaseCommand):
             raise CommandError("Hãy ghi số, ký hiệu của kế hoạch: --plan 77-KH/TU.")
         if options["format"] == "xlsx" and not options["output"]:
             raise CommandError("Báo cáo Excel cần tên tệp để ghi: -o TEP.xlsx.")
-        as_of = self._as_of(options["as_of"])
+        as_of = as_of_option(options["as_of"])
         year = options["year"] or as_of.year
-        user = self._user(options["user"])
-        unit = self._unit(options["unit"], user)
+        user = user_option(options["user"])
+        unit = unit_option(options["unit"], user)
         plan = self._plan(options["plan"].strip(), year, user, unit)
         day = plan_day(plan, as_of)
         if day != as_of:
@@ -117,43 +113,6 @@ class Command(BaseCommand):
             raise CommandError(f"Không ghi được tệp {target}: {exc.strerror}.") from exc
         self.stdout.write(f"Đã ghi tiến độ của {table.total.name} ({len(table.rows)} đơn vị "
                           f"trực thuộc) vào {target}.")
-
-    @staticmethod
-    def _as_of(raw: str | None) -> dt.date:
-        if not raw:
-            return timezone.localdate()
-        try:
-            return vn.parse_date(raw)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
-
-    @staticmethod
-    def _user(username: str | None):
-        if username is None:
-            return None
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"Không tìm thấy người dùng '{username}'.")
-        if not user.is_active:
-            raise CommandError(f"Tài khoản '{username}' đã bị khóa.")
-        return user
-
-    @staticmethod
-    def _unit(code: str | None, user) -> OrgUnit | None:
-        if code is None:
-            return None
-        code = code.strip()
-        if user is None:
-            unit = OrgUnit.objects.filter(code=code).first()
-            if unit is None:
-                raise CommandError(f"Không tìm thấy đơn vị {code}.")
-            return unit
-        try:
-            return get_unit_or_404(user, code)
-        except Http404:
-            # The same answer for a unit outside the scope as for one that does not exist.
-            raise CommandError(f"Không tìm thấy đơn vị {code} trong phạm vi của người dùng "
-                               f"{user.username}.") from None
 
     @staticmethod
     def _plan(number: str, year: int, user, unit: OrgUnit | None) -> Plan:
