@@ -143,6 +143,11 @@ def _database() -> dict:
                 "PRAGMA busy_timeout=10000;"
                 "PRAGMA synchronous=NORMAL;"
                 "PRAGMA foreign_keys=ON;"
+                # LIKE case-sensitive, as on PostgreSQL: only then can SQLite answer a
+                # subtree query (path__startswith, LIKE 'path%') from the path index
+                # instead of scanning. Django's i-lookups (icontains, iexact...) become
+                # case-sensitive on SQLite, so the code uses none (see decisions.md).
+                "PRAGMA case_sensitive_like=ON;"
             ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 10,

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from dangvien.core.admin import SameSearchMixin
+
 from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(SameSearchMixin, admin.ModelAdmin):
     list_display = ["id", "at", "actor_name", "action", "object_type", "object_id"]
     list_filter = ["action", "object_type"]
     search_fields = ["actor_name", "object_id"]

@@ -1,17 +1,54 @@
 """Admin pieces shared by the apps: every change made in the admin is audited too."""
 
+from functools import reduce
+from operator import or_
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.admin.widgets import AdminDateWidget
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.lookups import Contains
+from django.utils.text import smart_split, unescape_string_literal
 
 from dangvien.audit.services import audit_record, snapshot
 
+from . import vn
 from .calendar import WEEKDAY_NAMES
+from .db import UpperText
 from .models import CalendarDay
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class SameSearchMixin:
+    """Admin search that finds the same rows on SQLite and PostgreSQL.
+
+    Django's admin searches with `icontains`, which is LIKE on SQLite, and LIKE is
+    case-sensitive there (PRAGMA case_sensitive_like, settings.py). Here, as in Django,
+    every word (or "quoted phrase") must occur in one of `search_fields`, ignoring case:
+    both sides are compared in upper case (`UpperText`). A `search_name` field holds the
+    folded name (lower case, no diacritics), so the word is folded too: "Nguyễn" finds
+    "nguyen". Search fields take no "^", "=" or "@" prefix.
+    """
+
+    def get_search_results(self, request, queryset, search_term):
+        fields = list(self.get_search_fields(request))
+        if not fields or not search_term:
+            return queryset, False
+        for bit in smart_split(search_term):
+            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+                bit = unescape_string_literal(bit)
+            queryset = queryset.filter(reduce(or_, (_contains(f, bit) for f in fields)))
+        return queryset, any(lookup_spawns_duplicates(self.opts, f) for f in fields)
+
+
+def _contains(field: str, word: str) -> Q:
+    if field.split("__")[-1] == "search_name":
+        return Q(**{f"{field}__contains": vn.fold(word)})
+    return Q(Contains(UpperText(field), word.upper()))
+
+
+class AuditedModelAdmin(SameSearchMixin, admin.ModelAdmin):
     """ModelAdmin whose saves and deletes append to the audit trail in the same transaction."""
 
     def save_model(self, request, obj, form, change):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -14,4 +15,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Dùng chung"
 
     def ready(self) -> None:
+        from dangvien.core.db import register_sqlite_functions
+
         post_migrate.connect(_seed, sender=self, dispatch_uid="dangvien.core.seed")
+        connection_created.connect(register_sqlite_functions,
+                                   dispatch_uid="dangvien.core.sqlite_functions")

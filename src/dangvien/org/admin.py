@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from dangvien.core.admin import AuditedModelAdmin
+from dangvien.core.admin import AuditedModelAdmin, SameSearchMixin
 
 from .models import OrgChange, OrgUnit, OrgUnitVersion
 
@@ -26,7 +26,7 @@ class OrgUnitAdmin(AuditedModelAdmin):
 
 
 @admin.register(OrgUnitVersion)
-class OrgUnitVersionAdmin(admin.ModelAdmin):
+class OrgUnitVersionAdmin(SameSearchMixin, admin.ModelAdmin):
     list_display = ["unit", "name", "parent", "valid_from", "valid_to"]
     search_fields = ["unit__code", "name"]
 

@@ -22,6 +22,7 @@ from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
 from dangvien.audit.services import audit_record, snapshot
 from dangvien.core import vn
+from dangvien.core.db import UpperText
 from dangvien.core.errors import DomainError
 
 from .models import CELL_KINDS, OrgChange, OrgChangeKind, OrgUnit, OrgUnitVersion, UnitKind
@@ -53,7 +54,9 @@ def _check_code(code: str, by) -> str:
             "dấu chấm, gạch ngang hoặc gạch dưới, bắt đầu bằng chữ hoặc số.",
             field="code",
         )
-    other = OrgUnit.objects.filter(code__iexact=code).first()
+    # "kb" clashes with "KB". Upper case rather than code__iexact, which is LIKE on SQLite
+    # and case-sensitive there (PRAGMA case_sensitive_like, settings.py).
+    other = OrgUnit.objects.alias(code_upper=UpperText("code")).filter(code_upper=code.upper()).first()
     if other is not None:
         if by is None or can(by, other):
             raise DomainError(

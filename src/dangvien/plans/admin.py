@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from dangvien.core.admin import SameSearchMixin
+
 from .models import Allocation, Plan, PlanVersion
 
 
@@ -26,7 +28,7 @@ class AllocationInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(SameSearchMixin, admin.ModelAdmin):
     """Read-only: plans are created, allocated, issued and revised on the plan pages, whose
     services check the figures and keep the audit trail."""
 
@@ -45,7 +47,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(admin.ModelAdmin):
+class PlanVersionAdmin(SameSearchMixin, admin.ModelAdmin):
     list_display = ["plan", "revision", "status", "issued_on", "target"]
     list_filter = ["status", "plan__year"]
     search_fields = ["plan__number", "plan__unit__name"]

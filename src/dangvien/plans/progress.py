@@ -242,21 +242,23 @@ def _unit_target(plan: Plan, unit: OrgUnit, on: dt.date, own: Plan | None,
 # --- the grouped queries -----------------------------------------------------------------
 
 
-def _in_subtree_on(path: str, on: dt.date) -> Q:
-    return (Q(cell__versions__valid_from__lte=on)
-            & (Q(cell__versions__valid_to__isnull=True) | Q(cell__versions__valid_to__gt=on))
-            & Q(cell__versions__path__startswith=path))
+def _in_subtree_on(path: str, on: dt.date, *, whole: bool = False) -> Q:
+    in_force = (Q(cell__versions__valid_from__lte=on)
+                & (Q(cell__versions__valid_to__isnull=True) | Q(cell__versions__valid_to__gt=on)))
+    # Under the only root every path matches; leaving the condition out lets SQLite start
+    # from the candidacies rather than walk the whole path index.
+    return in_force if whole else in_force & Q(cell__versions__path__startswith=path)
 
 
-def _base(user, path: str, on: dt.date):
+def _base(user, path: str, on: dt.date, whole: bool = False):
     qs = Candidacy.objects.all() if user is None else Candidacy.objects.for_user(user)
-    return qs.filter(_in_subtree_on(path, on)).annotate(
+    return qs.filter(_in_subtree_on(path, on, whole=whole)).annotate(
         prefix=Substr("cell__versions__path", 1, len(path) + STEP))
 
 
-def _admitted_by_day(user, path, year, as_of, counts_on):
+def _admitted_by_day(user, path, year, as_of, counts_on, whole=False):
     col = "ceremony_on" if counts_on == "ceremony" else "decision_on"
-    rows = (_base(user, path, as_of)
+    rows = (_base(user, path, as_of, whole)
             .filter(**{f"{col}__gte": dt.date(year, 1, 1), f"{col}__lte": as_of})
             .values("prefix", col).annotate(n=Count("id")).order_by())
     out: dict[str, list[tuple[dt.date, int]]] = defaultdict(list)
@@ -267,9 +269,9 @@ def _admitted_by_day(user, path, year, as_of, counts_on):
     return out
 
 
-def _history_by_month(user, path, year, as_of, counts_on):
+def _history_by_month(user, path, year, as_of, counts_on, whole=False):
     col = "ceremony_on" if counts_on == "ceremony" else "decision_on"
-    rows = (_base(user, path, as_of)
+    rows = (_base(user, path, as_of, whole)
             .filter(**{f"{col}__gte": dt.date(year - HISTORY_YEARS, 1, 1),
                        f"{col}__lte": dt.date(year - 1, 12, 31)})
             .annotate(y=ExtractYear(col), m=ExtractMonth(col))
@@ -287,8 +289,8 @@ def _stage_on(on: dt.date) -> Case:
     return Case(*whens, default=Value(""), output_field=CharField())
 
 
-def _pipeline(user, path, as_of):
-    rows = (_open_on(_base(user, path, as_of), as_of)
+def _pipeline(user, path, as_of, whole=False):
+    rows = (_open_on(_base(user, path, as_of, whole), as_of)
             .annotate(stage_then=_stage_on(as_of))
             .values("prefix", "stage_then").annotate(n=Count("id")).order_by())
     out: dict[str, dict[str, int]] = defaultdict(dict)
@@ -309,7 +311,8 @@ def _open_on(qs, on: dt.date):
             .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on)))
 
 
-def _conversion(user, path, year, as_of, *, group: bool) -> dict[str, dict[str, list[int]]]:
+def _conversion(user, path, year, as_of, *, group: bool,
+                whole: bool = False) -> dict[str, dict[str, list[int]]]:
     """Historical conversion: in each of the previous years, of the candidacies at each
     stage on the same day of the year, how many were decided by 31/12 of that year.
 
@@ -317,7 +320,7 @@ def _conversion(user, path, year, as_of, *, group: bool) -> dict[str, dict[str, 
     grouped). One query per previous year.
     """
     out: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    base = _base(user, path, as_of)
+    base = _base(user, path, as_of, whole)
     for y in range(year - HISTORY_YEARS, year):
         day = _same_day(as_of, y)
         qs = _open_on(base, day).annotate(stage_then=_stage_on(day))
@@ -390,10 +393,12 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
     feasible = {s: as_of <= year_end and cal.add_working_days(as_of, MIN_LEAD_WORKING_DAYS[s]) <= year_end
                 for s in PIPELINE}
 
-    days = _admitted_by_day(user, path, year, as_of, counts_on)
-    history = _history_by_month(user, path, year, as_of, counts_on)
-    pipeline = _pipeline(user, path, as_of)
-    conversion = _conversion(user, path, year, as_of, group=True)
+    single_root = OrgUnit.objects.filter(depth=1).count() == 1
+    whole = single_root and len(path) == STEP
+    days = _admitted_by_day(user, path, year, as_of, counts_on, whole)
+    history = _history_by_month(user, path, year, as_of, counts_on, whole)
+    pipeline = _pipeline(user, path, as_of, whole)
+    conversion = _conversion(user, path, year, as_of, group=True, whole=whole)
     whole_conv: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for by_stage in conversion.values():
         for stage, (seen, decided) in by_stage.items():
@@ -403,7 +408,8 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
     if root_path != path:
         # The province's rates are ratios, not people: computed over the whole province
         # whatever the user's scope, as the fallback for units with little history.
-        province_rates = _rates(_conversion(None, root_path, year, as_of, group=False)[""], {})
+        province_rates = _rates(_conversion(None, root_path, year, as_of, group=False,
+                                            whole=single_root)[""], {})
     else:
         province_rates = _rates(whole_conv, {})
     unit_rates = _rates(whole_conv, province_rates)

@@ -19,6 +19,7 @@ from dangvien.org.selectors import ancestors_on
 from dangvien.plans import reports
 from dangvien.plans.models import Plan
 from dangvien.plans.progress import progress_table
+from dangvien.plans.services import normalize_number
 from dangvien.plans.views_progress import default_unit, plan_day, plan_visible, unit_in_plan
 
 KINDS = {
@@ -116,7 +117,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _plan(number: str, year: int, user, unit: OrgUnit | None) -> Plan:
-        plans = [p for p in Plan.objects.filter(number__iexact=number, year=year)
+        plans = [p for p in Plan.objects.filter(number=normalize_number(number), year=year)
                  .select_related("unit").order_by("unit__path")
                  if plan_visible(user, p)]
         if len(plans) > 1 and unit is not None:

@@ -1,0 +1,35 @@
+"""Database pieces that must behave the same on SQLite and PostgreSQL.
+
+SQLite runs with ``PRAGMA case_sensitive_like=ON`` (settings.py) so that subtree queries
+(``path__startswith``) use the path index. Django implements ``icontains``, ``iexact``,
+``istartswith`` and ``iendswith`` with LIKE on SQLite, so there they become
+case-sensitive while PostgreSQL ignores case: the code therefore uses none of them.
+Compare ``UpperText(field)`` with ``value.upper()`` instead.
+"""
+
+from __future__ import annotations
+
+from django.db.models import CharField, Func
+
+#: The SQLite function behind `UpperText`: Python's `str.upper`.
+SQLITE_UPPER = "DV_UPPER"
+
+
+def _upper(value):
+    return None if value is None else str(value).upper()
+
+
+def register_sqlite_functions(sender, connection, **kwargs) -> None:
+    """`connection_created` receiver: SQLite's own UPPER() folds ASCII letters only."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(SQLITE_UPPER, 1, _upper, deterministic=True)
+
+
+class UpperText(Func):
+    """UPPER() of a text that folds every letter ("đức" -> "ĐỨC") on both databases."""
+
+    function = "UPPER"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function=SQLITE_UPPER, **extra_context)
