@@ -345,6 +345,50 @@ def _rates(counts: dict[str, list[int]] | None, fallback: dict[str, float]) -> d
     return rates
 
 
+# --- previous years, remembered -----------------------------------------------------------
+
+
+def _scope_key(user) -> str:
+    if user is None:
+        return "*"
+    from dangvien.accounts.scope import _scope_paths
+
+    paths = _scope_paths(user, None)
+    return "*" if paths is None else ",".join(paths)
+
+
+def _data_version() -> str:
+    """Changes with every write: each service appends to the audit trail, whose newest
+    hash is unique to the whole history before it."""
+    from dangvien.audit.models import AuditHead
+
+    return AuditHead.objects.filter(id=1).values_list("last_hash", flat=True).first() or "0"
+
+
+def _remembered(name: str, version: str, parts: tuple, compute):
+    """Previous years' figures, kept in the cache until the next write anywhere.
+
+    They are read over hundreds of thousands of candidacies at national scale and
+    change only when someone records something; `version` (`_data_version`) is part of
+    the key, so any write forgets them.
+    """
+    from django.core.cache import cache
+
+    key = "dv:progress:" + name + ":" + ":".join(map(str, (version, *parts)))
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, timeout=3600)
+    return found
+
+
+def _plain(nested):
+    """defaultdicts (with lambdas, which the cache cannot pickle) as plain dicts."""
+    if isinstance(nested, dict):
+        return {k: _plain(v) for k, v in nested.items()}
+    return nested
+
+
 # --- the table ---------------------------------------------------------------------------
 
 
@@ -396,9 +440,12 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
     single_root = OrgUnit.objects.filter(depth=1).count() == 1
     whole = single_root and len(path) == STEP
     days = _admitted_by_day(user, path, year, as_of, counts_on, whole)
-    history = _history_by_month(user, path, year, as_of, counts_on, whole)
+    scope, data = _scope_key(user), _data_version()
+    history = _remembered("history", data, (path, year, as_of, counts_on, whole, scope), lambda: _plain(
+        _history_by_month(user, path, year, as_of, counts_on, whole)))
     pipeline = _pipeline(user, path, as_of, whole)
-    conversion = _conversion(user, path, year, as_of, group=True, whole=whole)
+    conversion = _remembered("conversion", data, (path, year, as_of, whole, scope), lambda: _plain(
+        _conversion(user, path, year, as_of, group=True, whole=whole)))
     whole_conv: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for by_stage in conversion.values():
         for stage, (seen, decided) in by_stage.items():
@@ -408,8 +455,9 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
     if root_path != path:
         # The province's rates are ratios, not people: computed over the whole province
         # whatever the user's scope, as the fallback for units with little history.
-        province_rates = _rates(_conversion(None, root_path, year, as_of, group=False,
-                                            whole=single_root)[""], {})
+        province_rates = _rates(_remembered(
+            "province", data, (root_path, year, as_of, single_root), lambda: _plain(_conversion(
+                None, root_path, year, as_of, group=False, whole=single_root))).get("", {}), {})
     else:
         province_rates = _rates(whole_conv, {})
     unit_rates = _rates(whole_conv, province_rates)
