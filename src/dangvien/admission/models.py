@@ -140,6 +140,8 @@ class Candidacy(BaseModel):
         ]
         indexes = [
             models.Index(fields=["decision_unit", "decision_on"], name="candidacy_decision"),
+            # Admissions of a period: the progress dashboard's main read.
+            models.Index(fields=["decision_on", "cell"], name="candidacy_decided_cell"),
             models.Index(fields=["cell", "stage"], name="candidacy_cell_stage"),
         ]
 
