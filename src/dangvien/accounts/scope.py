@@ -40,6 +40,12 @@ def _scope_paths(user, role: str | None) -> list[str] | None:
     return cache[key]
 
 
+def scope_key(user, role: str | None = None) -> str:
+    """A short text that is the same for users who see exactly the same units (for caches)."""
+    paths = _scope_paths(user, role) if user is not None else None
+    return "*" if paths is None else ",".join(paths) or "-"
+
+
 def forget_scope(user) -> None:
     """Drop the per-request cache after the user's roles change."""
     user.__dict__.pop("_dv_scope_cache", None)

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db.models import Case, CharField, Count, Q, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear, Substr
 
+from dangvien.accounts.scope import scope_key
 from dangvien.admission.models import Candidacy, Stage
 from dangvien.core.calendar import working_calendar
 from dangvien.org.models import OrgUnit, OrgUnitVersion
@@ -348,15 +349,6 @@ def _rates(counts: dict[str, list[int]] | None, fallback: dict[str, float]) -> d
 # --- previous years, remembered -----------------------------------------------------------
 
 
-def _scope_key(user) -> str:
-    if user is None:
-        return "*"
-    from dangvien.accounts.scope import _scope_paths
-
-    paths = _scope_paths(user, None)
-    return "*" if paths is None else ",".join(paths)
-
-
 def _data_version() -> str:
     """Changes with every write: each service appends to the audit trail, whose newest
     hash is unique to the whole history before it."""
@@ -440,7 +432,7 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
     single_root = OrgUnit.objects.filter(depth=1).count() == 1
     whole = single_root and len(path) == STEP
     days = _admitted_by_day(user, path, year, as_of, counts_on, whole)
-    scope, data = _scope_key(user), _data_version()
+    scope, data = scope_key(user), _data_version()
     history = _remembered("history", data, (path, year, as_of, counts_on, whole, scope), lambda: _plain(
         _history_by_month(user, path, year, as_of, counts_on, whole)))
     pipeline = _pipeline(user, path, as_of, whole)
