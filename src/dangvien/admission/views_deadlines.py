@@ -68,6 +68,7 @@ def deadlines_page(request: HttpRequest) -> HttpResponse:
     return render(request, "admission/deadlines.html", {
         "as_of": as_of,
         "unit": unit,
+        "keep": [("don-vi", unit.code)] if unit else [],
         "error": error,
         "counts": counts,
         "sections": [

@@ -221,6 +221,7 @@ def progress_page(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/progress.html", {
         "as_of": as_of,
         "day": day,
+        "keep": [("ke-hoach", plan.pk), ("don-vi", unit.code)],
         "plan": plan,
         "heading": heading,
         "unit": unit,
