@@ -61,6 +61,16 @@ def scope_filter(qs: QuerySet, user, path_field: str, role: str | None = None) -
     return qs.filter(reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in paths)))
 
 
+class ScopedQuerySet:
+    """Mixin for querysets of rows that belong to a unit: `scope_path` names the path
+    field (`"cell__path"`), and `for_user` keeps the rows the user may see."""
+
+    scope_path: str = "path"
+
+    def for_user(self, user, role: str | None = None):
+        return scope_filter(self, user, self.scope_path, role=role)
+
+
 def scope_roots(user, role: str | None = None):
     """The units at the top of the user's scope (for the tree browser's first level)."""
     from dangvien.org.models import OrgUnit

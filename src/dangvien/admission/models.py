@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from dangvien.accounts.scope import ScopedQuerySet
 from dangvien.core.models import BaseModel
 
 
@@ -62,11 +63,8 @@ CLOSED_STAGES = frozenset({Stage.RECOGNISED, Stage.REMOVED, Stage.WITHDRAWN, Sta
 PRE_DECISION_STAGES = frozenset(PATH[: RANK[Stage.DECIDED]])
 
 
-class CandidacyQuerySet(models.QuerySet):
-    def for_user(self, user, role: str | None = None) -> CandidacyQuerySet:
-        from dangvien.accounts.scope import scope_filter
-
-        return scope_filter(self, user, "cell__path", role=role)
+class CandidacyQuerySet(ScopedQuerySet, models.QuerySet):
+    scope_path = "cell__path"
 
     def open(self) -> CandidacyQuerySet:
         return self.exclude(stage__in=CLOSED_STAGES)

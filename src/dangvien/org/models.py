@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from dangvien.accounts.scope import ScopedQuerySet
 from dangvien.core.models import BaseModel
 
 
@@ -49,14 +50,11 @@ class PlaceKind(models.TextChoices):
     OTHER = "khac", "Khác"
 
 
-class OrgUnitQuerySet(MP_NodeQuerySet):
+class OrgUnitQuerySet(ScopedQuerySet, MP_NodeQuerySet):
+    scope_path = "path"
+
     def active_on(self, day: dt.date) -> OrgUnitQuerySet:
         return self.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-
-    def for_user(self, user, role: str | None = None) -> OrgUnitQuerySet:
-        from dangvien.accounts.scope import scope_filter
-
-        return scope_filter(self, user, "path", role=role)
 
 
 class OrgUnitManager(MP_NodeManager):

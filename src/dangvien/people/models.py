@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from dangvien.accounts.scope import ScopedQuerySet
 from dangvien.core import vn
 from dangvien.core.models import BaseModel
 
@@ -26,11 +27,8 @@ cccd_validator = RegexValidator(
 )
 
 
-class PersonQuerySet(models.QuerySet):
-    def for_user(self, user, role: str | None = None) -> PersonQuerySet:
-        from dangvien.accounts.scope import scope_filter
-
-        return scope_filter(self, user, "unit__path", role=role)
+class PersonQuerySet(ScopedQuerySet, models.QuerySet):
+    scope_path = "unit__path"
 
     def search(self, text: str) -> PersonQuerySet:
         """Match every word of `text`, with or without diacritics."""
@@ -106,11 +104,8 @@ class Person(BaseModel):
         return years
 
 
-class MembershipQuerySet(models.QuerySet):
-    def for_user(self, user, role: str | None = None) -> MembershipQuerySet:
-        from dangvien.accounts.scope import scope_filter
-
-        return scope_filter(self, user, "cell__path", role=role)
+class MembershipQuerySet(ScopedQuerySet, models.QuerySet):
+    scope_path = "cell__path"
 
     def active_on(self, day: dt.date) -> MembershipQuerySet:
         """Members on the rolls on `day` (admitted, not yet left)."""

@@ -15,14 +15,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from dangvien.accounts.scope import ScopedQuerySet
 from dangvien.core.models import BaseModel
 
 
-class PlanQuerySet(models.QuerySet):
-    def for_user(self, user, role: str | None = None) -> PlanQuerySet:
-        from dangvien.accounts.scope import scope_filter
-
-        return scope_filter(self, user, "unit__path", role=role)
+class PlanQuerySet(ScopedQuerySet, models.QuerySet):
+    scope_path = "unit__path"
 
 
 class Plan(BaseModel):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from dangvien.accounts.scope import ScopedQuerySet
 from dangvien.core.models import BaseModel
 
 
@@ -19,11 +20,8 @@ class ClassKind(models.TextChoices):
     CELL_COMMITTEE = "cap_uy_chi_bo", "Bồi dưỡng nghiệp vụ cấp ủy chi bộ"
 
 
-class TrainingClassQuerySet(models.QuerySet):
-    def for_user(self, user, role: str | None = None) -> TrainingClassQuerySet:
-        from dangvien.accounts.scope import scope_filter
-
-        return scope_filter(self, user, "organiser__path", role=role)
+class TrainingClassQuerySet(ScopedQuerySet, models.QuerySet):
+    scope_path = "organiser__path"
 
 
 class TrainingClass(BaseModel):
@@ -62,11 +60,8 @@ class Result(models.TextChoices):
     ABSENT = "vang", "Bỏ học, vắng"
 
 
-class EnrolmentQuerySet(models.QuerySet):
-    def for_user(self, user, role: str | None = None) -> EnrolmentQuerySet:
-        from dangvien.accounts.scope import scope_filter
-
-        return scope_filter(self, user, "person__unit__path", role=role)
+class EnrolmentQuerySet(ScopedQuerySet, models.QuerySet):
+    scope_path = "person__unit__path"
 
     def certified(self) -> EnrolmentQuerySet:
         return self.filter(result=Result.PASSED, certificate_on__isnull=False)
