@@ -56,3 +56,17 @@ def unit_option(code: str | None, user) -> OrgUnit | None:
     except Http404:
         raise CommandError(f"Không tìm thấy đơn vị {code} trong phạm vi của người dùng "
                            f"{user.username}.") from None
+
+
+def add_as_of_argument(parser) -> None:
+    parser.add_argument(
+        "--as-of", dest="as_of", metavar="NGAY",
+        help="tính đến ngày, dạng ngày/tháng/năm (31/05/2022) hoặc năm-tháng-ngày "
+             "(2022-05-31); mặc định hôm nay")
+
+
+def add_user_argument(parser) -> None:
+    parser.add_argument(
+        "--user", metavar="TEN_DANG_NHAP",
+        help="áp dụng đúng phạm vi quản lý của người dùng này như trên trang web; "
+             "không ghi thì lấy toàn bộ dữ liệu")

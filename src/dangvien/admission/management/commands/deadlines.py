@@ -16,7 +16,13 @@ from dangvien.admission.deadlines import (
     deadlines,
 )
 from dangvien.core import vn
-from dangvien.core.cli import as_of_option, unit_option, user_option
+from dangvien.core.cli import (
+    add_as_of_argument,
+    add_user_argument,
+    as_of_option,
+    unit_option,
+    user_option,
+)
 from dangvien.core.errors import DomainError
 from dangvien.org.models import OrgUnit
 
@@ -90,17 +96,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--as-of", dest="as_of", metavar="NGAY",
-            help="tính đến ngày, dạng ngày/tháng/năm (31/05/2022) hoặc năm-tháng-ngày "
-                 "(2022-05-31); mặc định hôm nay")
+        add_as_of_argument(parser)
         parser.add_argument(
             "--unit", metavar="MA",
             help="chỉ lấy đơn vị có mã này và các đơn vị trực thuộc (ví dụ KB)")
-        parser.add_argument(
-            "--user", metavar="TEN_DANG_NHAP",
-            help="áp dụng đúng phạm vi quản lý của người dùng này như trên trang web; "
-                 "không ghi thì lấy toàn bộ dữ liệu")
+        add_user_argument(parser)
         parser.add_argument(
             "--format", choices=["text", "json"], default="text",
             help="text: bản tóm tắt để đọc (mặc định); json: dữ liệu cho chương trình khác")

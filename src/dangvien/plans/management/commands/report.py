@@ -13,7 +13,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from dangvien.core import vn
-from dangvien.core.cli import as_of_option, unit_option, user_option
+from dangvien.core.cli import (
+    add_as_of_argument,
+    add_user_argument,
+    as_of_option,
+    unit_option,
+    user_option,
+)
 from dangvien.org.models import OrgUnit
 from dangvien.org.selectors import ancestors_on
 from dangvien.plans import reports
@@ -47,18 +53,12 @@ class Command(BaseCommand):
             "--year", type=int, metavar="NAM",
             help="năm của kế hoạch, khi cùng số ký hiệu có ở nhiều năm; mặc định là năm của "
                  "ngày --as-of")
-        parser.add_argument(
-            "--as-of", dest="as_of", metavar="NGAY",
-            help="tính đến ngày, dạng ngày/tháng/năm (31/05/2022) hoặc năm-tháng-ngày "
-                 "(2022-05-31); mặc định hôm nay")
+        add_as_of_argument(parser)
         parser.add_argument(
             "--unit", metavar="MA",
             help="đơn vị cần xem (ví dụ KB); mặc định là cấp ủy ban hành kế hoạch, hoặc đơn vị "
                  "cao nhất trong phạm vi của người dùng --user")
-        parser.add_argument(
-            "--user", metavar="TEN_DANG_NHAP",
-            help="áp dụng đúng phạm vi quản lý của người dùng này như trên trang web; không "
-                 "ghi thì lấy toàn bộ dữ liệu")
+        add_user_argument(parser)
         parser.add_argument(
             "--format", choices=["json", "xlsx"], default="json",
             help="json: dữ liệu cho chương trình khác (mặc định); xlsx: bảng tính Excel "
