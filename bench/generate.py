@@ -1014,6 +1014,16 @@ def generate_rows(*, scale: float, seed: int, workdir: Path, ids: dict[str, int]
     return spools, gen
 
 
+def count_admissions(stdout: IO[str] | None = None) -> int:
+    """The maintained admission counters (admission.counts) for what was just loaded."""
+    from dangvien.admission import counts
+
+    def progress(done: int, total: int) -> None:
+        _say(stdout, f"    counted {_n(done)} of {_n(total)} candidacies")
+
+    return counts.rebuild(progress=progress)
+
+
 def load_national(*, scale: float = 1.0, seed: int = DEFAULT_SEED, stdout: IO[str] | None = None,
                   spool_dir: Path | None = None, bulk_indexes: bool | None = None) -> Summary:
     """Generate the national tier at `scale` and load it into Django's default database.
@@ -1118,6 +1128,10 @@ def load_national(*, scale: float = 1.0, seed: int = DEFAULT_SEED, stdout: IO[st
                         raise RuntimeError(f"foreign key check failed on {table.name}: {bad[:5]}")
             summary.timings["fk_check"] = time.perf_counter() - t
             _say(stdout, f"  foreign keys checked ({summary.timings['fk_check']:.1f} s)")
+        t = time.perf_counter()
+        rows = count_admissions(stdout)
+        summary.timings["counters"] = time.perf_counter() - t
+        _say(stdout, f"  admission counters: {_n(rows)} rows ({summary.timings['counters']:.1f} s)")
         if not nested:
             # PostgreSQL: VACUUM too, so the visibility map is set and index-only scans work
             # as they would on a database that autovacuum has visited.

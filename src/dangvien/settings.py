@@ -89,6 +89,9 @@ DANGVIEN_PROGRESS_BEHIND = -5.0  # below this: behind
 # At risk: even the forecast for 31/12 (admitted + what the pipeline is expected to give)
 # reaches less than this share of the target.
 DANGVIEN_PROGRESS_AT_RISK = 0.7
+# Units down to this depth keep maintained admission counters (admission.counts): the
+# dashboard of a unit above it reads its children's counters instead of the candidacies.
+DANGVIEN_COUNTED_DEPTH = int(os.environ.get("DANGVIEN_COUNTED_DEPTH", "3"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

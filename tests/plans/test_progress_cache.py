@@ -1,4 +1,6 @@
-"""Previous years' figures are cached, and any recorded write makes them be read again."""
+"""Previous years' figures follow every write: from the counters, which each save keeps,
+and on the candidacies' path (below the counted depth) from a cache that any recorded
+write empties."""
 
 import datetime as dt
 
@@ -25,7 +27,10 @@ def decided(cell, day, n):
 
 
 @pytest.mark.django_db
-def test_a_recorded_write_makes_the_seasonal_curve_be_read_again(province):
+@pytest.mark.parametrize("counted_depth", [3, 0], ids=["counters", "candidacies"])
+def test_a_recorded_write_makes_the_seasonal_curve_be_read_again(province, settings,
+                                                                counted_depth):
+    settings.DANGVIEN_COUNTED_DEPTH = counted_depth
     cache.clear()
     plan = Plan.objects.create(unit=province.tu, year=2022, number="77-KH/TU", title="Kế hoạch")
     PlanVersion.objects.create(plan=plan, status="ban_hanh", issued_on=dt.date(2022, 2, 14),
@@ -33,9 +38,10 @@ def test_a_recorded_write_makes_the_seasonal_curve_be_read_again(province):
     before = progress_table(plan=plan, unit=province.tu, as_of=MAY_END)
     assert before.total.expected_method == EXPECTED_LINEAR  # no earlier years yet
 
-    decided(province.kb_cell, dt.date(2020, 5, 10), 3)
+    decided(province.kb_cell, dt.date(2020, 12, 10), 3)
     decided(province.kb_cell, dt.date(2021, 5, 10), 3)
     audit_record(by=None, action="test.import", object_type="test")  # what every write does
     after = progress_table(plan=plan, unit=province.tu, as_of=MAY_END)
     assert after.total.expected_method == EXPECTED_SEASONAL
-    assert after.total.expected_percent == 100.0  # every earlier admission came by May
+    # Half the years admitted everyone by May (2021), half in December (2020).
+    assert after.total.expected_percent == 50.0

@@ -146,6 +146,42 @@ class Candidacy(BaseModel):
     def __str__(self) -> str:
         return f"{self.person} — {self.get_stage_display()}"
 
+    # The maintained counters (admission.counts) follow every save and delete: the
+    # dates as loaded are remembered, and a save adds the difference.
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        from . import counts
+
+        if all(f in instance.__dict__ for f in counts.FIELDS):
+            instance._counted = counts.dates_of(instance)
+        return instance
+
+    def save(self, *args, **kwargs):
+        from django.db import transaction
+
+        from . import counts
+
+        with transaction.atomic():
+            before = getattr(self, "_counted", None)
+            if before is None and not self._state.adding and self.pk is not None:
+                before = counts.stored_dates(self.pk)
+            super().save(*args, **kwargs)
+            after = counts.dates_of(self)
+            counts.recount(before, after)
+            self._counted = after
+
+    def delete(self, *args, **kwargs):
+        from django.db import transaction
+
+        from . import counts
+
+        with transaction.atomic():
+            before = getattr(self, "_counted", None) or counts.stored_dates(self.pk)
+            result = super().delete(*args, **kwargs)
+            counts.recount(before, None)
+            return result
+
     @property
     def is_closed(self) -> bool:
         return self.stage in CLOSED_STAGES
@@ -269,3 +305,48 @@ class CandidateSurvey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} — quý {self.quarter}/{self.year}"
+
+
+class AdmissionCount(models.Model):
+    """Bộ đếm duy trì sẵn: số kết nạp và số quần chúng đang ở từng bước, theo đơn vị và
+    theo ngày / tháng / năm (đọc bảng tiến độ của đơn vị lớn mà không quét mọi hồ sơ).
+
+    Kept by `dangvien.admission.counts` for units down to the depth
+    `DANGVIEN_COUNTED_DEPTH`: every change to a candidacy's dates, and every move of a
+    subtree, adds its differences here. One row per unit, grain and day; each column a
+    kind of counter holding a change (it may be negative). A balance on a day is the sum
+    of the year rows before its year, the month rows of its year before its month and
+    the day rows of its month up to it. See `counts` for the kinds.
+    """
+
+    # No index of its own: the key below starts with the unit.
+    unit = models.ForeignKey("org.OrgUnit", on_delete=models.CASCADE, related_name="+",
+                             db_index=False)
+    grain = models.CharField(max_length=1)  # "Y" year, "M" month, "D" day
+    day = models.DateField()  # the day, or the first day of the month or the year
+    p0 = models.IntegerField(default=0)
+    p1 = models.IntegerField(default=0)
+    p2 = models.IntegerField(default=0)
+    p3 = models.IntegerField(default=0)
+    p4 = models.IntegerField(default=0)
+    w0 = models.IntegerField(default=0)
+    w1 = models.IntegerField(default=0)
+    w2 = models.IntegerField(default=0)
+    w3 = models.IntegerField(default=0)
+    w4 = models.IntegerField(default=0)
+    da = models.IntegerField(default=0)
+    dc = models.IntegerField(default=0)
+    ma = models.IntegerField(default=0)
+    mc = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "bộ đếm kết nạp"
+        verbose_name_plural = "bộ đếm kết nạp"
+        constraints = [
+            # Unit, then grain: a balance reads one range of years, of months and of
+            # days per unit.
+            models.UniqueConstraint(fields=["unit", "grain", "day"], name="admission_count_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.grain} {self.day}"

@@ -37,8 +37,10 @@ from django.db import IntegrityError, connection, transaction
 
 from dangvien.accounts.models import Role, RoleAssignment
 from dangvien.admission import checks
+from dangvien.admission import counts as admission_counts
 from dangvien.admission.models import (
     PATH,
+    AdmissionCount,
     Candidacy,
     CandidacyEvent,
     CandidateSurvey,
@@ -1061,6 +1063,7 @@ def _build(*, scale: float, seed: int, stdout: IO[str] | None) -> DemoSummary:
             ],
             pipeline=pipeline,
         )
+        admission_counts.rebuild()  # bulk_create skipped Candidacy.save(): count everything once
         audit_record(by=None, action=AUDIT_ACTION, object_type="demo", after=summary.as_dict())
     summary.elapsed = time.perf_counter() - started
     return summary
@@ -1413,6 +1416,7 @@ def reset_demo(*, stdout: IO[str] | None = None) -> dict[str, int]:
     try:
         with transaction.atomic():
             for label, model in (
+                ("admission_counts", AdmissionCount),
                 ("plan_allocations", Allocation),
                 ("plan_versions", PlanVersion),
                 ("plans", Plan),

@@ -152,6 +152,9 @@ class OrgUnitVersion(models.Model):
         verbose_name_plural = "lịch sử tổ chức đảng"
         indexes = [
             models.Index(fields=["unit", "valid_from"], name="orgversion_unit_from"),
+            # What changed in a period (the progress dashboard asks whether anything moved).
+            models.Index(fields=["valid_from"], name="orgversion_from"),
+            models.Index(fields=["valid_to"], name="orgversion_to"),
         ]
         constraints = [
             models.UniqueConstraint(

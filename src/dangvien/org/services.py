@@ -25,6 +25,7 @@ from dangvien.core import vn
 from dangvien.core.db import UpperText
 from dangvien.core.errors import DomainError
 
+from .hooks import tree_changing
 from .models import CELL_KINDS, OrgChange, OrgChangeKind, OrgUnit, OrgUnitVersion, UnitKind
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
@@ -235,9 +236,10 @@ def unit_move(
     _check_not_before_history(subtree, effective)
     before = snapshot(unit)
     old_parent = OrgUnit.objects.get_parent(unit)
-    _move_under(unit, new_parent)
-    unit = _refetch(unit)
-    _sync_versions(unit, effective)
+    with tree_changing([unit]):
+        _move_under(unit, new_parent)
+        unit = _refetch(unit)
+        _sync_versions(unit, effective)
     _record_change(
         OrgChangeKind.MOVE, effective, [unit, new_parent],
         f"Chuyển {unit.name} từ {old_parent.name if old_parent else '—'} sang {new_parent.name}",
@@ -280,15 +282,16 @@ def unit_merge(
         affected = affected | OrgUnit.objects.filter(path__startswith=src.path)
     _check_not_before_history([into, *affected], effective)
     befores = {src.pk: snapshot(src) for src in sources}
-    for src in sources:
-        for child in OrgUnit.objects.get_children(_refetch(src)):
-            _move_under(child, into)
-        _move_under(src, into)
-        moved = _refetch(src)
-        moved.valid_to = effective
-        moved.successor = into
-        moved.save(update_fields=["valid_to", "successor", "updated_at"])
-    _sync_versions(into, effective)
+    with tree_changing(sources):
+        for src in sources:
+            for child in OrgUnit.objects.get_children(_refetch(src)):
+                _move_under(child, into)
+            _move_under(src, into)
+            moved = _refetch(src)
+            moved.valid_to = effective
+            moved.successor = into
+            moved.save(update_fields=["valid_to", "successor", "updated_at"])
+        _sync_versions(into, effective)
     names = ", ".join(s.name for s in sources)
     _record_change(
         OrgChangeKind.MERGE, effective, [*sources, into], f"Sáp nhập {names} vào {into.name}",
@@ -341,6 +344,19 @@ def unit_split(
         )
     _check_not_before_history(OrgUnit.objects.filter(path__startswith=unit.path), effective)
     before = snapshot(unit)
+    with tree_changing([unit]):
+        created = _split(by, unit, parent, parts, assigned, children, effective, decision)
+    unit = _refetch(unit)
+    _record_change(
+        OrgChangeKind.SPLIT, effective, [unit, *created],
+        f"Chia tách {unit.name} thành " + ", ".join(u.name for u in created), decision,
+    )
+    audit_record(by=by, action="org.split", obj=unit, before=before, after=snapshot(unit),
+                 unit_path=unit.path)
+    return [_refetch(u) for u in created]
+
+
+def _split(by, unit, parent, parts, assigned, children, effective, decision) -> list[OrgUnit]:
     created = [
         unit_create(
             by=by, parent=parent, code=p.code, name=p.name, kind=p.kind or unit.kind,
@@ -359,10 +375,4 @@ def unit_split(
     unit.save(update_fields=["valid_to", "successor", "updated_at"])
     for new in created:
         _sync_versions(new, effective)
-    _record_change(
-        OrgChangeKind.SPLIT, effective, [unit, *created],
-        f"Chia tách {unit.name} thành " + ", ".join(u.name for u in created), decision,
-    )
-    audit_record(by=by, action="org.split", obj=unit, before=before, after=snapshot(unit),
-                 unit_path=unit.path)
-    return [_refetch(u) for u in created]
+    return created

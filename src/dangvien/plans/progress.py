@@ -25,10 +25,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear, Substr
 
-from dangvien.accounts.scope import scope_key
+from dangvien.accounts.scope import can, scope_key
+from dangvien.admission import counts
+from dangvien.admission.counts import PIPELINE, STAGE_DATE
 from dangvien.admission.models import Candidacy, Stage
 from dangvien.core.calendar import working_calendar
 from dangvien.org.models import OrgUnit, OrgUnitVersion
@@ -38,17 +40,6 @@ from .models import Allocation, Plan, PlanVersion
 
 STEP = OrgUnit.steplen
 
-#: Stages before the decision, in order: the pipeline behind a target.
-PIPELINE = [Stage.SOURCE, Stage.CLASS_DONE, Stage.DOSSIER_DONE, Stage.CELL_PROPOSED,
-            Stage.GRASSROOTS_PROPOSED]
-#: The date column that records reaching each pipeline stage.
-STAGE_DATE = {
-    Stage.SOURCE: "identified_on",
-    Stage.CLASS_DONE: "class_done_on",
-    Stage.DOSSIER_DONE: "dossier_done_on",
-    Stage.CELL_PROPOSED: "cell_resolution_on",
-    Stage.GRASSROOTS_PROPOSED: "grassroots_resolution_on",
-}
 #: Shortest time, in working days, from each stage to an admission decision: the
 #: statutory steps still ahead (class, background check, the cell's and the grassroots
 #: committee's meetings, the decision). A candidate who cannot make it before 31/12
@@ -409,6 +400,143 @@ def _finish(row: Progress, days: list[tuple[dt.date, int]], history: dict[int, l
     return row
 
 
+@dataclass
+class _Figures:
+    """What the table is made of, per child (keyed by its path on `as_of`) and in total."""
+
+    days: dict[str, list[tuple[dt.date, int]]]
+    history: dict[str, dict[int, list[int]]]
+    pipeline: dict[str, dict[str, int]]
+    conversion: dict[str, dict[str, list[int]]]
+    total_days: list[tuple[dt.date, int]]
+    total_history: dict[int, list[int]]
+    total_pipeline: dict[str, int]
+    total_conversion: dict[str, list[int]]
+    province_conversion: dict[str, list[int]] | None  # None: the unit is the province
+
+
+def _sum_days(parts) -> list[tuple[dt.date, int]]:
+    merged: dict[dt.date, int] = defaultdict(int)
+    for days in parts:
+        for day, n in days:
+            merged[day] += n
+    return sorted(merged.items())
+
+
+def _sum_history(parts) -> dict[int, list[int]]:
+    merged: dict[int, list[int]] = defaultdict(lambda: [0] * 12)
+    for history in parts:
+        for y, months in history.items():
+            merged[y] = [a + b for a, b in zip(merged[y], months, strict=True)]
+    return merged
+
+
+def _sum_pipeline(parts) -> dict[str, int]:
+    merged: dict[str, int] = defaultdict(int)
+    for pipeline in parts:
+        for s, n in pipeline.items():
+            merged[s] += n
+    return merged
+
+
+def _sum_conversion(parts) -> dict[str, list[int]]:
+    merged: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for by_stage in parts:
+        for stage, (seen, decided) in by_stage.items():
+            merged[stage][0] += seen
+            merged[stage][1] += decided
+    return merged
+
+
+def _from_candidacies(user, path, year, as_of, counts_on) -> _Figures:
+    """Grouped queries over the candidacies, in the tree as it stood on `as_of`."""
+    single_root = OrgUnit.objects.filter(depth=1).count() == 1
+    whole = single_root and len(path) == STEP
+    days = _admitted_by_day(user, path, year, as_of, counts_on, whole)
+    scope, data = scope_key(user), _data_version()
+    history = _remembered("history", data, (path, year, as_of, counts_on, whole, scope), lambda: _plain(
+        _history_by_month(user, path, year, as_of, counts_on, whole)))
+    pipeline = _pipeline(user, path, as_of, whole)
+    conversion = _remembered("conversion", data, (path, year, as_of, whole, scope), lambda: _plain(
+        _conversion(user, path, year, as_of, group=True, whole=whole)))
+    root_path = path[:STEP]
+    province = None
+    if root_path != path:
+        # The province's rates are ratios, not people: computed over the whole province
+        # whatever the user's scope, as the fallback for units with little history.
+        province = _remembered(
+            "province", data, (root_path, year, as_of, single_root), lambda: _plain(_conversion(
+                None, root_path, year, as_of, group=False, whole=single_root))).get("", {})
+    prefixes = set(days) | set(history) | set(pipeline)
+    return _Figures(
+        days=days, history=history, pipeline=pipeline, conversion=conversion,
+        total_days=_sum_days(days.get(p, []) for p in prefixes),
+        total_history=_sum_history(history.get(p, {}) for p in prefixes),
+        total_pipeline=_sum_pipeline(pipeline.get(p, {}) for p in prefixes),
+        total_conversion=_sum_conversion(conversion.values()),
+        province_conversion=province)
+
+
+def _moved_within(path: str, start: dt.date, end: dt.date) -> bool:
+    """Whether a unit moved into, out of or inside the subtree at `path` between the two
+    dates (creations and renames do not count: they move nobody)."""
+    same_before = OrgUnitVersion.objects.filter(
+        unit=OuterRef("unit"), valid_to=OuterRef("valid_from"), path=OuterRef("path"))
+    same_after = OrgUnitVersion.objects.filter(
+        unit=OuterRef("unit"), valid_from=OuterRef("valid_to"), path=OuterRef("path"))
+    below = OrgUnitVersion.objects.filter(path__startswith=path).exclude(path=path)
+    moved_in = (below.filter(valid_from__gt=start, valid_from__lte=end)
+                .exclude(valid_from=F("unit__valid_from")).exclude(Exists(same_before)))
+    moved_out = below.filter(valid_to__gt=start, valid_to__lte=end).exclude(Exists(same_after))
+    return moved_in.exists() or moved_out.exists()
+
+
+def _from_counters(unit: OrgUnit, path: str, children, year, as_of, counts_on,
+                   user) -> _Figures:
+    """The same figures from the maintained counters (admission.counts): a few hundred
+    rows for the unit and its children, whatever the number of candidacies below.
+
+    The day-by-day admissions of the year follow moves only from the day of the move;
+    when something moved under the unit this year before `as_of`, they are read from
+    the candidacies, in the tree of `as_of` (the day the target was reached, the chart).
+    """
+    key = {c.unit_id: c.path for c in children}
+    ids = [*key, unit.pk]
+    root = OrgUnit.objects.filter(path=path[:STEP]).values_list("pk", flat=True).first()
+    if _moved_within(path, dt.date(year, 1, 1), as_of):
+        whole = len(path) == STEP and OrgUnit.objects.filter(depth=1).count() == 1
+        by_prefix = _admitted_by_day(user, path, year, as_of, counts_on, whole)
+        by_key = {c.path: c.unit_id for c in children}
+        daily = {by_key[p]: d for p, d in by_prefix.items() if p in by_key}
+        daily[unit.pk] = _sum_days(by_prefix.values())
+    else:
+        daily = counts.daily(ids, counts.DAILY[counts_on], dt.date(year, 1, 1), as_of)
+    monthly = counts.monthly(ids, counts.MONTHLY[counts_on], year - HISTORY_YEARS, year - 1)
+    now = counts.balances(ids, as_of)
+    conversion: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    asked = ids if root is None or root in ids else [*ids, root]
+    for y in range(year - HISTORY_YEARS, year):
+        for unit_id, kinds in counts.balances(asked, _same_day(as_of, y)).items():
+            for i, stage in enumerate(PIPELINE):
+                conversion[unit_id][stage.value][0] += kinds.get(counts.OPEN[i], 0)
+                conversion[unit_id][stage.value][1] += kinds.get(counts.WON[i], 0)
+
+    def stages(kinds: dict[str, int]) -> dict[str, int]:
+        return {stage.value: kinds[counts.OPEN[i]] for i, stage in enumerate(PIPELINE)
+                if kinds.get(counts.OPEN[i])}
+
+    return _Figures(
+        days={key[u]: d for u, d in daily.items() if u in key},
+        history={key[u]: _plain(h) for u, h in monthly.items() if u in key},
+        pipeline={key[u]: stages(k) for u, k in now.items() if u in key},
+        conversion={key[u]: _plain(c) for u, c in conversion.items() if u in key},
+        total_days=daily.get(unit.pk, []),
+        total_history=_plain(monthly.get(unit.pk, {})),
+        total_pipeline=stages(now.get(unit.pk, {})),
+        total_conversion=_plain(conversion.get(unit.pk, {})),
+        province_conversion=None if root == unit.pk else _plain(conversion.get(root, {})))
+
+
 def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
                    counts_on: str | None = None) -> ProgressTable:
     """Tiến độ của `unit` và các đơn vị trực thuộc theo kế hoạch `plan`, tính đến `as_of`."""
@@ -429,70 +557,34 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
     feasible = {s: as_of <= year_end and cal.add_working_days(as_of, MIN_LEAD_WORKING_DAYS[s]) <= year_end
                 for s in PIPELINE}
 
-    single_root = OrgUnit.objects.filter(depth=1).count() == 1
-    whole = single_root and len(path) == STEP
-    days = _admitted_by_day(user, path, year, as_of, counts_on, whole)
-    scope, data = scope_key(user), _data_version()
-    history = _remembered("history", data, (path, year, as_of, counts_on, whole, scope), lambda: _plain(
-        _history_by_month(user, path, year, as_of, counts_on, whole)))
-    pipeline = _pipeline(user, path, as_of, whole)
-    conversion = _remembered("conversion", data, (path, year, as_of, whole, scope), lambda: _plain(
-        _conversion(user, path, year, as_of, group=True, whole=whole)))
-    whole_conv: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for by_stage in conversion.values():
-        for stage, (seen, decided) in by_stage.items():
-            whole_conv[stage][0] += seen
-            whole_conv[stage][1] += decided
-    root_path = path[:STEP]
-    if root_path != path:
-        # The province's rates are ratios, not people: computed over the whole province
-        # whatever the user's scope, as the fallback for units with little history.
-        province_rates = _rates(_remembered(
-            "province", data, (root_path, year, as_of, single_root), lambda: _plain(_conversion(
-                None, root_path, year, as_of, group=False, whole=single_root))).get("", {}), {})
+    # A large unit wholly in the user's scope reads the counters; below the counted
+    # depth (small subtrees) the candidacies themselves are read.
+    if counts.covers(version.depth) and (user is None or can(user, unit)):
+        figures = _from_counters(unit, path, children, year, as_of, counts_on, user)
     else:
-        province_rates = _rates(whole_conv, {})
-    unit_rates = _rates(whole_conv, province_rates)
-
-    def sum_days(prefixes):
-        merged: dict[dt.date, int] = defaultdict(int)
-        for p in prefixes:
-            for day, n in days.get(p, []):
-                merged[day] += n
-        return sorted(merged.items())
-
-    def sum_history(prefixes):
-        merged: dict[int, list[int]] = defaultdict(lambda: [0] * 12)
-        for p in prefixes:
-            for y, months in history.get(p, {}).items():
-                merged[y] = [a + b for a, b in zip(merged[y], months, strict=True)]
-        return merged
-
-    def sum_pipeline(prefixes):
-        merged: dict[str, int] = defaultdict(int)
-        for p in prefixes:
-            for s, n in pipeline.get(p, {}).items():
-                merged[s] += n
-        return merged
+        figures = _from_candidacies(user, path, year, as_of, counts_on)
+    province_rates = _rates(figures.province_conversion
+                            if figures.province_conversion is not None
+                            else figures.total_conversion, {})
+    unit_rates = _rates(figures.total_conversion, province_rates)
 
     rows = []
     for child in children:
         target = allocations.get(child.unit_id)
         row = Progress(unit=child.unit, name=child.name, target=target,
                        has_children=child.unit_id in parents)
-        rates = _rates(conversion.get(child.path), unit_rates)
-        rows.append(_finish(row, days.get(child.path, []), history.get(child.path, {}),
-                            pipeline.get(child.path, {}), rates, feasible, as_of))
+        rates = _rates(figures.conversion.get(child.path), unit_rates)
+        rows.append(_finish(row, figures.days.get(child.path, []),
+                            figures.history.get(child.path, {}),
+                            figures.pipeline.get(child.path, {}), rates, feasible, as_of))
     rows.sort(key=lambda r: (ProgressStatus.ORDER[r.status], r.unit.path))
 
-    all_prefixes = list(days) + [p for p in history if p not in days] + [
-        p for p in pipeline if p not in days and p not in history]
     total = Progress(unit=unit, name=version.name,
                      target=_unit_target(plan, unit, as_of, own_plan, version.parent),
                      has_children=bool(children))
-    _finish(total, sum_days(all_prefixes), sum_history(all_prefixes), sum_pipeline(all_prefixes),
+    _finish(total, figures.total_days, figures.total_history, figures.total_pipeline,
             unit_rates, feasible, as_of)
-    chart = _chart(total, sum_days(all_prefixes), sum_history(all_prefixes), as_of)
+    chart = _chart(total, figures.total_days, figures.total_history, as_of)
     return ProgressTable(plan=plan, version=plan_version, unit=unit, as_of=as_of,
                          counts_on=counts_on, total=total, rows=rows, chart=chart,
                          unit_plan=own_plan)
