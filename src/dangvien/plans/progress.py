@@ -512,11 +512,13 @@ def _from_counters(unit: OrgUnit, path: str, children, year, as_of, counts_on,
     else:
         daily = counts.daily(ids, counts.DAILY[counts_on], dt.date(year, 1, 1), as_of)
     monthly = counts.monthly(ids, counts.MONTHLY[counts_on], year - HISTORY_YEARS, year - 1)
-    now = counts.balances(ids, as_of)
-    conversion: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     asked = ids if root is None or root in ids else [*ids, root]
-    for y in range(year - HISTORY_YEARS, year):
-        for unit_id, kinds in counts.balances(asked, _same_day(as_of, y)).items():
+    earlier = [_same_day(as_of, y) for y in range(year - HISTORY_YEARS, year)]
+    on = counts.balances_on(asked, [as_of, *earlier])
+    now = on[as_of]
+    conversion: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for day in earlier:
+        for unit_id, kinds in on[day].items():
             for i, stage in enumerate(PIPELINE):
                 conversion[unit_id][stage.value][0] += kinds.get(counts.OPEN[i], 0)
                 conversion[unit_id][stage.value][1] += kinds.get(counts.WON[i], 0)
