@@ -33,7 +33,7 @@ from dangvien.admission import counts
 from dangvien.admission.counts import PIPELINE, STAGE_DATE
 from dangvien.admission.models import Candidacy, Stage
 from dangvien.core.calendar import working_calendar
-from dangvien.org.models import OrgUnit, OrgUnitVersion
+from dangvien.org.models import OrgChange, OrgChangeKind, OrgUnit, OrgUnitVersion
 from dangvien.org.selectors import children_on, parents_among, version_on
 
 from .models import Allocation, Plan, PlanVersion
@@ -480,6 +480,10 @@ def _from_candidacies(user, path, year, as_of, counts_on) -> _Figures:
 def _moved_within(path: str, start: dt.date, end: dt.date) -> bool:
     """Whether a unit moved into, out of or inside the subtree at `path` between the two
     dates (creations and renames do not count: they move nobody)."""
+    moves = [OrgChangeKind.MOVE, OrgChangeKind.MERGE, OrgChangeKind.SPLIT]
+    if not OrgChange.objects.filter(kind__in=moves, effective__gt=start,
+                                    effective__lte=end).exists():
+        return False  # the usual case: one small query
     same_before = OrgUnitVersion.objects.filter(
         unit=OuterRef("unit"), valid_to=OuterRef("valid_from"), path=OuterRef("path"))
     same_after = OrgUnitVersion.objects.filter(
