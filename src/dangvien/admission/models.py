@@ -9,7 +9,7 @@ latest state and the key dates so lists and deadlines are single queries.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
 from dangvien.accounts.scope import ScopedQuerySet
@@ -158,8 +158,6 @@ class Candidacy(BaseModel):
         return instance
 
     def save(self, *args, **kwargs):
-        from django.db import transaction
-
         from . import counts
 
         with transaction.atomic():
@@ -172,8 +170,6 @@ class Candidacy(BaseModel):
             self._counted = after
 
     def delete(self, *args, **kwargs):
-        from django.db import transaction
-
         from . import counts
 
         with transaction.atomic():

@@ -3,7 +3,10 @@ as of any date: admitted, % of target, expected share, status, date the target w
 reached, the pipeline behind it and the forecast for 31/12.
 
 Everything is computed as the tree stood on `as_of` (org versions), within the user's
-scope, with a fixed number of grouped queries whatever the number of rows:
+scope, with a fixed number of queries whatever the number of rows. A unit above the
+counted depth that the user sees whole reads the maintained counters
+(`admission.counts`, `_from_counters`); other units read the candidacies with grouped
+queries (`_from_candidacies`):
 
 1. admissions of the year up to `as_of`, per subordinate and day;
 2. admissions of the three previous years, per subordinate and month (seasonal curve);
@@ -448,9 +451,13 @@ def _sum_conversion(parts) -> dict[str, list[int]]:
     return merged
 
 
+def _single_root() -> bool:
+    return OrgUnit.objects.filter(depth=1).count() == 1
+
+
 def _from_candidacies(user, path, year, as_of, counts_on) -> _Figures:
     """Grouped queries over the candidacies, in the tree as it stood on `as_of`."""
-    single_root = OrgUnit.objects.filter(depth=1).count() == 1
+    single_root = _single_root()
     whole = single_root and len(path) == STEP
     days = _admitted_by_day(user, path, year, as_of, counts_on, whole)
     scope, data = scope_key(user), _data_version()
@@ -508,7 +515,7 @@ def _from_counters(unit: OrgUnit, path: str, children, year, as_of, counts_on,
     ids = [*key, unit.pk]
     root = OrgUnit.objects.filter(path=path[:STEP]).values_list("pk", flat=True).first()
     if _moved_within(path, dt.date(year, 1, 1), as_of):
-        whole = len(path) == STEP and OrgUnit.objects.filter(depth=1).count() == 1
+        whole = len(path) == STEP and _single_root()
         by_prefix = _admitted_by_day(user, path, year, as_of, counts_on, whole)
         by_key = {c.path: c.unit_id for c in children}
         daily = {by_key[p]: d for p, d in by_prefix.items() if p in by_key}
