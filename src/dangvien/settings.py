@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "dangvien.training",
     "dangvien.admission",
     "dangvien.plans",
+    "dangvien.ratings",
+    "dangvien.exchange",
+    "dangvien.reports",
 ]
 
 #: Which date makes an admission count towards a plan: the admission decision

@@ -14,5 +14,7 @@ urlpatterns = [
     path("ket-nap/", include("dangvien.admission.urls")),
     path("lop/", include("dangvien.training.urls")),
     path("ke-hoach/", include("dangvien.plans.urls")),
+    path("danh-gia/", include("dangvien.ratings.urls")),
+    path("trao-doi/", include("dangvien.exchange.urls")),
     path("quan-tri/", admin.site.urls),
 ]

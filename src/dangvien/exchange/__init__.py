@@ -1,0 +1,1 @@
+"""Excel templates, importers and exporters (trao đổi dữ liệu Excel)."""

@@ -1,0 +1,1 @@
+"""Renderers of official documents: docx in party format, pdf, narrative (báo cáo)."""
