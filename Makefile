@@ -24,14 +24,21 @@ demo: install
 	@$(DV) migrate --noinput -v 0
 	@$(DV) demo --reset
 
+# System packages: Chromium for browser tests, Liberation Serif (Times-compatible, full
+# Vietnamese glyphs) for PDF reports. Installed with apt when run as root.
+SYSTEM_PACKAGES := chromium fonts-liberation2
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -q "Liberation Serif" || missing="$$missing fonts-liberation2"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Cài Chromium cho kiểm thử trình duyệt…"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    echo "Cài gói hệ thống:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "Thiếu Chromium cho kiểm thử trình duyệt: hãy chạy 'sudo apt-get install -y chromium'."; exit 1; \
-	  fi; }
+	    echo "Thiếu gói hệ thống:$$missing. Hãy chạy 'sudo apt-get install -y$$missing'."; exit 1; \
+	  fi; \
+	fi
 
 test: install browser-deps test-sqlite test-postgres
 
