@@ -68,33 +68,41 @@ def _check_cccd_free(cccd: str | None, *, by, exclude_pk: int | None = None) -> 
     )
 
 
-def _clean_person(data: dict[str, Any], *, today: dt.date) -> dict[str, Any]:
+def clean_person_fields(
+    data: dict[str, Any], *, today: dt.date
+) -> tuple[dict[str, Any], list[DomainError]]:
+    """Check every field of a person's record; return the clean values and every error.
+
+    The pages stop at the first error (`_clean_person`); the Excel import reports them
+    all. Same rules, same messages.
+    """
     clean: dict[str, Any] = {}
+    errors: list[DomainError] = []
     name = vn.normalize_spaces(data.get("full_name", ""))
     if not name or len(name.split()) < 2:
-        raise DomainError("Họ và tên phải có ít nhất họ và tên (hai từ).", field="full_name")
+        errors.append(DomainError("Họ và tên phải có ít nhất họ và tên (hai từ).", field="full_name"))
     clean["full_name"] = name
     gender = data.get("gender")
     if gender not in Gender.values:
-        raise DomainError("Giới tính phải là Nam hoặc Nữ.", field="gender")
+        errors.append(DomainError("Giới tính phải là Nam hoặc Nữ.", field="gender"))
     clean["gender"] = gender
     birth = data.get("birth_date")
     if not isinstance(birth, dt.date):
-        raise DomainError("Ngày sinh chưa nhập hoặc không hợp lệ.", field="birth_date")
-    if birth > today:
-        raise DomainError(
+        errors.append(DomainError("Ngày sinh chưa nhập hoặc không hợp lệ.", field="birth_date"))
+    elif birth > today:
+        errors.append(DomainError(
             f"Ngày sinh {vn.format_date(birth)} ở sau ngày hôm nay ({vn.format_date(today)}). "
             "Hãy kiểm tra lại năm sinh.",
             field="birth_date",
-        )
-    if birth.year < 1900:
-        raise DomainError(f"Năm sinh {birth.year} không hợp lệ.", field="birth_date")
+        ))
+    elif birth.year < 1900:
+        errors.append(DomainError(f"Năm sinh {birth.year} không hợp lệ.", field="birth_date"))
     clean["birth_date"] = birth
     ethnicity = data.get("ethnicity") or "Kinh"
     if ethnicity not in ETHNIC_GROUPS:
-        raise DomainError(
+        errors.append(DomainError(
             f"Dân tộc '{ethnicity}' không có trong danh mục 54 dân tộc Việt Nam.", field="ethnicity"
-        )
+        ))
     clean["ethnicity"] = ethnicity
     for name_, choices, default in (
         ("religion", Religion, Religion.NONE),
@@ -103,10 +111,21 @@ def _clean_person(data: dict[str, Any], *, today: dt.date) -> dict[str, Any]:
     ):
         value = data.get(name_) or default
         if value not in choices.values:
-            raise DomainError(f"Giá trị '{value}' không có trong danh mục.", field=name_)
+            errors.append(DomainError(f"Giá trị '{value}' không có trong danh mục.", field=name_))
         clean[name_] = value
-    clean["cccd"] = _clean_cccd(data.get("cccd"))
+    try:
+        clean["cccd"] = _clean_cccd(data.get("cccd"))
+    except DomainError as err:
+        errors.append(err)
+        clean["cccd"] = None
     clean["home_address"] = vn.normalize_spaces(data.get("home_address", ""))
+    return clean, errors
+
+
+def _clean_person(data: dict[str, Any], *, today: dt.date) -> dict[str, Any]:
+    clean, errors = clean_person_fields(data, today=today)
+    if errors:
+        raise errors[0]
     return clean
 
 
@@ -149,6 +168,31 @@ def person_update(*, by, person: Person, data: dict[str, Any], today: dt.date | 
     return person
 
 
+def membership_field_errors(
+    *, cell: OrgUnit, person: Person, admitted_on: dt.date, recognized_on: dt.date | None
+) -> list[DomainError]:
+    """Every rule a new membership record breaks (the page and the Excel import share them)."""
+    errors: list[DomainError] = []
+    if cell.kind not in CELL_KINDS:
+        errors.append(DomainError(
+            f"{cell.name} không phải chi bộ; đảng viên phải sinh hoạt ở một chi bộ.", field="cell"
+        ))
+    elif cell.valid_to is not None:
+        # Admission may predate the cell (members transfer in); the cell must exist now.
+        errors.append(DomainError(
+            f"{cell.name} đã thôi hoạt động từ {vn.format_date(cell.valid_to)}; "
+            "hãy chọn chi bộ kế thừa.",
+            field="cell",
+        ))
+    if person.age_on(admitted_on) < 18:
+        errors.append(DomainError("Ngày vào Đảng phải sau khi người này đủ 18 tuổi.",
+                                  field="admitted_on"))
+    if recognized_on is not None and recognized_on < admitted_on:
+        errors.append(DomainError("Ngày chính thức không được trước ngày vào Đảng.",
+                                  field="recognized_on"))
+    return errors
+
+
 @transaction.atomic
 def membership_create(
     *,
@@ -162,21 +206,10 @@ def membership_create(
 ) -> Membership:
     """Ghi nhận hồ sơ đảng viên (dự bị, hoặc chính thức khi đã có ngày công nhận)."""
     _require_editor(by, cell)
-    if cell.kind not in CELL_KINDS:
-        raise DomainError(
-            f"{cell.name} không phải chi bộ; đảng viên phải sinh hoạt ở một chi bộ.", field="cell"
-        )
-    if cell.valid_to is not None:
-        # Admission may predate the cell (members transfer in); the cell must exist now.
-        raise DomainError(
-            f"{cell.name} đã thôi hoạt động từ {vn.format_date(cell.valid_to)}; "
-            "hãy chọn chi bộ kế thừa.",
-            field="cell",
-        )
-    if person.age_on(admitted_on) < 18:
-        raise DomainError("Ngày vào Đảng phải sau khi người này đủ 18 tuổi.", field="admitted_on")
-    if recognized_on is not None and recognized_on < admitted_on:
-        raise DomainError("Ngày chính thức không được trước ngày vào Đảng.", field="recognized_on")
+    problems = membership_field_errors(cell=cell, person=person, admitted_on=admitted_on,
+                                       recognized_on=recognized_on)
+    if problems:
+        raise problems[0]
     if Membership.objects.filter(person=person, ended_on__isnull=True).exists():
         raise DomainError(f"{person.full_name} đang là đảng viên; không thể ghi thêm hồ sơ.")
     membership = Membership.objects.create(
