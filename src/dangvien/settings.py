@@ -95,6 +95,10 @@ DANGVIEN_PROGRESS_AT_RISK = 0.7
 # Units down to this depth keep maintained admission counters (admission.counts): the
 # dashboard of a unit above it reads its children's counters instead of the candidacies.
 DANGVIEN_COUNTED_DEPTH = int(os.environ.get("DANGVIEN_COUNTED_DEPTH", "3"))
+# Excel import (exchange): the largest file accepted, and where uploaded files are kept
+# for their background job.
+DANGVIEN_IMPORT_MAX_BYTES = int(os.environ.get("DANGVIEN_IMPORT_MAX_BYTES", str(20 * 2**20)))
+DANGVIEN_IMPORT_DIR = VAR_DIR / "imports"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
