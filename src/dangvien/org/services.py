@@ -376,3 +376,40 @@ def _split(by, unit, parent, parts, assigned, children, effective, decision) -> 
     for new in created:
         _sync_versions(new, effective)
     return created
+
+
+@transaction.atomic
+def unit_update_details(
+    *, by, unit: OrgUnit, place_kind: str | None = None, is_mountainous: bool | None = None,
+    village_count: int | None = None,
+) -> OrgUnit:
+    """Sửa loại hình, vùng cao/miền núi, số thôn, bản của đơn vị (không đổi lịch sử cây).
+
+    None leaves a field as it is. Used by the Excel import of units.
+    """
+    from .models import PlaceKind
+
+    unit = _refetch(unit)
+    _require_role(by, unit)
+    before = snapshot(unit)
+    fields = []
+    if place_kind is not None and place_kind != unit.place_kind:
+        if place_kind and place_kind not in PlaceKind.values:
+            raise DomainError(f"Loại hình '{place_kind}' không có trong danh mục.",
+                              field="place_kind")
+        unit.place_kind = place_kind
+        fields.append("place_kind")
+    if is_mountainous is not None and is_mountainous != unit.is_mountainous:
+        unit.is_mountainous = is_mountainous
+        fields.append("is_mountainous")
+    if village_count is not None and village_count != unit.village_count:
+        if village_count < 0:
+            raise DomainError("Số thôn, bản, tổ dân phố không được là số âm.",
+                              field="village_count")
+        unit.village_count = village_count
+        fields.append("village_count")
+    if fields:
+        unit.save(update_fields=[*fields, "updated_at"])
+        audit_record(by=by, action="org.details", obj=unit, before=before,
+                     after=snapshot(unit), unit_path=unit.path)
+    return unit
