@@ -10,12 +10,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.shortcuts import get_object_or_404
 
+from dangvien.accounts.models import Role
+from dangvien.accounts.scope import can
 from dangvien.core import vn
-from dangvien.org.models import OrgUnit, OrgUnitVersion
+from dangvien.org.models import CELL_KINDS, OrgUnit, OrgUnitVersion
 from dangvien.org.selectors import subtree_unit_ids
 
-from .models import Membership, Person
+from .events import history
+from .models import Membership, Person, Transfer, TransferStatus
 
 #: Sensitive fields no list needs.
 _LIST_DEFERRED = ("cccd", "home_address")
@@ -78,3 +82,85 @@ def people_search(*, user, text: str, limit: int = 100) -> SearchResult:
     result.people = rows[:limit]
     result.more = len(rows) > limit
     return result
+
+
+# --- a member's page and the transfer boxes ---------------------------------------------
+
+
+@dataclass
+class MemberPage:
+    """Trang đảng viên: lý lịch rút gọn, các hồ sơ sinh hoạt, biến động, chuyển sinh hoạt."""
+
+    person: Person
+    memberships: list[Membership]
+    events: list
+    transfers: list
+    current: Membership | None
+    pending: object | None
+    can_edit: bool
+
+    @property
+    def ended(self) -> Membership | None:
+        """The last record when the member no longer belongs to any cell."""
+        if self.current is None and self.memberships:
+            return self.memberships[-1]
+        return None
+
+
+def member_page(*, user, pk: int) -> MemberPage:
+    """A person in the user's scope with their whole history (404 outside the scope)."""
+    person = get_object_or_404(
+        Person.objects.for_user(user).select_related("unit").defer("cccd"), pk=pk)
+    memberships = list(person.memberships.select_related("cell").order_by("started_on", "id"))
+    current = next((m for m in memberships if m.ended_on is None), None)
+    transfers = list(person.transfers.select_related("from_cell", "to_cell").order_by("-letter_on", "-id"))
+    pending = next((t for t in transfers if t.status == TransferStatus.PENDING), None)
+    editable = current is not None and can(user, current.cell, Role.EDITOR)
+    return MemberPage(person=person, memberships=memberships, events=history(person.pk),
+                      transfers=transfers, current=current, pending=pending, can_edit=editable)
+
+
+def _in_unit(qs, field: str, unit: OrgUnit):
+    return qs.filter(**{f"{field}__path__startswith": unit.path})
+
+
+def transfer_inbox(*, user, unit: OrgUnit, limit: int = 50):
+    """Hộp chuyển đến: giấy giới thiệu gửi đến các chi bộ của `unit` (trong phạm vi người dùng).
+
+    Returns (pending, answered): every pending one, oldest letter first, and the latest
+    `limit` already answered or received from outside the province.
+    """
+    qs = _in_unit(Transfer.objects.incoming_for(user), "to_cell", unit).select_related(
+        "person", "from_cell", "to_cell").defer("person__cccd", "person__home_address")
+    pending = list(qs.filter(status=TransferStatus.PENDING).order_by("letter_on", "id"))
+    answered = list(qs.exclude(status=TransferStatus.PENDING).order_by("-updated_at", "-id")[:limit])
+    return pending, answered
+
+
+def transfer_outbox(*, user, unit: OrgUnit, limit: int = 100):
+    """Hộp chuyển đi: giấy giới thiệu các chi bộ của `unit` đã cấp, mới nhất trước."""
+    return list(
+        _in_unit(Transfer.objects.outgoing_for(user), "from_cell", unit)
+        .select_related("person", "from_cell", "to_cell")
+        .defer("person__cccd", "person__home_address")
+        .order_by("-letter_on", "-id")[:limit]
+    )
+
+
+def cells_matching(text: str, *, on: dt.date, exclude: int | None = None, limit: int = 30) -> list[OrgUnit]:
+    """Chi bộ trong tỉnh có tên chứa `text` (có dấu hay không dấu), để chọn nơi đến.
+
+    Unit names are not personal data: the sending side may look for any cell.
+    """
+    words = vn.fold(vn.normalize_spaces(text)[:SEARCH_MAX_CHARS]).split()
+    if not words:
+        return []
+    qs = OrgUnit.objects.active_on(on).filter(kind__in=sorted(CELL_KINDS)).exclude(pk=exclude)
+    found = []
+    for unit in qs.only("pk", "code", "name", "path", "kind").iterator(chunk_size=2000):
+        folded = vn.fold(unit.name)
+        if all(w in folded for w in words) or vn.fold(unit.code) == " ".join(words):
+            found.append(unit)
+            if len(found) >= limit:
+                break
+    return found

@@ -25,7 +25,8 @@ from .choices import (
     Occupation,
     Religion,
 )
-from .models import Membership, Person, cccd_validator
+from .events import check_after_last_event, current_membership, record_event
+from .models import EventKind, Membership, Person, Transfer, TransferStatus, cccd_validator
 
 PERSON_FIELDS = (
     "full_name", "gender", "birth_date", "ethnicity", "religion", "cccd", "home_address",
@@ -216,7 +217,12 @@ def membership_create(
         person=person, cell=cell, admitted_on=admitted_on, decided_on=decided_on,
         recognized_on=recognized_on, card_number=card_number.strip(),
         status=MemberStatus.OFFICIAL if recognized_on else MemberStatus.PROBATIONARY,
+        started_on=admitted_on,
     )
+    record_event(membership=membership, kind=EventKind.ADMITTED, on=admitted_on, by=by,
+                 decision_on=decided_on)
+    if recognized_on is not None:
+        record_event(membership=membership, kind=EventKind.RECOGNISED, on=recognized_on, by=by)
     if person.unit_id != cell.pk:
         person.unit = cell
         person.save(update_fields=["unit", "updated_at"])
@@ -228,34 +234,88 @@ def membership_create(
 
 
 @transaction.atomic
-def membership_recognise(*, by, membership: Membership, recognized_on: dt.date) -> Membership:
-    """Công nhận đảng viên chính thức từ ngày `recognized_on` (ngày hết dự bị)."""
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+def membership_recognise(*, by, membership: Membership, recognized_on: dt.date,
+                         decision_no: str = "", decision_on: dt.date | None = None) -> Membership:
+    """Công nhận đảng viên chính thức từ ngày `recognized_on` (ngày hết dự bị).
+
+    Recognition counts from the end of probation even when decided later, so it may
+    predate a transfer: every record of the member since admission (the chain of
+    transferred records) gets the date, and the event goes on the record held now.
+    """
+    membership = current_membership(Membership.objects.get(pk=membership.pk))
+    membership = Membership.objects.select_for_update().select_related("cell").get(pk=membership.pk)
+    _require_editor(by, membership.cell)
     if membership.recognized_on is not None:
         raise DomainError("Đảng viên này đã được công nhận chính thức.")
+    if membership.ended_on is not None:
+        raise DomainError(
+            f"Đảng viên này đã thôi sinh hoạt từ ngày {vn.format_date(membership.ended_on)} "
+            f"({membership.get_status_display().lower()}); không thể công nhận chính thức.")
+    if recognized_on < membership.admitted_on:
+        raise DomainError("Ngày chính thức không được trước ngày vào Đảng.", field="recognized_on")
     before = snapshot(membership)
+    chain = [membership.pk]
+    row = membership
+    while row.previous_id is not None:
+        chain.append(row.previous_id)
+        row = Membership.objects.only("pk", "previous_id").get(pk=row.previous_id)
+    Membership.objects.filter(pk__in=chain, recognized_on__isnull=True).update(
+        recognized_on=recognized_on, updated_at=timezone.now())
     membership.recognized_on = recognized_on
     membership.status = MemberStatus.OFFICIAL
     membership.save(update_fields=["recognized_on", "status", "updated_at"])
+    record_event(membership=membership, kind=EventKind.RECOGNISED, on=recognized_on, by=by,
+                 decision_no=decision_no, decision_on=decision_on)
     audit_record(by=by, action="membership.recognise", obj=membership, before=before,
                  after=snapshot(membership), unit_path=membership.cell.path)
     return membership
 
 
+#: Endings `membership_end` records (a transfer goes through `people.transfers`, which
+#: also accepts TRANSFERRED_OUT here for a letter recorded without a transfer row).
+ENDING_STATUSES = frozenset(
+    set(MemberStatus.values) - {str(s) for s in ACTIVE_STATUSES}
+)
+
+
 @transaction.atomic
-def membership_end(*, by, membership: Membership, status: str, ended_on: dt.date) -> Membership:
-    """Thôi sinh hoạt: xóa tên, ra khỏi Đảng, khai trừ, từ trần, chuyển đi."""
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if status in ACTIVE_STATUSES or status not in MemberStatus.values:
-        raise DomainError("Tình trạng thôi sinh hoạt không hợp lệ.")
+def membership_end(*, by, membership: Membership, status: str, ended_on: dt.date,
+                   decision_no: str = "", decision_on: dt.date | None = None, note: str = "",
+                   today: dt.date | None = None) -> Membership:
+    """Thôi sinh hoạt: xóa tên, ra khỏi Đảng, khai trừ, từ trần, chuyển đi.
+
+    From `ended_on` the member is no longer counted (counts as of an earlier day still
+    include them); the record and its events stay, and the event names the decision.
+    """
+    if status in ACTIVE_STATUSES or status not in ENDING_STATUSES:
+        raise DomainError("Tình trạng thôi sinh hoạt không hợp lệ.", field="status")
+    membership = current_membership(Membership.objects.get(pk=membership.pk))
+    membership = Membership.objects.select_for_update().select_related("cell", "person").get(
+        pk=membership.pk)
+    _require_editor(by, membership.cell)
     if membership.ended_on is not None:
-        raise DomainError("Đảng viên này đã thôi sinh hoạt.")
+        raise DomainError(
+            f"Đảng viên này đã thôi sinh hoạt từ ngày {vn.format_date(membership.ended_on)} "
+            f"({membership.get_status_display().lower()}).")
     if ended_on < membership.admitted_on:
-        raise DomainError("Ngày thôi sinh hoạt không được trước ngày vào Đảng.")
+        raise DomainError("Ngày thôi sinh hoạt không được trước ngày vào Đảng.", field="ended_on")
+    pending = Transfer.objects.filter(person_id=membership.person_id,
+                                      status=TransferStatus.PENDING).first()
+    if pending is not None:
+        raise DomainError(
+            f"{membership.person.full_name} đang chờ chi bộ nơi đến tiếp nhận theo giấy giới thiệu "
+            f"số {pending.letter_no}. Nơi đến cần tiếp nhận hoặc từ chối trước khi ghi biến động khác.")
+    check_after_last_event(membership, ended_on, what="thôi sinh hoạt",
+                           today=today or timezone.localdate(), field="ended_on")
+    decision_no = vn.normalize_spaces(decision_no)
+    if decision_on is not None and decision_on > ended_on and status != MemberStatus.DECEASED:
+        raise DomainError("Ngày quyết định không được sau ngày có hiệu lực.", field="decision_on")
     before = snapshot(membership)
     membership.status = status
     membership.ended_on = ended_on
     membership.save(update_fields=["status", "ended_on", "updated_at"])
+    record_event(membership=membership, kind=status, on=ended_on, by=by, decision_no=decision_no,
+                 decision_on=decision_on, note=note)
     audit_record(by=by, action="membership.end", obj=membership, before=before,
                  after=snapshot(membership), unit_path=membership.cell.path)
     return membership

@@ -5,4 +5,12 @@ from . import views
 app_name = "people"
 urlpatterns = [
     path("tim-kiem/", views.search, name="search"),
+    path("<int:pk>/", views.member, name="member"),
+    path("<int:pk>/bien-dong/", views.member_end, name="member_end"),
+    path("<int:pk>/chuyen-sinh-hoat/", views.member_transfer, name="member_transfer"),
+    path("chuyen-den/<str:code>/", views.inbox, name="inbox"),
+    path("chuyen-den/<str:code>/ngoai-tinh/", views.incoming_outside, name="incoming_outside"),
+    path("chuyen-di/<str:code>/", views.outbox, name="outbox"),
+    path("chuyen-sinh-hoat/<int:pk>/tiep-nhan/", views.confirm, name="confirm"),
+    path("chuyen-sinh-hoat/<int:pk>/tu-choi/", views.refuse, name="refuse"),
 ]

@@ -1,13 +1,44 @@
-"""Pages about people: search."""
+"""Pages about people: search, a member's page and history, transfers (chuyển sinh hoạt).
+
+A person or unit outside the user's scope answers 404, like one that does not exist.
+A refused write (`DomainError`) is shown on its form; nothing is saved.
+"""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .selectors import people_search
+from dangvien.accounts.models import Role
+from dangvien.accounts.scope import can, get_unit_or_404
+from dangvien.core import vn
+from dangvien.core.errors import DomainError
+from dangvien.core.forms import add_domain_error
+from dangvien.org.models import CELL_KINDS, OrgUnit
+
+from .forms import ConfirmForm, EndForm, IncomingForm, RefuseForm, TransferForm
+from .models import Transfer, TransferKind
+from .selectors import (
+    cells_matching,
+    member_page,
+    people_search,
+    transfer_inbox,
+    transfer_outbox,
+)
+from .services import membership_end
+from .transfers import (
+    IncomingLetter,
+    present_by,
+    transfer_confirm,
+    transfer_in_from_outside,
+    transfer_out_of_province,
+    transfer_refuse,
+    transfer_request,
+)
 
 SEARCH_LIMIT = 100
 
@@ -17,3 +48,203 @@ SEARCH_LIMIT = 100
 def search(request: HttpRequest) -> HttpResponse:
     result = people_search(user=request.user, text=request.GET.get("q", ""), limit=SEARCH_LIMIT)
     return render(request, "people/search.html", {"result": result, "limit": SEARCH_LIMIT})
+
+
+# --- a member ----------------------------------------------------------------------------
+
+
+def _render_member(request, page, *, end_form=None, status=200) -> HttpResponse:
+    return render(request, "people/member.html", {
+        "p": page, "end_form": end_form or EndForm(initial={"ended_on": timezone.localdate()}),
+    }, status=status)
+
+
+@require_GET
+@login_required
+def member(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_member(request, member_page(user=request.user, pk=pk))
+
+
+def _editable(request, pk: int):
+    page = member_page(user=request.user, pk=pk)
+    if page.current is None or not page.can_edit:
+        raise Http404("Không tìm thấy đảng viên đang sinh hoạt trong đơn vị bạn quản lý.")
+    return page
+
+
+@require_POST
+@login_required
+def member_end(request: HttpRequest, pk: int) -> HttpResponse:
+    page = _editable(request, pk)
+    form = EndForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            membership_end(by=request.user, membership=page.current, status=d["status"],
+                           ended_on=d["ended_on"], decision_no=d["decision_no"],
+                           decision_on=d["decision_on"], note=d["note"])
+        except DomainError as err:
+            add_domain_error(form, err, {"status": "status", "unit": None})
+        else:
+            messages.success(request, f"Đã ghi biến động của {page.person.full_name}.")
+            return redirect("people:member", pk=pk)
+    return _render_member(request, page, end_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Giới thiệu chuyển sinh hoạt đảng (trong tỉnh hoặc ra ngoài tỉnh)."""
+    page = _editable(request, pk)
+    today = timezone.localdate()
+    search_text = (request.GET.get("tim") or request.POST.get("tim") or "").strip()[:100]
+    found = cells_matching(search_text, on=today, exclude=page.current.cell_id)
+    if request.method == "POST":
+        form = TransferForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                if d["kind"] == TransferKind.WITHIN:
+                    to_cell = OrgUnit.objects.filter(code=d["to_cell"].strip()).first()
+                    if to_cell is None:
+                        raise DomainError(f"Không có đơn vị mã “{d['to_cell']}”.", field="to_cell")
+                    transfer_request(by=request.user, membership=page.current, to_cell=to_cell,
+                                     letter_no=d["letter_no"], letter_on=d["letter_on"],
+                                     reason=d["reason"])
+                    messages.success(request, f"Đã gửi giấy giới thiệu đến {to_cell.name}; "
+                                              "đảng viên vẫn sinh hoạt ở chi bộ cũ cho đến khi nơi đến tiếp nhận.")
+                else:
+                    transfer_out_of_province(by=request.user, membership=page.current,
+                                             outside_unit=d["outside_unit"], letter_no=d["letter_no"],
+                                             letter_on=d["letter_on"], reason=d["reason"])
+                    messages.success(request, "Đã ghi chuyển sinh hoạt ra ngoài tỉnh.")
+            except DomainError as err:
+                add_domain_error(form, err, TransferForm.ALIASES)
+            else:
+                return redirect("people:member", pk=pk)
+    else:
+        initial = {"letter_on": today}
+        if len(found) == 1:
+            initial["to_cell"] = found[0].code
+        form = TransferForm(initial=initial)
+    return render(request, "people/transfer_form.html", {
+        "p": page, "form": form, "found": found, "search": search_text,
+        "present_days": (present_by(today) - today).days,
+    }, status=400 if request.method == "POST" else 200)
+
+
+# --- transfer boxes --------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def inbox(request: HttpRequest, code: str) -> HttpResponse:
+    """Hộp chuyển đến của một đơn vị."""
+    unit = get_unit_or_404(request.user, code)
+    pending, answered = transfer_inbox(user=request.user, unit=unit)
+    today = timezone.localdate()
+    rows = [(t, present_by(t.letter_on), present_by(t.letter_on) < today,
+             can(request.user, t.to_cell, Role.EDITOR)) for t in pending]
+    return render(request, "people/inbox.html", {
+        "unit": unit, "rows": rows, "answered": answered, "today": today,
+        "can_receive": can(request.user, unit, Role.EDITOR),
+    })
+
+
+@require_GET
+@login_required
+def outbox(request: HttpRequest, code: str) -> HttpResponse:
+    """Hộp chuyển đi của một đơn vị."""
+    unit = get_unit_or_404(request.user, code)
+    return render(request, "people/outbox.html", {
+        "unit": unit, "transfers": transfer_outbox(user=request.user, unit=unit),
+    })
+
+
+def _incoming(request, pk: int) -> Transfer:
+    return get_object_or_404(
+        Transfer.objects.incoming_for(request.user, Role.EDITOR).select_related("to_cell", "person"),
+        pk=pk)
+
+
+def _back_to(request, transfer: Transfer) -> str:
+    code = request.POST.get("don_vi", "")
+    if code and OrgUnit.objects.filter(code=code).exists() and can(
+            request.user, OrgUnit.objects.get(code=code)):
+        return code
+    return transfer.to_cell.code
+
+
+@require_POST
+@login_required
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    transfer = _incoming(request, pk)
+    form = ConfirmForm(request.POST)
+    back = _back_to(request, transfer)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("people:inbox", code=back)
+    try:
+        new = transfer_confirm(by=request.user, transfer=transfer,
+                               received_on=form.cleaned_data["received_on"])
+    except DomainError as err:
+        messages.error(request, f"{transfer.person.full_name}: {err.message}")
+        return redirect("people:inbox", code=back)
+    messages.success(request, f"Đã tiếp nhận {transfer.person.full_name} vào {new.cell.name} từ ngày "
+                              f"{vn.format_date(new.started_on)}.")
+    return redirect("people:inbox", code=back)
+
+
+@require_POST
+@login_required
+def refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    transfer = _incoming(request, pk)
+    form = RefuseForm(request.POST)
+    back = _back_to(request, transfer)
+    if not form.is_valid():
+        messages.error(request, "Hãy ghi lý do không tiếp nhận để nơi đi biết cần làm gì.")
+        return redirect("people:inbox", code=back)
+    try:
+        transfer_refuse(by=request.user, transfer=transfer, reason=form.cleaned_data["reason"])
+    except DomainError as err:
+        messages.error(request, f"{transfer.person.full_name}: {err.message}")
+    else:
+        messages.success(request, f"Đã trả lời không tiếp nhận {transfer.person.full_name}.")
+    return redirect("people:inbox", code=back)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def incoming_outside(request: HttpRequest, code: str) -> HttpResponse:
+    """Tiếp nhận đảng viên từ ngoài tỉnh chuyển đến, vào một chi bộ của đơn vị."""
+    unit = get_unit_or_404(request.user, code, Role.EDITOR)
+    cells = list(OrgUnit.objects.for_user(request.user, Role.EDITOR)
+                 .filter(path__startswith=unit.path, kind__in=sorted(CELL_KINDS), valid_to__isnull=True)
+                 .order_by("path")[:500])
+    if not cells:
+        raise Http404("Đơn vị này không có chi bộ nào bạn quản lý.")
+    if request.method == "POST":
+        form = IncomingForm(request.POST, cells=cells)
+        if form.is_valid():
+            d = form.cleaned_data
+            cell = next(c for c in cells if str(c.pk) == d["cell"])
+            letter = IncomingLetter(
+                outside_unit=d["outside_unit"], letter_no=d["letter_no"], letter_on=d["letter_on"],
+                received_on=d["received_on"], admitted_on=d["admitted_on"],
+                recognized_on=d["recognized_on"], card_number=d["card_number"])
+            try:
+                transfer = transfer_in_from_outside(by=request.user, cell=cell,
+                                                    person_data=form.person_data(), letter=letter)
+            except DomainError as err:
+                add_domain_error(form, err, IncomingForm.ALIASES)
+            else:
+                messages.success(request, f"Đã tiếp nhận {transfer.person.full_name} vào {cell.name}.")
+                return redirect("people:member", pk=transfer.person_id)
+        status = 400
+    else:
+        form = IncomingForm(cells=cells, initial={"received_on": timezone.localdate()})
+        status = 200
+    return render(request, "people/incoming_form.html", {"unit": unit, "form": form}, status=status)
+
+
+

@@ -1,0 +1,91 @@
+"""Forms of the member pages: transfer, confirmation, refusal, status change, transfer in."""
+
+from __future__ import annotations
+
+from django import forms
+
+from dangvien.core.forms import VnDateField
+
+from .choices import ETHNIC_GROUPS, KINH, Gender, MemberStatus
+from .models import TransferKind
+
+#: Endings chosen on the member page (a transfer goes through its own form).
+END_CHOICES = [
+    (s.value, s.label) for s in (MemberStatus.REMOVED, MemberStatus.LEFT, MemberStatus.EXPELLED,
+                                 MemberStatus.DECEASED)
+]
+
+
+class TransferForm(forms.Form):
+    """Giới thiệu chuyển sinh hoạt đảng chính thức."""
+
+    kind = forms.ChoiceField(
+        label="Chuyển đến", widget=forms.RadioSelect,
+        choices=[(TransferKind.WITHIN.value, "Một chi bộ trong tỉnh (chi bộ nơi đến xác nhận tiếp nhận)"),
+                 (TransferKind.OUT.value, "Tổ chức đảng ngoài tỉnh")],
+        initial=TransferKind.WITHIN.value,
+    )
+    to_cell = forms.CharField(label="Mã chi bộ nơi đến (trong tỉnh)", required=False, max_length=32,
+                              help_text="Tìm chi bộ theo tên ở ô bên trên rồi chọn.")
+    outside_unit = forms.CharField(label="Tổ chức đảng nơi đến (ngoài tỉnh)", required=False,
+                                   max_length=300)
+    letter_no = forms.CharField(label="Số giấy giới thiệu sinh hoạt đảng", max_length=60)
+    letter_on = VnDateField(label="Ngày giới thiệu chuyển đi")
+    reason = forms.CharField(label="Lý do chuyển (không bắt buộc)", required=False, max_length=300)
+
+    ALIASES = {"membership": "__all__", "unit": "__all__"}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == TransferKind.WITHIN and not data.get("to_cell"):
+            self.add_error("to_cell", "Hãy chọn chi bộ nơi đến.")
+        if data.get("kind") == TransferKind.OUT and not (data.get("outside_unit") or "").strip():
+            self.add_error("outside_unit", "Hãy ghi tên tổ chức đảng nơi đến.")
+        return data
+
+
+class ConfirmForm(forms.Form):
+    received_on = VnDateField(label="Ngày tiếp nhận")
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(label="Lý do không tiếp nhận", max_length=300)
+
+
+class EndForm(forms.Form):
+    """Biến động thôi sinh hoạt: xóa tên, cho ra khỏi Đảng, khai trừ, từ trần."""
+
+    status = forms.ChoiceField(label="Biến động", choices=END_CHOICES)
+    ended_on = VnDateField(label="Ngày có hiệu lực")
+    decision_no = forms.CharField(label="Số quyết định (không bắt buộc với từ trần)", required=False,
+                                  max_length=60)
+    decision_on = VnDateField(label="Ngày quyết định", required=False)
+    note = forms.CharField(label="Ghi chú", required=False, max_length=500)
+
+
+class IncomingForm(forms.Form):
+    """Tiếp nhận đảng viên từ ngoài tỉnh chuyển đến."""
+
+    cell = forms.ChoiceField(label="Chi bộ tiếp nhận")
+    full_name = forms.CharField(label="Họ và tên", max_length=120)
+    gender = forms.ChoiceField(label="Giới tính", choices=Gender.choices)
+    birth_date = VnDateField(label="Ngày sinh")
+    ethnicity = forms.ChoiceField(label="Dân tộc", choices=[(e, e) for e in ETHNIC_GROUPS], initial=KINH)
+    cccd = forms.CharField(label="Số CCCD", required=False, max_length=20)
+    outside_unit = forms.CharField(label="Tổ chức đảng nơi đi (ngoài tỉnh)", max_length=300)
+    letter_no = forms.CharField(label="Số giấy giới thiệu sinh hoạt đảng", max_length=60)
+    letter_on = VnDateField(label="Ngày giới thiệu chuyển đi")
+    received_on = VnDateField(label="Ngày tiếp nhận")
+    admitted_on = VnDateField(label="Ngày vào Đảng (theo giấy giới thiệu)")
+    recognized_on = VnDateField(label="Ngày chính thức (để trống nếu còn dự bị)", required=False)
+    card_number = forms.CharField(label="Số thẻ đảng viên", required=False, max_length=20)
+
+    ALIASES = {"to_cell": "cell", "unit": "cell", "person": "__all__"}
+
+    def __init__(self, *args, cells, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].choices = [(c.pk, f"{c.name} ({c.code})") for c in cells]
+
+    def person_data(self) -> dict:
+        d = self.cleaned_data
+        return {k: d[k] for k in ("full_name", "gender", "birth_date", "ethnicity", "cccd")}
