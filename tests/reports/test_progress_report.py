@@ -1,0 +1,111 @@
+"""The written report's content (báo cáo kết quả thực hiện Kế hoạch số 77-KH/TU): the same
+figures as the dashboard, in Vietnamese sentences, within the user's scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from dangvien.reports.document import document_date, issuer_of
+from dangvien.reports.progress_report import ReportRefused, progress_document, progress_report
+
+from .conftest import MAY_END
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(doc) -> str:
+    return "\n".join(doc.texts())
+
+
+def test_province_report_names_kim_boi_with_the_dashboard_figures(kim_boi, province,
+                                                                  overdue_recognitions):
+    report = progress_report(plan=kim_boi, unit=province.tu, as_of=MAY_END, user=None)
+    doc = progress_document(report)
+    text = text_of(doc)
+    assert doc.issuer.superior == "ĐẢNG BỘ TỈNH HÒA BÌNH"
+    assert doc.issuer.name == "TỈNH ỦY"
+    assert doc.number_line.startswith("Số:") and doc.number_line.endswith("-BC/TU")
+    assert doc.place_date == "Hòa Bình, ngày 31 tháng 5 năm 2022"
+    assert doc.subject == ("kết quả thực hiện Kế hoạch số 77-KH/TU ngày 14/02/2022 của Ban "
+                           "Thường vụ Tỉnh ủy về phát triển đảng viên năm 2022 (tính đến ngày "
+                           "31/5/2022)")
+    # Overall: 76 of 1.600 (30 in Lạc Sơn, 46 in Kim Bôi).
+    assert ("Tính đến ngày 31/5/2022, toàn Đảng bộ tỉnh đã kết nạp 76 đảng viên, đạt 4,8% "
+            "chỉ tiêu năm (1.600 đảng viên)") in text
+    # Kim Bôi by name with its figures, behind.
+    assert ("Huyện ủy Kim Bôi: kết nạp 46/150 đảng viên, đạt 30,7% chỉ tiêu, thấp hơn mức dự "
+            "kiến (41,7%) 11,0 điểm phần trăm; chậm tiến độ") in text
+    kb_line = next(r for r in doc.blocks if getattr(r, "title", "").startswith("Biểu 1")).rows[0]
+    assert kb_line == ["1", "Huyện ủy Kim Bôi", "150", "46", "30,7%", "41,7%", "Chậm tiến độ",
+                       "116"]
+    # Sections in order.
+    headings = [b.text for b in doc.blocks if b.__class__.__name__ == "Heading" and b.level == 1]
+    assert headings == ["I. KẾT QUẢ THỰC HIỆN CHỈ TIÊU KẾT NẠP ĐẢNG VIÊN",
+                        "II. NGUỒN KẾT NẠP VÀ DỰ BÁO KẾT QUẢ CẢ NĂM",
+                        "III. XÉT CÔNG NHẬN ĐẢNG VIÊN CHÍNH THỨC",
+                        "IV. NHIỆM VỤ, GIẢI PHÁP TRONG THỜI GIAN TỚI"]
+    # Pipeline and forecast, with thousands and decimals the Vietnamese way.
+    assert ("đang theo dõi 143 quần chúng ưu tú trong nguồn kết nạp, trong đó: 3 mới được "
+            "giới thiệu, đang bồi dưỡng; 100 đã học lớp bồi dưỡng nhận thức về Đảng; 40 đã "
+            "hoàn thiện hồ sơ.") in text
+    # Breakdown: all 76 came through the Youth Union in the fixtures.
+    assert "đoàn viên Đoàn TNCS Hồ Chí Minh 76 (100,0%)" in text
+    # Overdue recognitions, counted per unit, no names.
+    assert ("có 2 đảng viên dự bị đã hết thời hạn xét công nhận đảng viên chính thức mà chi "
+            "bộ chưa xem xét (quá hạn)") in text
+    assert "Huyện ủy Kim Bôi: 2 quá hạn xét công nhận, 2 chưa học lớp bồi dưỡng đảng viên mới." in text
+    assert "Dự Bị" not in text
+    # Recommendations follow from the figures.
+    recs = report.recommendations
+    assert any(r.startswith("Chậm so với tiến độ dự kiến: Huyện ủy Kim Bôi") for r in recs)
+    assert any("Nguồn kết nạp hiện có chưa đủ để hoàn thành chỉ tiêu" in r
+               and "còn thiếu khoảng 1.454" in r for r in recs)
+    assert any(r.startswith("2 đảng viên dự bị đã quá thời hạn xét công nhận") for r in recs)
+    assert doc.recipients[0] == "Ban Tổ chức Trung ương (để báo cáo),"
+    assert (doc.issuer.sign_for, doc.issuer.sign_title) == ("T/M BAN THƯỜNG VỤ", "BÍ THƯ")
+
+
+def test_kim_boi_report_is_issued_by_the_district_committee(kim_boi, kb_plan, province,
+                                                             personas):
+    report = progress_report(plan=kim_boi, unit=province.kb, as_of=MAY_END,
+                             user=personas.kimboi)
+    doc = progress_document(report)
+    text = text_of(doc)
+    assert (doc.issuer.superior, doc.issuer.name) == ("ĐẢNG BỘ TỈNH HÒA BÌNH", "HUYỆN ỦY KIM BÔI")
+    assert doc.number_line.endswith("-BC/HU")
+    assert doc.place_date == "Kim Bôi, ngày 31 tháng 5 năm 2022"
+    assert "toàn Đảng bộ huyện đã kết nạp 46 đảng viên, đạt 30,7% chỉ tiêu năm (150" in text
+    assert "Đảng bộ xã Vĩnh Đồng" in text
+    assert "Lạc Sơn" not in text
+    assert doc.recipients[:2] == ["Ban Thường vụ Tỉnh ủy (để báo cáo),", "Ban Tổ chức Tỉnh ủy,"]
+
+
+def test_the_kim_boi_officer_cannot_report_on_lac_son(kim_boi, province, personas):
+    with pytest.raises(ReportRefused, match="Không tìm thấy đơn vị LS trong phạm vi"):
+        progress_report(plan=kim_boi, unit=province.ls, as_of=MAY_END, user=personas.kimboi)
+    with pytest.raises(ReportRefused):
+        progress_report(plan=kim_boi, unit=province.tu, as_of=MAY_END, user=personas.kimboi)
+
+
+def test_the_kim_boi_officer_sees_no_lac_son_figure_in_kim_boi_report(kim_boi, province,
+                                                                      personas):
+    report = progress_report(plan=kim_boi, unit=province.kb, as_of=MAY_END,
+                             user=personas.kimboi)
+    assert report.total.admitted == 46
+    assert report.breakdown.total == 46
+
+
+def test_document_dates_pad_small_days_and_months():
+    import datetime as dt
+
+    assert document_date(dt.date(2022, 2, 14)) == "ngày 14 tháng 02 năm 2022"
+    assert document_date(dt.date(2022, 5, 31)) == "ngày 31 tháng 5 năm 2022"
+    assert document_date(dt.date(2022, 12, 5)) == "ngày 05 tháng 12 năm 2022"
+
+
+def test_issuer_lines_from_the_tree(province):
+    commune = issuer_of(province.kb_commune, parent_name="Huyện ủy Kim Bôi")
+    assert (commune.superior, commune.name, commune.symbol) == (
+        "ĐẢNG BỘ HUYỆN KIM BÔI", "ĐẢNG ỦY XÃ VĨNH ĐỒNG", "ĐU")
+    assert commune.place == "Vĩnh Đồng"
+    assert commune.sign_for == "T/M ĐẢNG ỦY"
