@@ -65,6 +65,7 @@ from dangvien.training.models import ClassKind, Enrolment, Result, TrainingClass
 from . import admissions as A
 from . import names as N
 from . import plans as demo_plans
+from . import ratings as demo_ratings
 from .admissions import DATA_DATE, KB, REF_DATE
 
 #: Every demo unit exists from 1/1/2020, so the admission history of 2020–2022 counts
@@ -1039,6 +1040,7 @@ def _build(*, scale: float, seed: int, stdout: IO[str] | None) -> DemoSummary:
         _say(stdout, "Đang lập kế hoạch phát triển đảng viên 2020–2022…")
         demo_plans.build_plans(plan, admission_plan, scale=scale,
                                is_working_day=workcal.is_working_day, stdout=stdout)
+        demo_ratings.build_ratings(seed=seed, stdout=stdout)
 
         ethnic_counts = dict(people.ethnic_counts)
         women = people.women
@@ -1416,6 +1418,7 @@ def reset_demo(*, stdout: IO[str] | None = None) -> dict[str, int]:
     try:
         with transaction.atomic():
             for label, model in (
+                *demo_ratings.RESET_MODELS,
                 ("admission_counts", AdmissionCount),
                 ("plan_allocations", Allocation),
                 ("plan_versions", PlanVersion),

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "ratings"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.report, name="report"),
+    path("nhap/<str:code>/<int:year>/", views.entry, name="entry"),
+    path("duyet/<str:code>/<int:year>/", views.approve, name="approve"),
+    path("sang-loc/<str:code>/<int:year>/", views.screening, name="screening"),
+    path("sang-loc/truong-hop/<int:pk>/", views.case_page, name="case"),
+]

@@ -30,6 +30,7 @@ from dangvien.plans.views_progress import default_unit, plan_day, plan_visible, 
 
 KINDS = {
     "progress": "tiến độ thực hiện chỉ tiêu kết nạp đảng viên theo một kế hoạch",
+    "ratings": "kết quả xếp loại chất lượng đảng viên theo đơn vị và năm (--year, --unit)",
 }
 
 
@@ -60,18 +61,26 @@ class Command(BaseCommand):
                  "cao nhất trong phạm vi của người dùng --user")
         add_user_argument(parser)
         parser.add_argument(
-            "--format", choices=["json", "xlsx"], default="json",
+            "--format", choices=["json", "xlsx", "docx", "pdf"], default="json",
             help="json: dữ liệu cho chương trình khác (mặc định); xlsx: bảng tính Excel "
-                 "(cần -o)")
+                 "(cần -o); docx, pdf: báo cáo kết quả thực hiện kế hoạch theo thể thức văn "
+                 "bản của Đảng, bản Word hoặc PDF (cần -o)")
         parser.add_argument(
             "-o", "--output", metavar="TEP",
             help="ghi kết quả vào tệp này thay vì in ra màn hình (bắt buộc với xlsx)")
 
     def handle(self, *args, **options):
+        if options["kind"] == "ratings":
+            from dangvien.ratings import reports as ratings_reports
+
+            return ratings_reports.run(self, options)
         if not options["plan"]:
             raise CommandError("Hãy ghi số, ký hiệu của kế hoạch: --plan 77-KH/TU.")
         if options["format"] == "xlsx" and not options["output"]:
             raise CommandError("Báo cáo Excel cần tên tệp để ghi: -o TEP.xlsx.")
+        if options["format"] in ("docx", "pdf") and not options["output"]:
+            fmt = options["format"]
+            raise CommandError(f"Báo cáo dạng {fmt} cần tên tệp để ghi: -o TEP.{fmt}.")
         as_of = as_of_option(options["as_of"])
         year = options["year"] or as_of.year
         user = user_option(options["user"])
@@ -88,6 +97,9 @@ class Command(BaseCommand):
         elif not unit_in_plan(plan, unit, ancestors_on(unit, day)):
             raise CommandError(f"Đơn vị {unit.code} không thuộc phạm vi của Kế hoạch số "
                                f"{plan.number} ({plan.unit.name}).")
+        if options["format"] in ("docx", "pdf"):
+            self._write_document(plan, unit, day, user, options["format"], Path(options["output"]))
+            return
         table = progress_table(plan=plan, unit=unit, as_of=day, user=user)
         heading = reports.plan_heading(plan, day)
         if options["format"] == "xlsx":
@@ -114,6 +126,21 @@ class Command(BaseCommand):
             raise CommandError(f"Không ghi được tệp {target}: {exc.strerror}.") from exc
         self.stdout.write(f"Đã ghi tiến độ của {table.total.name} ({len(table.rows)} đơn vị "
                           f"trực thuộc) vào {target}.")
+
+    def _write_document(self, plan, unit, day, user, fmt: str, target: Path) -> None:
+        """The written report (dangvien.reports), in party format, as Word or PDF."""
+        from dangvien.reports import files
+
+        try:
+            made = files.progress_file(plan=plan, unit=unit, as_of=day, user=user, fmt=fmt)
+        except (files.ReportRefused, files.PdfUnavailable) as exc:
+            raise CommandError(str(exc)) from exc
+        try:
+            target.write_bytes(made.content)
+        except OSError as exc:
+            raise CommandError(f"Không ghi được tệp {target}: {exc.strerror}.") from exc
+        self.stdout.write(f"Đã ghi báo cáo kết quả thực hiện Kế hoạch số {plan.number} của "
+                          f"{unit.name}, tính đến ngày {vn.format_date(day)}, vào {target}.")
 
     @staticmethod
     def _plan(number: str, year: int, user, unit: OrgUnit | None) -> Plan:

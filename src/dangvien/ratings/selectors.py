@@ -1,0 +1,332 @@
+"""Reads for ratings and screening: a cell's entry sheet, the approval overview, the
+distribution report, the screening flags. A fixed number of queries each, whatever the
+number of units or members; the caller has checked the unit is in the user's scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+
+from dangvien.core import vn
+from dangvien.org.models import CELL_KINDS, OrgUnit
+from dangvien.people.models import Membership
+
+from .models import (
+    LEVELS,
+    ActivityLapse,
+    Discipline,
+    LapseKind,
+    Rating,
+    RatingLevel,
+    RatingRuleSet,
+    RatingStatus,
+    ScreeningCase,
+)
+
+
+def _rolls_in_year(qs, year: int, prefix: str = ""):
+    """Memberships on the rolls on at least one day of `year`."""
+    return qs.filter(**{f"{prefix}admitted_on__lte": dt.date(year, 12, 31)}).filter(
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": dt.date(year, 1, 1)}))
+
+
+def level_counts(*, unit: OrgUnit, year: int) -> dict[str, int]:
+    """Ratings of `year` at each level in the unit's subtree (one query)."""
+    rows = (Rating.objects.filter(cell__path__startswith=unit.path, year=year)
+            .values("level").annotate(n=Count("id")).order_by())
+    return {r["level"]: r["n"] for r in rows}
+
+
+# --- the cell's entry sheet ----------------------------------------------------------------
+
+
+@dataclass
+class SheetRow:
+    membership: Membership
+    rating: Rating | None
+
+    @property
+    def person(self):
+        return self.membership.person
+
+
+def cell_sheet(*, cell: OrgUnit, year: int) -> list[SheetRow]:
+    """Members of the cell during `year`, by Vietnamese name order, with their rating (2 queries)."""
+    members = list(_rolls_in_year(Membership.objects.filter(cell=cell), year)
+                   .select_related("person").order_by("person__sort_key", "pk"))
+    ratings = {r.person_id: r for r in Rating.objects.filter(
+        year=year, person_id__in=[m.person_id for m in members])}
+    return [SheetRow(m, ratings.get(m.person_id)) for m in members]
+
+
+# --- the approval overview -----------------------------------------------------------------
+
+
+@dataclass
+class CellStatus:
+    """Tình hình xếp loại của một chi bộ trực thuộc trong năm."""
+
+    unit: OrgUnit
+    members: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    entered: int = 0
+    approved: int = 0
+
+    @property
+    def rated(self) -> int:
+        return self.entered + self.approved
+
+    @property
+    def missing(self) -> int:
+        return max(self.members - self.rated, 0)
+
+    def level(self, level: str) -> int:
+        return self.counts.get(level, 0)
+
+    @property
+    def level_list(self) -> list[int]:
+        return [self.counts.get(lv, 0) for lv in LEVELS]
+
+
+def approval_overview(*, unit: OrgUnit, year: int) -> list[CellStatus]:
+    """The cells directly under `unit` (whose ratings it approves) and their state (3 queries)."""
+    cells = list(OrgUnit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1,
+                                        kind__in=CELL_KINDS).order_by("path"))
+    by_pk = {c.pk: CellStatus(c) for c in cells}
+    for row in (_rolls_in_year(Membership.objects.filter(cell_id__in=by_pk), year)
+                .values("cell_id").annotate(n=Count("id")).order_by()):
+        by_pk[row["cell_id"]].members = row["n"]
+    for row in (Rating.objects.filter(cell_id__in=by_pk, year=year)
+                .values("cell_id", "level", "status").annotate(n=Count("id")).order_by()):
+        status = by_pk[row["cell_id"]]
+        status.counts[row["level"]] = status.counts.get(row["level"], 0) + row["n"]
+        if row["status"] == RatingStatus.APPROVED:
+            status.approved += row["n"]
+        else:
+            status.entered += row["n"]
+    return list(by_pk.values())
+
+
+# --- the distribution report ---------------------------------------------------------------
+
+
+@dataclass
+class YearDist:
+    """Phân bố mức xếp loại của một đơn vị trong một năm."""
+
+    year: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def count(self, level: str) -> int:
+        return self.counts.get(level, 0)
+
+    def percent(self, level: str) -> float | None:
+        if not self.total:
+            return None
+        return float(Decimal(self.count(level)) * 100 / Decimal(self.total))
+
+    @property
+    def cells(self) -> list[tuple[str, int, str]]:
+        """(level, count, "12,5%") for each level, best first (for templates)."""
+        return [(lv, self.count(lv), vn.format_ratio(self.count(lv), self.total)) for lv in LEVELS]
+
+
+@dataclass
+class DistRow:
+    unit: OrgUnit
+    years: list[YearDist]
+    is_total: bool = False
+
+
+@dataclass
+class Distribution:
+    unit: OrgUnit
+    years: list[int]
+    rows: list[DistRow]
+    total: DistRow
+
+
+def distribution(*, unit: OrgUnit, years: list[int]) -> Distribution:
+    """Counts at each level per direct subordinate of `unit` and year (2 queries).
+
+    A cell (no subordinates) is its own only row. Ratings count under the unit that holds
+    the rating cell today.
+    """
+    years = sorted(set(years))
+    children = list(OrgUnit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
+                    .order_by("path"))
+    prefix_len = len(unit.path) + OrgUnit.steplen
+    qs = Rating.objects.filter(cell__path__startswith=unit.path, year__in=years)
+    if children:
+        rows_q = (qs.annotate(branch=Substr("cell__path", 1, prefix_len))
+                  .values("branch", "year", "level").annotate(n=Count("id")).order_by())
+    else:
+        rows_q = qs.values("year", "level").annotate(n=Count("id")).order_by()
+    counts: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
+    for r in rows_q:
+        key = (r.get("branch", unit.path), r["year"])
+        counts[key][r["level"]] = counts[key].get(r["level"], 0) + r["n"]
+    targets = children or [unit]
+    rows = [DistRow(u, [YearDist(y, counts.get((u.path, y), {})) for y in years]) for u in targets]
+    total_years = []
+    for i, y in enumerate(years):
+        merged: dict[str, int] = {}
+        for row in rows:
+            for lv, n in row.years[i].counts.items():
+                merged[lv] = merged.get(lv, 0) + n
+        total_years.append(YearDist(y, merged))
+    return Distribution(unit=unit, years=years, rows=rows,
+                        total=DistRow(unit, total_years, is_total=True))
+
+
+def rated_years() -> list[int]:
+    """Years that have ratings, newest first."""
+    return list(Rating.objects.values_list("year", flat=True).distinct().order_by("-year"))
+
+
+# --- screening flags -----------------------------------------------------------------------
+
+TWO_YEARS = "hai_nam_khong_hoan_thanh"
+REOFFEND = "tai_pham_khi_chiu_ky_luat"
+ABSENT = "bo_sinh_hoat"
+NO_DUES = "khong_dong_dang_phi"
+
+#: Each rule: what it says and the regulation it comes from.
+FLAG_RULES = {
+    TWO_YEARS: ("Hai năm liên tiếp xếp loại “Không hoàn thành nhiệm vụ”",
+                "Chỉ thị 28-CT/TW ngày 21/01/2019; Hướng dẫn 02-HD/BTCTW ngày 12/4/2021: "
+                "đưa vào diện giáo dục, giúp đỡ"),
+    REOFFEND: ("Tái phạm trong thời gian đang chịu kỷ luật",
+               "Chỉ thị 28-CT/TW ngày 21/01/2019; Hướng dẫn 02-HD/BTCTW ngày 12/4/2021: "
+               "đưa vào diện giáo dục, giúp đỡ"),
+    ABSENT: ("Bỏ sinh hoạt đảng {n} tháng trong năm không có lý do chính đáng",
+             "Điều lệ Đảng, Điều 8 khoản 2; Hướng dẫn 02-HD/BTCTW ngày 12/4/2021: "
+             "xem xét xóa tên"),
+    NO_DUES: ("Không đóng đảng phí {n} tháng trong năm không có lý do chính đáng",
+              "Điều lệ Đảng, Điều 8 khoản 2; Hướng dẫn 02-HD/BTCTW ngày 12/4/2021: "
+              "xem xét xóa tên"),
+}
+#: A discipline with no end date is taken as in force for this long.
+DEFAULT_DISCIPLINE_DAYS = 365
+
+
+@dataclass
+class Flag:
+    """Một dấu hiệu phải xem xét: quy tắc, căn cứ, chi tiết."""
+
+    code: str
+    rule: str
+    regulation: str
+    detail: str
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "rule": self.rule, "regulation": self.regulation,
+                "detail": self.detail}
+
+
+def _flag(code: str, detail: str, n: int = 0) -> Flag:
+    rule, regulation = FLAG_RULES[code]
+    return Flag(code, rule.format(n=n), regulation, detail)
+
+
+def _reoffence(items: list[dict], year: int):
+    """The first discipline of `year` decided while an earlier one was in force, if any."""
+    for i, later in enumerate(items):
+        if later["decided_on"].year != year:
+            continue
+        for earlier in items[:i]:
+            until = earlier["until"] or earlier["decided_on"] + dt.timedelta(days=DEFAULT_DISCIPLINE_DAYS)
+            if earlier["decided_on"] < later["decided_on"] <= until:
+                return later, earlier, until
+    return None
+
+
+def _person_flags(person_ids_filter: Q, year: int, rule_set: RatingRuleSet | None) -> dict[int, list[Flag]]:
+    """Flags by person id, for ratings, disciplines and lapses matching the filter (4 queries)."""
+    flags: dict[int, list[Flag]] = defaultdict(list)
+    # Two years running "không hoàn thành nhiệm vụ".
+    this_year = set(Rating.objects.filter(person_ids_filter, year=year, level=RatingLevel.NOT_DONE)
+                    .values_list("person_id", flat=True))
+    if this_year:
+        last_year = set(Rating.objects.filter(person_id__in=this_year, year=year - 1,
+                                              level=RatingLevel.NOT_DONE)
+                        .values_list("person_id", flat=True))
+        for pid in sorted(last_year):
+            flags[pid].append(_flag(TWO_YEARS, f"Không hoàn thành nhiệm vụ năm {year - 1} và năm {year}."))
+    # A new discipline decided while an earlier one is still in force.
+    rows = list(Discipline.objects.filter(person_ids_filter, decided_on__year__lte=year)
+                .order_by("person_id", "decided_on").values("person_id", "decided_on", "until", "form"))
+    by_person: dict[int, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_person[r["person_id"]].append(r)
+    for pid, items in by_person.items():
+        found = _reoffence(items, year)
+        if found is not None:
+            later, earlier, until = found
+            flags[pid].append(_flag(
+                REOFFEND,
+                f"Bị kỷ luật ngày {vn.format_date(later['decided_on'])} khi đang chịu kỷ luật "
+                f"từ ngày {vn.format_date(earlier['decided_on'])} đến ngày {vn.format_date(until)}."))
+    # Months without activity or dues, without good reason, counted per kind.
+    months = rule_set.lapse_months if rule_set else 3
+    for r in (ActivityLapse.objects.filter(person_ids_filter, year=year, with_reason=False)
+              .values("person_id", "kind").annotate(n=Count("month", distinct=True)).order_by()):
+        if r["n"] >= months:
+            code = ABSENT if r["kind"] == LapseKind.ABSENT else NO_DUES
+            flags[r["person_id"]].append(_flag(code, f"{r['n']} tháng trong năm {year}.", n=r["n"]))
+    return flags
+
+
+def _rule_set(year: int) -> RatingRuleSet | None:
+    return RatingRuleSet.objects.filter(from_year__lte=year).order_by("-from_year").first()
+
+
+def flags_for_members(memberships: list[Membership], year: int) -> dict[int, list[Flag]]:
+    """Flags of the given memberships, by membership id."""
+    by_person = {m.person_id: m.pk for m in memberships}
+    flags = _person_flags(Q(person_id__in=list(by_person)), year, _rule_set(year))
+    return {by_person[pid]: f for pid, f in flags.items()}
+
+
+@dataclass
+class Flagged:
+    """Một đảng viên bị gắn cờ trong năm, với trường hợp sàng lọc (nếu đã mở)."""
+
+    membership: Membership
+    flags: list[Flag]
+    case: ScreeningCase | None
+
+
+def screening_list(*, unit: OrgUnit, year: int) -> list[Flagged]:
+    """Members of the unit's subtree flagged in `year`, plus those with a case (≈7 queries)."""
+    in_unit = Q(cell__path__startswith=unit.path)
+    flags = _person_flags(in_unit, year, _rule_set(year))
+    cases = {c.person_id: c for c in ScreeningCase.objects.filter(in_unit, year=year)}
+    person_ids = set(flags) | set(cases)
+    members = (_rolls_in_year(Membership.objects.filter(person_id__in=person_ids,
+                                                        cell__path__startswith=unit.path), year)
+               .select_related("person", "cell").order_by("cell__path", "person__sort_key"))
+    seen: set[int] = set()
+    out = []
+    for m in members:
+        if m.person_id in seen:
+            continue
+        seen.add(m.person_id)
+        out.append(Flagged(m, flags.get(m.person_id, []), cases.get(m.person_id)))
+    return out
+
+
+def official_members_on(cell: OrgUnit, day: dt.date) -> int:
+    """Official members on the cell's rolls on `day` (the vote's default base)."""
+    return (Membership.objects.filter(cell=cell, recognized_on__lte=day, admitted_on__lte=day)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day)).count())

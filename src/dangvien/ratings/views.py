@@ -1,0 +1,295 @@
+"""Ratings and screening pages: the cell's entry sheet, the approval page of the committee
+above, the distribution report, the screening list and a case page.
+
+Each view parses input, calls one service or selector, renders. A unit or case outside
+the user's scope answers 404, like one that does not exist; a refused write is shown on
+its page (status 400) and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dangvien.accounts.models import Role
+from dangvien.accounts.scope import can, get_unit_or_404
+from dangvien.core.errors import DomainError
+from dangvien.core.forms import add_domain_error
+from dangvien.org.models import CELL_KINDS
+from dangvien.people.models import Membership
+
+from . import selectors, services
+from .forms import OutcomeForm, VoteForm
+from .models import LEVEL_SHORT, LEVELS, RatingLevel, RatingStatus, ScreeningCase, ScreeningStatus
+from .reports import comparison_years, default_unit
+
+
+def _year(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) == 4 else None
+
+
+def _rule_set_or_404(year: int):
+    try:
+        return services.rule_set_for_year(year)
+    except DomainError:
+        raise Http404("Chưa có quy định đánh giá cho năm này.") from None
+
+
+def _check_year_or_404(year: int) -> None:
+    if year < 2000 or year > timezone.localdate().year:
+        raise Http404("Năm không hợp lệ.")
+
+
+LEVEL_CHOICES = [(lv.value, lv.label, LEVEL_SHORT[lv]) for lv in LEVELS]
+
+
+# --- the cell's entry sheet ----------------------------------------------------------------
+
+
+def read_sheet(post, rows, rule_set) -> list[services.Entry]:
+    """One entry per member row that has a level (or, under QĐ 366, a score)."""
+    entries = []
+    for row in rows:
+        mid = row.membership.pk
+        if rule_set.uses_score:
+            raw = post.get(f"diem-{mid}", "").strip()
+            if not raw:
+                continue
+            if not raw.lstrip("-").isdigit():
+                raise DomainError(f"Điểm của {row.person.full_name} phải là số nguyên từ 0 đến 100 "
+                                  f"(đã nhập “{raw[:10]}”).", field="score")
+            entries.append(services.Entry(mid, score=int(raw)))
+        else:
+            level = post.get(f"lv-{mid}", "")
+            if level:
+                entries.append(services.Entry(mid, level=level,
+                                              note=row.rating.note if row.rating else ""))
+    return entries
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    user = request.user
+    cell = get_unit_or_404(user, code)
+    if cell.kind not in CELL_KINDS:
+        raise Http404("Chỉ chi bộ nhập kết quả xếp loại.")
+    _check_year_or_404(year)
+    rule_set = _rule_set_or_404(year)
+    can_edit = can(user, cell, Role.EDITOR)
+    rows = selectors.cell_sheet(cell=cell, year=year)
+    error = ""
+    status = 200
+    posted = None
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404("Bạn không có quyền nhập kết quả xếp loại của chi bộ này.")
+        try:
+            entries = read_sheet(request.POST, rows, rule_set)
+            result = services.ratings_enter_batch(by=user, cell=cell, year=year, entries=entries)
+        except DomainError as err:
+            error, status, posted = err.message, 400, request.POST
+        else:
+            messages.success(request, result.message)
+            if result.cap.exceeded:
+                messages.warning(request, result.cap.message)
+            return redirect("ratings:entry", code=cell.code, year=year)
+    sheet = []
+    for row in rows:
+        r = row.rating
+        if posted is not None:
+            chosen = posted.get(f"lv-{row.membership.pk}", "")
+            score = posted.get(f"diem-{row.membership.pk}", "")
+        else:
+            chosen = r.level if r else ""
+            score = "" if r is None or r.score is None else str(r.score)
+        sheet.append({"row": row, "chosen": chosen, "score": score,
+                      "locked": r is not None and (r.status == RatingStatus.APPROVED or r.cell_id != cell.pk)})
+    counts = selectors.level_counts(unit=cell, year=year)
+    cap = services.cap_check(counts, rule_set)
+    return render(request, "ratings/entry.html", {
+        "cell": cell, "year": year, "rule_set": rule_set, "sheet": sheet, "can_edit": can_edit,
+        "levels": LEVEL_CHOICES, "error": error, "cap": cap,
+        "tally": [(LEVEL_SHORT[lv], counts.get(lv, 0)) for lv in LEVELS],
+        "years": [y for y in range(timezone.localdate().year, 2017, -1)],
+        "can_approve": services.can_approve(user, cell),
+        "above": services.committee_above(cell),
+    }, status=status)
+
+
+# --- approval by the committee above -------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    user = request.user
+    unit = get_unit_or_404(user, code)
+    _check_year_or_404(year)
+    rule_set = _rule_set_or_404(year)
+    can_edit = can(user, unit, Role.EDITOR)
+    cells = selectors.approval_overview(unit=unit, year=year)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404("Bạn không có quyền duyệt kết quả xếp loại của đơn vị này.")
+        wanted = request.POST.get("chi_bo", "")
+        chosen = [c.unit for c in cells if c.entered and (wanted == "*" or c.unit.code == wanted)]
+        if not chosen:
+            error, status = "Không có chi bộ nào có kết quả chờ duyệt.", 400
+        else:
+            try:
+                done = sum(services.ratings_approve(by=user, cell=c, year=year) for c in chosen)
+            except DomainError as err:
+                error, status = err.message, 400
+            else:
+                names = chosen[0].name if len(chosen) == 1 else f"{len(chosen)} chi bộ"
+                messages.success(request, f"Đã duyệt {done} kết quả xếp loại năm {year} của {names}.")
+                return redirect("ratings:approve", code=unit.code, year=year)
+    group = services.cap_check(selectors.level_counts(unit=unit, year=year), rule_set)
+    return render(request, "ratings/approve.html", {
+        "unit": unit, "year": year, "rule_set": rule_set, "cells": cells, "can_edit": can_edit,
+        "group": group, "error": error, "levels": LEVEL_CHOICES,
+        "cell_caps": {c.unit.pk: services.cap_check(c.counts, rule_set) for c in cells},
+        "pending": sum(1 for c in cells if c.entered),
+    }, status=status)
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    code = request.GET.get("don-vi", "").strip()
+    unit = get_unit_or_404(user, code) if code else default_unit(user)
+    if unit is None:
+        return render(request, "ratings/report.html", {"unit": None})
+    years_with_data = selectors.rated_years()
+    today = timezone.localdate()
+    year = _year(request.GET.get("nam")) or (years_with_data[0] if years_with_data else today.year - 1)
+    if year > today.year or year < 2000:
+        year = today.year - 1
+    dist = selectors.distribution(unit=unit, years=comparison_years(year))
+    rule_set = services.rule_set_for_year(year) if year >= 2018 else None
+    cap = services.cap_check(selectors.level_counts(unit=unit, year=year), rule_set) if rule_set else None
+    parent = services.committee_above(unit)
+    rows = [{"row": r, "is_cell": r.unit.kind in CELL_KINDS,
+             "has_children": r.unit.numchild > 0} for r in dist.rows]
+    return render(request, "ratings/report.html", {
+        "unit": unit, "year": year, "dist": dist, "rows": rows, "levels": LEVEL_CHOICES,
+        "year_choices": sorted(set(years_with_data) | {year}, reverse=True),
+        "cap": cap, "is_cell": unit.kind in CELL_KINDS,
+        "can_edit_cell": unit.kind in CELL_KINDS and can(user, unit, Role.EDITOR),
+        "parent": parent if parent is not None and can(user, parent) else None,
+    })
+
+
+# --- screening -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def screening(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    user = request.user
+    unit = get_unit_or_404(user, code)
+    _check_year_or_404(year)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        mid = request.POST.get("dang_vien", "")
+        membership = (Membership.objects.for_user(user).filter(pk=mid, cell__path__startswith=unit.path)
+                      .select_related("cell").first() if mid.isdigit() else None)
+        if membership is None:
+            raise Http404("Không tìm thấy đảng viên.")
+        try:
+            case = services.screening_open(by=user, membership=membership, year=year)
+        except DomainError as err:
+            error, status = err.message, 400
+        else:
+            messages.success(request, "Đã mở trường hợp sàng lọc; chi bộ ghi kết quả bỏ phiếu kín.")
+            return redirect("ratings:case", pk=case.pk)
+    flagged = selectors.screening_list(unit=unit, year=year)
+    items = [{"f": f, "can_open": f.case is None and f.flags and f.membership.ended_on is None
+              and can(user, f.membership.cell, Role.EDITOR)} for f in flagged]
+    return render(request, "ratings/screening.html", {
+        "unit": unit, "year": year, "items": items, "error": error,
+        "years": [y for y in range(timezone.localdate().year, 2017, -1)],
+    }, status=status)
+
+
+def _case_or_404(user, pk: int) -> ScreeningCase:
+    case = (ScreeningCase.objects.for_user(user).filter(pk=pk)
+            .select_related("person", "membership", "cell", "rule_set").first())
+    if case is None:
+        raise Http404("Không tìm thấy trường hợp sàng lọc.")
+    return case
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_page(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    case = _case_or_404(user, pk)
+    can_vote = case.status == ScreeningStatus.OPEN and can(user, case.cell, Role.EDITOR)
+    above = services.committee_above(case.cell)
+    can_conclude = (case.status != ScreeningStatus.CLOSED and above is not None
+                    and can(user, above, Role.EDITOR))
+    vote_form = outcome_form = None
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "vote" and can_vote:
+            vote_form = VoteForm(request.POST)
+            if vote_form.is_valid():
+                d = vote_form.cleaned_data
+                try:
+                    services.screening_vote(by=user, case=case, voted_on=d["voted_on"],
+                                            official_members=d["official_members"],
+                                            exempt_members=d["exempt_members"],
+                                            yes_votes=d["yes_votes"])
+                except DomainError as err:
+                    add_domain_error(vote_form, err)
+                else:
+                    messages.success(request, "Đã ghi kết quả biểu quyết của chi bộ.")
+                    return redirect("ratings:case", pk=case.pk)
+            status = 400
+        elif action == "outcome" and can_conclude:
+            outcome_form = OutcomeForm(request.POST)
+            if outcome_form.is_valid():
+                d = outcome_form.cleaned_data
+                try:
+                    services.screening_outcome(by=user, case=case, outcome=d["outcome"],
+                                               decision=d["decision"], decided_on=d["decided_on"],
+                                               note=d["note"])
+                except DomainError as err:
+                    add_domain_error(outcome_form, err)
+                else:
+                    messages.success(request, "Đã ghi kết quả sàng lọc.")
+                    return redirect("ratings:case", pk=case.pk)
+            status = 400
+        else:
+            raise Http404("Bạn không có quyền thực hiện việc này.")
+    today = timezone.localdate()
+    if vote_form is None and can_vote:
+        vote_form = VoteForm(initial={
+            "voted_on": today, "exempt_members": 0,
+            "official_members": selectors.official_members_on(case.cell, today)})
+    if outcome_form is None and can_conclude:
+        outcome_form = OutcomeForm(initial={"decided_on": today})
+    return render(request, "ratings/case.html", {
+        "case": case, "vote_form": vote_form, "outcome_form": outcome_form,
+        "share": services.vote_share_text(case.params),
+        "placed": case.status in (ScreeningStatus.EDUCATION,) or (
+            case.status == ScreeningStatus.CLOSED and case.education_ends_on is not None),
+        "list_url": reverse("ratings:screening", kwargs={"code": case.cell.code, "year": case.year}),
+        "not_done": RatingLevel.NOT_DONE,
+    }, status=status)
