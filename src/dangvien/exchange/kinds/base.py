@@ -1,0 +1,184 @@
+"""What every kind of Excel file (loại dữ liệu) declares: its columns and how a batch of
+rows is checked and written.
+
+A kind is one module in this package registering a `Kind` subclass with `@register`.
+Its columns drive both the template (header, note, dropdown, width, example) and the
+import (header variants, converter, required). Its `Importer` checks batches of parsed
+rows against the database and the rules the pages use, and writes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from dangvien.core import vn
+
+
+@dataclass(frozen=True)
+class Column:
+    """Một cột của tệp Excel."""
+
+    key: str
+    header: str
+    note: str
+    convert: Callable[[Any], Any]
+    required: bool = False
+    variants: tuple[str, ...] = ()
+    #: Name of a dropdown list (`Kind.dropdowns`) offered in the template.
+    dropdown: str | None = None
+    #: "text", "date", "int" (the template's cell format).
+    type: str = "text"
+    width: int = 18
+    example: Any = None
+
+    def names(self) -> set[str]:
+        return {header_key(self.header), *(header_key(v) for v in self.variants)}
+
+
+def header_key(text: str) -> str:
+    """"Họ và tên (*)" and "HO VA TEN" match: no case, no diacritics, no punctuation."""
+    text = str(text or "")
+    cut = text.find("(")
+    if cut > 0:
+        text = text[:cut]
+    folded = vn.fold(text)
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in folded).split())
+
+
+@dataclass
+class Row:
+    """One data row of the file: its Excel row number and the converted values."""
+
+    number: int
+    values: dict[str, Any]
+
+
+@dataclass
+class Problem:
+    """Một lỗi: dòng, cột và điều cần sửa."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def text(self) -> str:
+        if self.row is None:
+            return self.message
+        if self.column:
+            return f"Dòng {self.row}, cột '{self.column}': {self.message}"
+        return f"Dòng {self.row}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Counts:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    error_rows: int = 0
+
+    def as_dict(self) -> dict:
+        return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged,
+                "errors": self.error_rows}
+
+    def line(self) -> str:
+        f = vn.format_number
+        return (f"Mới: {f(self.new)} · Thay đổi: {f(self.changed)} · Không đổi: "
+                f"{f(self.unchanged)} · Có lỗi: {f(self.error_rows)} dòng")
+
+
+@dataclass
+class Context:
+    """What an import knows about its run: who, when, which file, and the report so far."""
+
+    user: Any  # None: the command line without --user (full scope, like every command)
+    today: dt.date
+    kind: Kind
+    headers: dict[str, str] = field(default_factory=dict)  # column key -> header as in the file
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
+    bad_rows: set[int] = field(default_factory=set)
+    write: bool = False
+    _seen: set = field(default_factory=set)
+
+    def error(self, row: int | None, key: str | None, message: str) -> None:
+        if row is not None and key is not None:
+            if (row, key) in self._seen:
+                return  # one message per cell: the first says what to fix
+            self._seen.add((row, key))
+        column = (self.headers.get(key) or self.kind.column(key).header) if key else None
+        self.problems.append(Problem(row, column, message))
+        if row is not None:
+            if row not in self.bad_rows:
+                self.bad_rows.add(row)
+                self.counts.error_rows += 1
+
+    def warn(self, row: int | None, key: str | None, message: str) -> None:
+        column = self.headers.get(key) if key else None
+        self.warnings.append(Problem(row, column, message))
+
+
+class Importer:
+    """Checks and writes the rows of one kind. `check(rows)` gets batches in file order;
+    with `ctx.write` set it also writes what it checked (inside the import's transaction).
+    """
+
+    #: Rows per batch: large enough for bulk queries, small enough for constant memory.
+    batch_size: ClassVar[int] = 2000
+    #: Small kinds go through the pages' services row by row; their dry run is the real run
+    #: rolled back, so the preview judges exactly as the save will.
+    writes_in_dry_run: ClassVar[bool] = False
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+
+    def check(self, rows: list[Row]) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """After the last batch (cross-row checks, final writes)."""
+
+
+class Kind:
+    """Một loại dữ liệu nhập từ Excel."""
+
+    name: ClassVar[str]  # "members": the command-line name
+    slug: ClassVar[str]  # "dang-vien": the web address
+    label: ClassVar[str]  # "Đảng viên"
+    sheet_title: ClassVar[str]
+    description: ClassVar[str]
+    columns: ClassVar[list[Column]]
+    importer: ClassVar[type[Importer]]
+    #: Role needed on a unit to import rows into it.
+    role: ClassVar[str] = "nhap"
+    #: The template's first row is an example, skipped when the file comes back unchanged.
+    #: Off for kinds whose template is filled with real rows (allocations of a plan).
+    skip_example: ClassVar[bool] = True
+
+    @classmethod
+    def column(cls, key: str) -> Column:
+        return next(c for c in cls.columns if c.key == key)
+
+    @classmethod
+    def dropdowns(cls, user, **options) -> dict[str, list[str]]:
+        """Name -> values offered in the template's dropdowns (units in the user's scope…)."""
+        return {}
+
+    @classmethod
+    def example_rows(cls, user, **options) -> list[dict[str, Any]]:
+        """Rows written into a fresh template: one example row by default."""
+        return [{c.key: c.example for c in cls.columns}]
+
+
+KINDS: dict[str, type[Kind]] = {}
+
+
+def register(kind: type[Kind]) -> type[Kind]:
+    KINDS[kind.name] = kind
+    return kind

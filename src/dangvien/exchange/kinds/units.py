@@ -1,0 +1,157 @@
+"""Danh sách tổ chức đảng: one row per unit, keyed by its code.
+
+Few rows (a province has a few thousand units), each written through the org services
+the pages use (`unit_create`, `unit_rename`, `unit_update_details`), so the rights
+(an administrator of the parent unit), codes and history follow the same rules. A unit
+may sit under a unit created by an earlier row of the same file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from dangvien.accounts.models import Role
+from dangvien.accounts.scope import can
+from dangvien.core.db import UpperText
+from dangvien.core.errors import DomainError
+from dangvien.org.models import CELL_KINDS, OrgUnit, PlaceKind, UnitKind
+from dangvien.org.services import unit_create, unit_rename, unit_update_details
+
+from ..cells import Choices, to_bool, to_date, to_int, to_text
+from .base import Column, Importer, Kind, Row, register
+from .common import UNIT_SEPARATOR, out_of_scope, to_unit_code
+
+KINDS = Choices(UnitKind.choices, what="loại tổ chức")
+PLACES = Choices(PlaceKind.choices, what="loại hình")
+
+
+def _find(code: str) -> OrgUnit | None:
+    return OrgUnit.objects.alias(u=UpperText("code")).filter(u=code.upper()).first()
+
+
+class UnitsImporter(Importer):
+    writes_in_dry_run = True
+    batch_size = 200
+
+    def check(self, rows: list[Row]) -> None:
+        for row in rows:
+            if row.number in self.ctx.bad_rows:
+                continue
+            try:
+                with transaction.atomic():
+                    self._one(row)
+            except DomainError as err:
+                self.ctx.error(row.number, _FIELDS.get(err.field, err.field), err.message)
+
+    def _one(self, row: Row) -> None:
+        ctx, v, user = self.ctx, row.values, self.ctx.user
+        code = v["code"]
+        existing = _find(code)
+        if existing is not None and user is not None and not can(user, existing):
+            raise DomainError(f"Mã đơn vị '{code}' đã được dùng. Hãy chọn mã khác.", field="code")
+        parent_code = v.get("parent")
+        parent = _find(parent_code) if parent_code else None
+        if parent_code and (parent is None or (user is not None and not can(user, parent))):
+            raise DomainError(out_of_scope(parent_code), field="parent")
+        if existing is None:
+            if parent is None and user is not None and not user.is_superuser:
+                raise DomainError("Hãy ghi đơn vị cấp trên.", field="parent")
+            unit = unit_create(
+                by=user, parent=parent, code=code, name=v["name"], kind=v["kind"],
+                valid_from=v["valid_from"], place_kind=v.get("place_kind") or "",
+                is_mountainous=bool(v.get("is_mountainous")))
+            if v.get("village_count") is not None:
+                unit_update_details(by=user, unit=unit, village_count=v["village_count"])
+            ctx.counts.new += 1
+            return
+        if parent is not None and not (existing.path.startswith(parent.path)
+                                       and len(existing.path) == len(parent.path) + OrgUnit.steplen):
+            raise DomainError(
+                f"{existing.name} đang trực thuộc đơn vị khác: điều chuyển đơn vị làm trên trang "
+                "tổ chức (có ngày hiệu lực và số quyết định), không qua tệp nhập.", field="parent")
+        if v["kind"] != existing.kind:
+            raise DomainError(
+                f"Loại tổ chức của {existing.name} là '{existing.get_kind_display()}', không sửa "
+                "qua tệp nhập.", field="kind")
+        if v["valid_from"] != existing.valid_from:
+            raise DomainError(
+                f"{existing.name} thành lập ngày {existing.valid_from:%d/%m/%Y}; ngày thành lập "
+                "không sửa qua tệp nhập.", field="valid_from")
+        changed = False
+        if v["name"] != existing.name:
+            unit_rename(by=user, unit=existing, name=v["name"],
+                        effective=v.get("effective") or ctx.today)
+            changed = True
+        details = {"place_kind": v.get("place_kind"), "is_mountainous": v.get("is_mountainous"),
+                   "village_count": v.get("village_count")}
+        if any(val is not None and val != getattr(existing, key) for key, val in details.items()):
+            unit_update_details(by=user, unit=existing, **details)
+            changed = True
+        if changed:
+            ctx.counts.changed += 1
+        else:
+            ctx.counts.unchanged += 1
+
+
+_FIELDS = {"effective": "effective", "into": "parent", None: None}
+
+
+@register
+class Units(Kind):
+    name = "units"
+    slug = "to-chuc"
+    label = "Tổ chức đảng"
+    sheet_title = "Tổ chức đảng"
+    description = ("Danh sách tổ chức đảng (đảng bộ, chi bộ) thuộc phạm vi quản lý, mỗi đơn vị "
+                   "một dòng, nhận ra đơn vị đã có theo mã đơn vị. Cần quyền quản trị ở đơn vị "
+                   "cấp trên.")
+    importer = UnitsImporter
+    role = Role.ADMIN
+    columns = [
+        Column("code", "Mã đơn vị", "Bắt buộc. Mã duy nhất, chữ không dấu, số, dấu chấm, ví dụ "
+               "KB.01.03.", to_text, required=True, variants=("Mã", "Mã tổ chức", "Mã số"),
+               width=14, example="KB.01.99"),
+        Column("name", "Tên đơn vị", "Bắt buộc. Tên đầy đủ, ví dụ Chi bộ xóm Đồi.", to_text,
+               required=True, variants=("Tên tổ chức đảng", "Tên tổ chức", "Tên"), width=36,
+               example="Chi bộ xóm Đồi"),
+        Column("parent", "Đơn vị cấp trên", "Bắt buộc. Chọn trong danh sách hoặc ghi mã đơn vị "
+               "cấp trên (có thể là đơn vị ở dòng phía trên trong tệp).", to_unit_code,
+               required=True, variants=("Mã đơn vị cấp trên", "Trực thuộc", "Cấp trên"),
+               dropdown="parents", width=40),
+        Column("kind", "Loại tổ chức", "Bắt buộc. Chọn trong danh mục.", KINDS, required=True,
+               variants=("Loại",), dropdown="kinds", width=30, example=UnitKind.CELL.label),
+        Column("place_kind", "Loại hình", "Không bắt buộc. Nơi tổ chức đảng hoạt động.", PLACES,
+               dropdown="places", width=24, example=PlaceKind.VILLAGE.label),
+        Column("is_mountainous", "Vùng cao, miền núi", "Có hoặc Không (vùng cao, miền núi, dân "
+               "tộc thiểu số: được áp dụng ngoại lệ học vấn khi kết nạp).", to_bool,
+               variants=("Miền núi", "Vùng cao"), dropdown="yesno", width=12, example="Có"),
+        Column("valid_from", "Ngày thành lập", "Bắt buộc. Ngày đơn vị bắt đầu hoạt động, "
+               "ngày/tháng/năm.", to_date, required=True,
+               variants=("Hiệu lực từ ngày", "Ngày hiệu lực"), type="date", width=14,
+               example=dt.date(2020, 10, 1)),
+        Column("village_count", "Số thôn, bản, tổ dân phố", "Chỉ cho đảng bộ xã, phường, thị "
+               "trấn: số thôn, bản, tổ dân phố trên địa bàn.", to_int,
+               variants=("Số thôn bản",), type="int", width=12),
+        Column("effective", "Ngày đổi tên", "Chỉ dùng khi sửa tên đơn vị đã có: tên mới có hiệu "
+               "lực từ ngày này (để trống: hôm nay).", to_date,
+               variants=("Ngày hiệu lực đổi tên",), type="date", width=14),
+    ]
+
+    @classmethod
+    def dropdowns(cls, user, **options) -> dict[str, list[str]]:
+        qs = OrgUnit.objects.all() if user is None else OrgUnit.objects.for_user(user, Role.ADMIN)
+        parents = [f"{code}{UNIT_SEPARATOR}{name}" for code, name in
+                   qs.exclude(kind__in=list(CELL_KINDS)).filter(valid_to__isnull=True)
+                   .order_by("path").values_list("code", "name")]
+        return {"parents": parents, "kinds": KINDS.labels, "places": PLACES.labels,
+                "yesno": ["Có", "Không"]}
+
+    @classmethod
+    def example_rows(cls, user, **options) -> list[dict[str, Any]]:
+        parents = cls.dropdowns(user)["parents"]
+        row = {c.key: c.example for c in cls.columns}
+        row["parent"] = parents[-1] if parents else "KB.01"
+        return [row]

@@ -1,0 +1,68 @@
+"""`dangvien import KIND FILE.xlsx [--dry-run] [--user U]`: nhập dữ liệu từ tệp Excel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from dangvien.core import vn
+from dangvien.core.cli import add_user_argument, user_option
+from dangvien.exchange import kinds
+from dangvien.exchange.cli import ProgressBar
+from dangvien.exchange.importer import run_import
+
+
+class Command(BaseCommand):
+    help = ("Nhập dữ liệu từ tệp Excel (.xlsx) theo tệp mẫu: kiểm tra mọi dòng rồi ghi tất cả "
+            "trong một lần, hoặc không ghi gì nếu có lỗi. Tải lên lại cùng một tệp không thay "
+            "đổi gì. Mã thoát khác 0 khi có lỗi.")
+
+    def add_arguments(self, parser):
+        names = sorted(kinds.all_kinds())
+        parser.add_argument("kind", choices=names, metavar="LOAI",
+                            help="loại dữ liệu: " + ", ".join(names))
+        parser.add_argument("file", metavar="TEP", help="tệp Excel .xlsx")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="chỉ kiểm tra và đếm mới / thay đổi / không đổi / lỗi, không ghi")
+        parser.add_argument("--no-progress", action="store_true",
+                            help="không hiện thanh tiến độ")
+        add_user_argument(parser)
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"Không tìm thấy tệp '{path}'.")
+        user = user_option(options.get("user"))
+        kind = kinds.get(options["kind"])
+        bar = None if options["no_progress"] else ProgressBar(
+            "Đang kiểm tra" if options["dry_run"] else "Đang nhập", stream=self.stderr._out)
+        try:
+            result = run_import(kind=kind, path=path, user=user, dry_run=options["dry_run"],
+                                progress=bar)
+        finally:
+            if bar:
+                bar.close()
+        if result.file_problem:
+            raise CommandError(result.file_problem)
+        out = self.stdout
+        out.write(f"Tệp: {result.file_name} ({kind.label.lower()}), "
+                  f"{vn.format_number(result.rows)} dòng dữ liệu.")
+        out.write(result.counts.line())
+        for warning in result.warnings:
+            out.write(f"Lưu ý: {warning.text()}")
+        for problem in result.problems:
+            out.write(problem.text())
+        if len(result.problems) < result.problem_count:
+            out.write(f"… và {vn.format_number(result.problem_count - len(result.problems))} "
+                      "lỗi khác.")
+        if result.problem_count:
+            raise CommandError(
+                f"Có {vn.format_number(result.problem_count)} lỗi ở "
+                f"{vn.format_number(result.counts.error_rows)} dòng: chưa ghi gì. Hãy sửa tệp "
+                "rồi chạy lại.")
+        if result.dry_run:
+            out.write("Kiểm tra xong, không có lỗi (chạy thử: chưa ghi gì).")
+        else:
+            out.write(self.style.SUCCESS(
+                f"Đã nhập xong sau {vn.format_number(result.seconds, 1)} giây."))

@@ -1,0 +1,67 @@
+"""Import jobs (lượt nhập dữ liệu từ Excel): the uploaded file, its check, its save."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from dangvien.core.models import BaseModel
+
+
+class JobStatus(models.TextChoices):
+    """Tình trạng lượt nhập."""
+
+    CHECKED = "da_kiem_tra", "Đã kiểm tra, chờ lưu"
+    INVALID = "co_loi", "Có lỗi, chưa lưu"
+    QUEUED = "cho_chay", "Đang chờ lưu"
+    RUNNING = "dang_luu", "Đang lưu"
+    DONE = "xong", "Đã lưu xong"
+    FAILED = "that_bai", "Không lưu được"
+
+
+#: A job in these states has a live worker, or had one.
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class ImportJob(BaseModel):
+    """Một lượt nhập: tệp đã tải lên (giữ trong thư mục var), kết quả kiểm tra, tiến độ lưu."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="+", verbose_name="người nhập")
+    kind = models.CharField("loại dữ liệu", max_length=30)
+    file_name = models.CharField("tên tệp", max_length=255)
+    stored_as = models.CharField("tệp lưu", max_length=255)
+    size = models.PositiveBigIntegerField("dung lượng (byte)", default=0)
+    sha256 = models.CharField(max_length=64, blank=True, default="")
+    status = models.CharField("tình trạng", max_length=20, choices=JobStatus.choices,
+                              default=JobStatus.CHECKED)
+    message = models.TextField("thông báo", blank=True, default="")
+    rows = models.PositiveIntegerField("số dòng", default=0)
+    done_rows = models.PositiveIntegerField("số dòng đã xử lý", default=0)
+    new = models.PositiveIntegerField("mới", default=0)
+    changed = models.PositiveIntegerField("thay đổi", default=0)
+    unchanged = models.PositiveIntegerField("không đổi", default=0)
+    error_rows = models.PositiveIntegerField("số dòng có lỗi", default=0)
+    problem_count = models.PositiveIntegerField("số lỗi", default=0)
+    problems = models.JSONField("lỗi", default=list, blank=True)
+    warnings = models.JSONField("lưu ý", default=list, blank=True)
+    started_at = models.DateTimeField("bắt đầu lưu", null=True, blank=True)
+    finished_at = models.DateTimeField("kết thúc", null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField("tiến trình", max_length=100, blank=True, default="",
+                              help_text="máy:pid:luồng đang lưu")
+
+    class Meta:
+        verbose_name = "lượt nhập Excel"
+        verbose_name_plural = "lượt nhập Excel"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "created_at"], name="importjob_user")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return int(self.done_rows * 100 / self.rows) if self.rows else 0

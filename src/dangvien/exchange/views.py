@@ -1,0 +1,125 @@
+"""Pages of the Excel import: the list of kinds, a template download, the upload, the
+check (preview) and the save with its progress.
+
+Only users who may update some unit see them (404 otherwise, as everywhere); a job is
+seen only by the user who uploaded it.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dangvien.accounts.models import Role
+from dangvien.org.models import OrgUnit
+
+from . import jobs, kinds
+from .blank import template_bytes
+from .forms import UploadForm
+from .models import ACTIVE, ImportJob, JobStatus
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_editor(user) -> None:
+    if not (user.is_superuser or OrgUnit.objects.for_user(user, Role.EDITOR).exists()):
+        raise Http404("Bạn không được cập nhật dữ liệu của đơn vị nào.")
+
+
+def _kind(slug: str):
+    try:
+        return kinds.get(slug)
+    except KeyError:
+        raise Http404("Không có loại dữ liệu này.") from None
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    job = get_object_or_404(ImportJob, pk=pk)
+    if job.user_id != request.user.pk:
+        raise Http404("Không tìm thấy lượt nhập.")
+    return jobs.job_refresh(job)
+
+
+@require_GET
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    _require_editor(request.user)
+    recent = ImportJob.objects.filter(user=request.user)[:10]
+    return render(request, "exchange/index.html", {
+        "kinds": list(kinds.all_kinds().values()), "recent": recent})
+
+
+@require_GET
+@login_required
+def template_download(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_editor(request.user)
+    kind = _kind(slug)
+    options = {}
+    plan = (request.GET.get("ke-hoach") or "").strip()
+    if plan.isdigit():
+        options["plan_id"] = int(plan)
+    try:
+        data = template_bytes(kind, user=request.user, **options)
+    except ValueError as exc:
+        raise Http404(str(exc)) from None
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="mau-{kind.slug}.xlsx"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def upload(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_editor(request.user)
+    kind = _kind(slug)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = jobs.job_create(user=request.user, kind=kind.name, upload=form.cleaned_data["tep"])
+        return redirect("exchange:job", pk=job.pk)
+    return render(request, "exchange/upload.html", {"kind": kind, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@require_GET
+@login_required
+def job_page(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    kind = _kind(job.kind)
+    done, total = jobs.job_progress(job)
+    return render(request, "exchange/job.html", {
+        "job": job, "kind": kind, "done": done, "total": total,
+        "percent": int(done * 100 / total) if total else 0,
+        "running": job.status in ACTIVE, "form": UploadForm(),
+        "problems": [_problem_row(p) for p in job.problems],
+        "more": job.problem_count - len(job.problems),
+    })
+
+
+def _problem_row(p: dict) -> dict:
+    return {"row": p.get("row"), "column": p.get("column") or "", "message": p.get("message")}
+
+
+@require_POST
+@login_required
+def job_save(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if job.status != JobStatus.CHECKED:
+        messages.error(request, "Lượt nhập này không ở trạng thái chờ lưu.")
+        return redirect("exchange:job", pk=job.pk)
+    jobs.job_start(job)
+    return redirect("exchange:job", pk=job.pk)
+
+
+@require_GET
+@login_required
+def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    job = _job(request, pk)
+    done, total = jobs.job_progress(job)
+    return JsonResponse({
+        "status": job.status, "label": job.get_status_display(), "done": done, "total": total,
+        "percent": 100 if job.status == JobStatus.DONE else (int(done * 100 / total) if total else 0),
+        "finished": job.status not in ACTIVE,
+    })
