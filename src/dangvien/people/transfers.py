@@ -131,12 +131,12 @@ def transfer_request(*, by, membership: Membership, to_cell: OrgUnit, letter_no:
     membership = _open_membership(membership)
     _require(by, membership.cell, "chuyển sinh hoạt đảng viên")
     number, letter_on = _letter(letter_no, letter_on)
+    check_after_last_event(membership, letter_on, what="giới thiệu chuyển đi", today=today,
+                           field="letter_on")
     to_cell = _check_target_cell(to_cell, letter_on)
     if to_cell.pk == membership.cell_id:
         raise DomainError(f"Đảng viên đang sinh hoạt ở {to_cell.name}; hãy chọn chi bộ khác.",
                           field="to_cell")
-    check_after_last_event(membership, letter_on, what="giới thiệu chuyển đi", today=today,
-                           field="letter_on")
     _no_pending(membership.person)
     transfer = Transfer.objects.create(
         person=membership.person, kind=TransferKind.WITHIN, status=TransferStatus.PENDING,
