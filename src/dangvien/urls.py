@@ -16,5 +16,6 @@ urlpatterns = [
     path("ke-hoach/", include("dangvien.plans.urls")),
     path("danh-gia/", include("dangvien.ratings.urls")),
     path("trao-doi/", include("dangvien.exchange.urls")),
+    path("bao-cao/", include("dangvien.reports.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -1,4 +1,5 @@
-"""`dangvien report progress`: progress against a plan as of a date, as JSON or Excel.
+"""`dangvien report progress`: progress against a plan as of a date, as JSON or Excel, or
+the written report to the Standing Board (`dangvien.reports`) as Word or PDF.
 
 `report` takes the kind of report as its first word, so later reports (`report ratings`)
 join it. The figures and the scope are the dashboard's: `progress.progress_table`, and with
@@ -67,7 +68,8 @@ class Command(BaseCommand):
                  "bản của Đảng, bản Word hoặc PDF (cần -o)")
         parser.add_argument(
             "-o", "--output", metavar="TEP",
-            help="ghi kết quả vào tệp này thay vì in ra màn hình (bắt buộc với xlsx)")
+            help="ghi kết quả vào tệp này thay vì in ra màn hình (bắt buộc với xlsx, docx, "
+                 "pdf)")
 
     def handle(self, *args, **options):
         if options["kind"] == "ratings":

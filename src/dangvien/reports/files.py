@@ -1,0 +1,55 @@
+"""The report as a file to hand over: bytes, a file name and a content type, for the
+command line (`dangvien report progress --format docx|pdf`) and the dashboard's button."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dangvien.core import vn
+from dangvien.org.models import OrgUnit
+from dangvien.plans.models import Plan
+
+from .pdf import PdfUnavailable, render_pdf
+from .progress_report import ReportRefused, progress_document, progress_report
+from .word import render_docx
+
+FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+__all__ = ["FORMATS", "PdfUnavailable", "ReportFile", "ReportRefused", "file_name",
+           "progress_file"]
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    content: bytes
+    name: str
+    content_type: str
+
+
+def file_name(plan: Plan, unit: OrgUnit, day: dt.date, fmt: str) -> str:
+    """"Bao-cao-77-KH-TU-31-05-2022.docx"; with the unit's code when it is not the plan's
+    issuing unit ("Bao-cao-77-KH-TU-KB-31-05-2022.pdf"). ASCII only, for every browser."""
+    number = vn.fold(plan.number).upper().replace("/", "-").replace(".", "-").replace(" ", "")
+    parts = ["Bao-cao", number]
+    if unit.pk != plan.unit_id:
+        parts.append(vn.fold(unit.code).upper().replace(".", "-").replace(" ", ""))
+    parts.append(vn.format_date(day).replace("/", "-"))
+    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "-"
+                   for ch in "-".join(parts))
+    return f"{safe}.{fmt}"
+
+
+def progress_file(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user, fmt: str) -> ReportFile:
+    """The progress report in `fmt` ("docx" or "pdf"). Raises ReportRefused (scope) or
+    PdfUnavailable (no Pango or no font on this machine)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {sorted(FORMATS)}, not {fmt!r}")
+    report = progress_report(plan=plan, unit=unit, as_of=as_of, user=user)
+    doc = progress_document(report)
+    content = render_docx(doc) if fmt == "docx" else render_pdf(doc)
+    return ReportFile(content=content, name=file_name(plan, unit, report.day, fmt),
+                      content_type=FORMATS[fmt])

@@ -1,0 +1,51 @@
+"""Tải báo cáo kết quả thực hiện kế hoạch (the dashboard's "Báo cáo" button).
+
+`/bao-cao/tien-do.docx?ke-hoach=<pk>&ngay=31/05/2022&don-vi=KB` (and `.pdf`): the plan,
+unit and day the dashboard shows, with the dashboard's scope rules: a plan the user may not
+follow, or a unit outside their scope, is 404 like one that does not exist. When the PDF
+cannot be made on this server (no Pango, no font), a page says so in Vietnamese.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from dangvien.accounts.scope import get_unit_or_404
+from dangvien.core.http import as_of_from_request
+from dangvien.plans.models import Plan
+from dangvien.plans.views_progress import default_unit, plan_visible
+
+from . import files
+
+
+@require_GET
+@login_required
+def progress_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in files.FORMATS:
+        raise Http404("Không có báo cáo dạng này.")
+    user = request.user
+    raw = request.GET.get("ke-hoach", "").strip()
+    plan = (Plan.objects.select_related("unit").filter(pk=int(raw)).first()
+            if raw.isdigit() else None)
+    if plan is None or not plan_visible(user, plan):
+        raise Http404("Không tìm thấy kế hoạch.")
+    code = request.GET.get("don-vi", "").strip()[:32]
+    unit = get_unit_or_404(user, code) if code else default_unit(user, plan)
+    if unit is None:
+        raise Http404("Không tìm thấy đơn vị.")
+    as_of = as_of_from_request(request)
+    try:
+        made = files.progress_file(plan=plan, unit=unit, as_of=as_of.on, user=user, fmt=fmt)
+    except files.ReportRefused as exc:
+        raise Http404(str(exc)) from exc
+    except files.PdfUnavailable as exc:
+        return render(request, "reports/unavailable.html", {
+            "message": str(exc), "plan": plan, "unit": unit, "as_of": as_of,
+        }, status=503)
+    response = HttpResponse(made.content, content_type=made.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{made.name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
