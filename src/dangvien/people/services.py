@@ -69,6 +69,14 @@ def _check_cccd_free(cccd: str | None, *, by, exclude_pk: int | None = None) -> 
     )
 
 
+# Sets built once: the Excel import checks every row of large files with these.
+_GENDERS = frozenset(Gender.values)
+_ETHNIC_GROUPS = frozenset(ETHNIC_GROUPS)
+_RELIGIONS = frozenset(Religion.values)
+_EDUCATIONS = frozenset(Education.values)
+_OCCUPATIONS = frozenset(Occupation.values)
+
+
 def clean_person_fields(
     data: dict[str, Any], *, today: dt.date
 ) -> tuple[dict[str, Any], list[DomainError]]:
@@ -84,7 +92,7 @@ def clean_person_fields(
         errors.append(DomainError("Họ và tên phải có ít nhất họ và tên (hai từ).", field="full_name"))
     clean["full_name"] = name
     gender = data.get("gender")
-    if gender not in Gender.values:
+    if gender not in _GENDERS:
         errors.append(DomainError("Giới tính phải là Nam hoặc Nữ.", field="gender"))
     clean["gender"] = gender
     birth = data.get("birth_date")
@@ -100,18 +108,18 @@ def clean_person_fields(
         errors.append(DomainError(f"Năm sinh {birth.year} không hợp lệ.", field="birth_date"))
     clean["birth_date"] = birth
     ethnicity = data.get("ethnicity") or "Kinh"
-    if ethnicity not in ETHNIC_GROUPS:
+    if ethnicity not in _ETHNIC_GROUPS:
         errors.append(DomainError(
             f"Dân tộc '{ethnicity}' không có trong danh mục 54 dân tộc Việt Nam.", field="ethnicity"
         ))
     clean["ethnicity"] = ethnicity
     for name_, choices, default in (
-        ("religion", Religion, Religion.NONE),
-        ("education", Education, Education.UPPER_SECONDARY),
-        ("occupation", Occupation, Occupation.OTHER),
+        ("religion", _RELIGIONS, Religion.NONE),
+        ("education", _EDUCATIONS, Education.UPPER_SECONDARY),
+        ("occupation", _OCCUPATIONS, Occupation.OTHER),
     ):
         value = data.get(name_) or default
-        if value not in choices.values:
+        if value not in choices:
             errors.append(DomainError(f"Giá trị '{value}' không có trong danh mục.", field=name_))
         clean[name_] = value
     try:
