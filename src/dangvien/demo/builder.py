@@ -57,7 +57,7 @@ from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 from dangvien.org.models import OrgChange, OrgUnit, OrgUnitVersion, PlaceKind, UnitKind
 from dangvien.people.choices import Education, Gender, MemberStatus, Occupation, Religion
-from dangvien.people.models import Membership, Person
+from dangvien.people.models import Membership, MembershipEvent, Person, Transfer
 from dangvien.plans.models import Allocation, Plan, PlanVersion
 from dangvien.rules.models import RuleSet
 from dangvien.training.models import ClassKind, Enrolment, Result, TrainingClass
@@ -66,6 +66,7 @@ from . import admissions as A
 from . import names as N
 from . import plans as demo_plans
 from . import ratings as demo_ratings
+from . import transfers as history
 from .admissions import DATA_DATE, KB, REF_DATE
 
 #: Every demo unit exists from 1/1/2020, so the admission history of 2020–2022 counts
@@ -1066,6 +1067,7 @@ def _build(*, scale: float, seed: int, stdout: IO[str] | None) -> DemoSummary:
             pipeline=pipeline,
         )
         admission_counts.rebuild()  # bulk_create skipped Candidacy.save(): count everything once
+        history.build_history(stdout=stdout)  # member events, status changes, transfers (after 31/05/2022)
         audit_record(by=None, action=AUDIT_ACTION, object_type="demo", after=summary.as_dict())
     summary.elapsed = time.perf_counter() - started
     return summary
@@ -1430,6 +1432,8 @@ def reset_demo(*, stdout: IO[str] | None = None) -> dict[str, int]:
                 ("candidacies", Candidacy),
                 ("enrolments", Enrolment),
                 ("training_classes", TrainingClass),
+                ("membership_events", MembershipEvent),
+                ("transfers", Transfer),
                 ("memberships", Membership),
                 ("persons", Person),
                 ("role_assignments", RoleAssignment),
