@@ -27,7 +27,9 @@ Tiers
   allocations to its committees, each committee's plan with allocations to its
   grassroots organisations (one issued version each).
 
-  Not written at this tier, because the dashboard does not read them: candidacy events,
+  Memberships start in their cell on the day of admission (`started_on`). Not written
+  at this tier, because no count reads them: member events (`people.events.backfill`
+  writes them on demand). Nor, because the dashboard does not read them: candidacy events,
   dossier forms, introducers, training classes and enrolments (``awareness`` is empty),
   rule sets on candidacies, role assignments, the audit trail. The root has no kind of
   its own in `UnitKind` and uses "tinh_uy" like the provinces.
@@ -495,7 +497,7 @@ PERSON = Table("people_person", ("id", *_STAMP, "full_name", "search_name", "sor
                                  "education", "occupation", "unit_id"))
 MEMBERSHIP = Table("people_membership", ("id", *_STAMP, "person_id", "cell_id", "status",
                                          "decided_on", "admitted_on", "recognized_on",
-                                         "card_number", "ended_on"))
+                                         "card_number", "ended_on", "started_on"))
 CANDIDACY = Table("admission_candidacy", (
     "id", *_STAMP, "person_id", "cell_id", "source", "identified_on", "union_route",
     "is_village_elder", "over60_approval", "stage", "stage_on", "class_done_on",
@@ -715,7 +717,7 @@ class Generator:
             member_add((mid, s, s, pid, cell.pk, status, iso[decided - base],
                         iso[admitted - base], iso[recognized - base] if recognized else None,
                         f"{mid:09d}" if status == "chinh_thuc" else "",
-                        iso[ended - base] if ended else None))
+                        iso[ended - base] if ended else None, iso[admitted - base]))
             return mid
 
         def candidate(at: int, youth: bool) -> tuple[bool, int, int]:
