@@ -29,7 +29,9 @@ def comparison_years(year: int, count: int = COMPARE_YEARS) -> list[int]:
 
 
 def default_unit(user) -> OrgUnit | None:
-    """The top of the user's scope (the root for full scope)."""
+    """The top of the user's scope (the root for full scope: no --user)."""
+    if user is None:
+        return OrgUnit.objects.get_root_nodes().first()
     return scope_roots(user).first()
 
 

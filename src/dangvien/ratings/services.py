@@ -509,7 +509,8 @@ def screening_outcome(*, by, case: ScreeningCase, outcome: str, decision: str,
     case.save()
     if outcome in ENDING_OUTCOMES:
         membership_end(by=by, membership=case.membership, status=ENDING_OUTCOMES[outcome],
-                       ended_on=decided_on)
+                       ended_on=decided_on, decision_no=decision, decision_on=decided_on,
+                       note=f"Kết quả sàng lọc năm {case.year}")
     audit_record(by=by, action="screening.outcome", obj=case, before=before, after=snapshot(case),
                  unit_path=case.cell.path)
     return case
