@@ -95,6 +95,10 @@ DANGVIEN_PROGRESS_AT_RISK = 0.7
 # Units down to this depth keep maintained admission counters (admission.counts): the
 # dashboard of a unit above it reads its children's counters instead of the candidacies.
 DANGVIEN_COUNTED_DEPTH = int(os.environ.get("DANGVIEN_COUNTED_DEPTH", "3"))
+# PDF of party documents (dangvien.reports.pdf): the folder holding Liberation Serif
+# (LiberationSerif-Regular.ttf, -Bold, -Italic, -BoldItalic); empty: the usual system places.
+DANGVIEN_PDF_FONT_DIR = os.environ.get("DANGVIEN_PDF_FONT_DIR", "")
+DANGVIEN_PDF_FONT_FILE_PREFIX = os.environ.get("DANGVIEN_PDF_FONT_FILE_PREFIX", "LiberationSerif")
 # Excel import (exchange): the largest file accepted, and where uploaded files are kept
 # for their background job.
 DANGVIEN_IMPORT_MAX_BYTES = int(os.environ.get("DANGVIEN_IMPORT_MAX_BYTES", str(20 * 2**20)))
@@ -238,5 +242,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DANGVIEN_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"},
+                # WeasyPrint logs every layout step at INFO; only its warnings matter.
+                "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

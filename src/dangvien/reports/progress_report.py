@@ -225,6 +225,14 @@ def _row_sentence(row: Progress) -> str:
     return text
 
 
+def _brief(row: Progress) -> str:
+    """"Huyện ủy Cao Phong 4/8 (50,0%)"; "…, hoàn thành ngày 27/10/2022" once reached."""
+    text = f"{row.name} {n(row.admitted)}/{n(row.target)} ({pct(row.percent)})"
+    if row.target_reached_on:
+        text += f", hoàn thành ngày {short_date(row.target_reached_on)}"
+    return text
+
+
 def _names(rows: list[Progress]) -> str:
     return ", ".join(r.name for r in rows)
 
@@ -255,7 +263,7 @@ def recommendations(report: ProgressReport) -> list[str]:
                 f"Nguồn kết nạp hiện có chưa đủ để hoàn thành chỉ tiêu: dự báo đến "
                 f"31/12/{report.plan.year} kết nạp được khoảng {n(total.forecast_count)} đảng "
                 f"viên ({pct(plan_reports.forecast_percent(total))} chỉ tiêu), còn thiếu "
-                f"khoảng {n(gap)}. Cần phát hiện, giới thiệu thêm quần chúng ưu tú và mở lớp "
+                f"khoảng {n(gap)} đảng viên so với chỉ tiêu. Cần phát hiện, giới thiệu thêm quần chúng ưu tú và mở lớp "
                 "bồi dưỡng nhận thức về Đảng sớm, để kịp kết nạp trong năm.")
     waiting = total.pipeline.get(Stage.CLASS_DONE.value, 0)
     if waiting:
@@ -335,12 +343,16 @@ def progress_document(report: ProgressReport) -> Document:
                            "tiến độ hoặc có nguy cơ không đạt chỉ tiêu"
                            + (f", {n(len(no_target))} chưa được giao chỉ tiêu" if no_target else "")
                            + ".")]))
+        # Ahead and on track: one line each, by name with figures; those behind get a
+        # sentence each, since they are what the Standing Board must act on.
         if ahead:
-            add(Heading(3, f"a) Hoàn thành, vượt tiến độ ({n(len(ahead))} đơn vị):"))
-            add(Bullets([_row_sentence(r) + "." for r in ahead]))
+            add(Paragraph([Run(f"a) Hoàn thành, vượt tiến độ ({n(len(ahead))} đơn vị):",
+                               italic=True),
+                           Run(" " + "; ".join(_brief(r) for r in ahead) + ".")]))
         if on_track:
-            add(Heading(3, f"{'b' if ahead else 'a'}) Đúng tiến độ ({n(len(on_track))} đơn vị):"))
-            add(Bullets([_row_sentence(r) + "." for r in on_track]))
+            add(Paragraph([Run(f"{'b' if ahead else 'a'}) Đúng tiến độ ({n(len(on_track))} "
+                               "đơn vị):", italic=True),
+                           Run(" " + "; ".join(_brief(r) for r in on_track) + ".")]))
         if behind:
             letter = "abc"[bool(ahead) + bool(on_track)]
             add(Heading(3, f"{letter}) Chậm tiến độ, có nguy cơ không đạt ({n(len(behind))} "
