@@ -94,7 +94,7 @@ def build_ratings(*, seed: int, stdout: IO[str] | None = None) -> dict[str, int]
     not_done_before: set[int] = set()
     for year in YEARS:
         end = dt.date(year, 12, 31)
-        rows = (Membership.objects.filter(admitted_on__lte=end)
+        rows = (Membership.objects.filter(started_on__lte=end)
                 .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
                 .order_by("cell_id", "pk").values_list("pk", "person_id", "cell_id"))
         by_cell: dict[int, list[tuple[int, int]]] = {}

@@ -32,7 +32,7 @@ from .models import (
 
 def _rolls_in_year(qs, year: int, prefix: str = ""):
     """Memberships on the rolls on at least one day of `year`."""
-    return qs.filter(**{f"{prefix}admitted_on__lte": dt.date(year, 12, 31)}).filter(
+    return qs.filter(**{f"{prefix}started_on__lte": dt.date(year, 12, 31)}).filter(
         Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": dt.date(year, 1, 1)}))
 
 
@@ -328,5 +328,5 @@ def screening_list(*, unit: OrgUnit, year: int) -> list[Flagged]:
 
 def official_members_on(cell: OrgUnit, day: dt.date) -> int:
     """Official members on the cell's rolls on `day` (the vote's default base)."""
-    return (Membership.objects.filter(cell=cell, recognized_on__lte=day, admitted_on__lte=day)
+    return (Membership.objects.filter(cell=cell, recognized_on__lte=day, started_on__lte=day)
             .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day)).count())

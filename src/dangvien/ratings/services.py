@@ -113,7 +113,7 @@ def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
 def on_rolls_in_year(membership: Membership, year: int) -> bool:
     """On the cell's rolls on at least one day of `year`."""
     start, end = _year_bounds(year)
-    return membership.admitted_on <= end and (membership.ended_on is None or membership.ended_on > start)
+    return membership.started_on <= end and (membership.ended_on is None or membership.ended_on > start)
 
 
 def _check_year(year: int, today: dt.date) -> None:
