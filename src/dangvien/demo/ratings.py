@@ -118,10 +118,14 @@ def build_ratings(*, seed: int, stdout: IO[str] | None = None) -> dict[str, int]
                 for i, (_, person_id) in enumerate(members):
                     if person_id in not_done_before and rng.random() < REPEAT_SHARE:
                         levels[i] = RatingLevel.NOT_DONE
-                if cell_id == over_cap:
-                    while (levels.count(RatingLevel.EXCELLENT) * 5 <= levels.count(RatingLevel.GOOD)
-                           and RatingLevel.GOOD in levels):
-                        levels[levels.index(RatingLevel.GOOD)] = RatingLevel.EXCELLENT
+            if year == 2021 and cell_id == over_cap:
+                while (levels.count(RatingLevel.EXCELLENT) * 5 <= levels.count(RatingLevel.GOOD)
+                       and RatingLevel.GOOD in levels):
+                    levels[levels.index(RatingLevel.GOOD)] = RatingLevel.EXCELLENT
+            else:
+                # The forced "không hoàn thành" may have taken a "tốt": keep within the cap.
+                while (levels.count(RatingLevel.EXCELLENT) * 5 > levels.count(RatingLevel.GOOD)):
+                    levels[levels.index(RatingLevel.EXCELLENT)] = RatingLevel.GOOD
             pending = year == 2021 and cell_id in pending_cells
             for (pk, person_id), level in zip(members, levels, strict=True):
                 if level == RatingLevel.NOT_DONE:
