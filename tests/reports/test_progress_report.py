@@ -109,3 +109,23 @@ def test_issuer_lines_from_the_tree(province):
         "ĐẢNG BỘ HUYỆN KIM BÔI", "ĐẢNG ỦY XÃ VĨNH ĐỒNG", "ĐU")
     assert commune.place == "Vĩnh Đồng"
     assert commune.sign_for == "T/M ĐẢNG ỦY"
+
+
+def test_a_target_of_zero_is_named_apart_not_as_done(province, kb_admitted, ls_admitted):
+    """Lạc Sơn given 0 for the year: not "hoàn thành", named among the units without one."""
+    import datetime as dt
+
+    from dangvien.plans.models import Plan
+    from tests.plans.test_progress import issue
+
+    plan = Plan.objects.create(unit=province.tu, year=2022, number="77-KH/TU",
+                               title="Kế hoạch phát triển đảng viên năm 2022")
+    issue(plan, 1600, dt.date(2022, 2, 14), {province.kb: 150, province.ls: 0})
+    doc = progress_document(progress_report(plan=plan, unit=province.tu, as_of=MAY_END,
+                                            user=None))
+    text = text_of(doc)
+    assert ("Trong 2 đảng bộ trực thuộc: 0 hoàn thành hoặc vượt tiến độ, 0 đúng tiến độ, 1 "
+            "chậm tiến độ hoặc có nguy cơ không đạt chỉ tiêu, 1 không được giao chỉ tiêu kết "
+            "nạp năm 2022.") in text
+    assert "b) Khác: không được giao chỉ tiêu kết nạp năm 2022: Huyện ủy Lạc Sơn." in text
+    assert "Hoàn thành, vượt tiến độ" not in text

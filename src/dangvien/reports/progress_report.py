@@ -334,33 +334,46 @@ def progress_document(report: ProgressReport) -> Document:
     rows = report.rows_in_tree_order
     if rows:
         add(Heading(2, f"2. Kết quả của các {noun}"))
-        ahead = report.rows_with(AHEAD_STATUSES)
+        # A target of 0 is "nothing asked this year", not "done": named apart.
+        zero = [r for r in rows if r.target == 0]
+        ahead = [r for r in report.rows_with(AHEAD_STATUSES) if r.target]
         on_track = report.rows_with((ProgressStatus.ON_TRACK,))
         behind = report.rows_with(BEHIND_STATUSES)
         no_target = report.rows_with((ProgressStatus.NO_TARGET,))
-        add(Paragraph([Run(f"Trong {n(len(rows))} {noun}: {n(len(ahead))} hoàn thành hoặc vượt "
-                           f"tiến độ, {n(len(on_track))} đúng tiến độ, {n(len(behind))} chậm "
-                           "tiến độ hoặc có nguy cơ không đạt chỉ tiêu"
-                           + (f", {n(len(no_target))} chưa được giao chỉ tiêu" if no_target else "")
-                           + ".")]))
+        counts = [f"{n(len(ahead))} hoàn thành hoặc vượt tiến độ",
+                  f"{n(len(on_track))} đúng tiến độ",
+                  f"{n(len(behind))} chậm tiến độ hoặc có nguy cơ không đạt chỉ tiêu"]
+        if zero:
+            counts.append(f"{n(len(zero))} không được giao chỉ tiêu kết nạp năm {plan.year}")
+        if no_target:
+            counts.append(f"{n(len(no_target))} chưa được giao chỉ tiêu")
+        add(Paragraph([Run(f"Trong {n(len(rows))} {noun}: " + ", ".join(counts) + ".")]))
+        letters = iter("abcdef")
         # Ahead and on track: one line each, by name with figures; those behind get a
         # sentence each, since they are what the Standing Board must act on.
         if ahead:
-            add(Paragraph([Run(f"a) Hoàn thành, vượt tiến độ ({n(len(ahead))} đơn vị):",
-                               italic=True),
+            add(Paragraph([Run(f"{next(letters)}) Hoàn thành, vượt tiến độ ({n(len(ahead))} "
+                               "đơn vị):", italic=True),
                            Run(" " + "; ".join(_brief(r) for r in ahead) + ".")]))
         if on_track:
-            add(Paragraph([Run(f"{'b' if ahead else 'a'}) Đúng tiến độ ({n(len(on_track))} "
-                               "đơn vị):", italic=True),
+            add(Paragraph([Run(f"{next(letters)}) Đúng tiến độ ({n(len(on_track))} đơn vị):",
+                               italic=True),
                            Run(" " + "; ".join(_brief(r) for r in on_track) + ".")]))
         if behind:
-            letter = "abc"[bool(ahead) + bool(on_track)]
-            add(Heading(3, f"{letter}) Chậm tiến độ, có nguy cơ không đạt ({n(len(behind))} "
-                           "đơn vị):"))
+            add(Heading(3, f"{next(letters)}) Chậm tiến độ, có nguy cơ không đạt "
+                           f"({n(len(behind))} đơn vị):"))
             add(Bullets([_row_sentence(r) + f"; {_status_word(r)}, dự báo cả năm khoảng "
                          f"{n(r.forecast_count)} đảng viên." for r in behind]))
-        if no_target:
-            add(Paragraph([Run("Chưa được giao chỉ tiêu: " + _names(no_target) + ".")]))
+        if zero or no_target:
+            parts = []
+            if zero:
+                parts.append(f"không được giao chỉ tiêu kết nạp năm {plan.year}: "
+                             + _names(zero))
+            if no_target:
+                parts.append("chưa được giao chỉ tiêu: " + _names(no_target))
+            text = "; ".join(parts)
+            add(Paragraph([Run(f"{next(letters)}) Khác:", italic=True),
+                           Run(f" {text}.")]))
     add(_progress_table(report, whole))
 
     # Breakdown of the new members.
