@@ -37,6 +37,8 @@ def shown(value) -> str:
 
 
 def to_text(value) -> str | None:
+    if isinstance(value, str):
+        return " ".join(value.split()) or None
     if is_empty(value):
         return None
     return vn.normalize_spaces(shown(value))
@@ -44,12 +46,10 @@ def to_text(value) -> str | None:
 
 def to_date(value) -> dt.date | None:
     """An Excel date, or text written dd/mm/yyyy, d/m/yyyy (also with - or .), or ISO."""
+    if isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
     if is_empty(value):
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     if isinstance(value, bool):
         raise CellError(f"'{value}' không phải ngày hợp lệ.")
     if isinstance(value, int | float):
@@ -145,6 +145,8 @@ class Choices:
         for value, label in self.pairs:
             self._index.setdefault(vn.fold(label), value)
             self._index.setdefault(vn.fold(value), value)
+        # Cells repeat the same few words: remember each text once read (bounded).
+        self._seen: dict[str, str | None] = {label: value for value, label in self.pairs}
 
     @property
     def labels(self) -> list[str]:
@@ -154,9 +156,14 @@ class Choices:
         return next((label for v, label in self.pairs if v == value), value)
 
     def __call__(self, value) -> str | None:
-        if is_empty(value):
-            return None
-        found = self._index.get(vn.fold(shown(value)))
+        if isinstance(value, str) and value in self._seen:
+            found = self._seen[value]
+        else:
+            if is_empty(value):
+                return None
+            found = self._index.get(vn.fold(shown(value)))
+            if isinstance(value, str) and len(self._seen) < 10_000:
+                self._seen[value] = found
         if found is None:
             tail = f" (chọn một trong: {', '.join(self.labels)})" if self.list_in_message else ""
             raise CellError(f"'{shown(value)}' không có trong danh mục {self.what}{tail}.")

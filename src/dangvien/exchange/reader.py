@@ -159,21 +159,19 @@ class Sheet:
 
     def rows(self) -> Iterator[tuple[int, dict[str, object]]]:
         """(Excel row number, {column key: raw cell}) for each non-empty data row."""
-        items = list(self.mapping.items())
+        items = [(i, c.key) for i, c in self.mapping.items()]
+        last = max(i for i, _ in items) + 1
+        header_row = self.header_row
         for index, cells in enumerate(self._sheet.iter_rows()):
-            number = index + 1
-            if number <= self.header_row:
+            if index < header_row:
                 continue
-            raw = {}
-            empty = True
-            width = len(cells)
-            for i, column in items:
-                value = cells[i] if i < width else None
-                if not is_empty(value):
-                    empty = False
-                raw[column.key] = value
-            if not empty:
-                yield number, raw
+            if len(cells) < last:
+                cells = cells + [""] * (last - len(cells))
+            raw = {key: cells[i] for i, key in items}
+            # calamine gives "" for an empty cell; a row of nothing but blanks is skipped.
+            if any(v != "" and v is not None and (not isinstance(v, str) or v.strip())
+                   for v in raw.values()):
+                yield index + 1, raw
 
     def close(self) -> None:
         self._book.close()
@@ -287,15 +285,29 @@ def convert(raw: dict[str, object], kind: type[Kind]) -> tuple[dict[str, object]
     """The row's values converted; and (column key, message) for each cell that is wrong."""
     values: dict[str, object] = {}
     problems: list[tuple[str, str]] = []
-    for column in kind.columns:
-        if column.key not in raw:
+    for key, convert_cell in _converters(kind):
+        if key not in raw:
+            continue
+        value = raw[key]
+        if value == "" or value is None:
+            values[key] = None
             continue
         try:
-            values[column.key] = column.convert(raw[column.key])
+            values[key] = convert_cell(value)
         except CellError as exc:
-            problems.append((column.key, str(exc)))
-            values[column.key] = None
+            problems.append((key, str(exc)))
+            values[key] = None
     return values, problems
+
+
+_CONVERTERS: dict[type, list] = {}
+
+
+def _converters(kind: type[Kind]) -> list:
+    found = _CONVERTERS.get(kind)
+    if found is None:
+        found = _CONVERTERS[kind] = [(c.key, c.convert) for c in kind.columns]
+    return found
 
 
 def row_of(number: int, values: dict) -> Row:

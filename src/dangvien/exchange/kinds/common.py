@@ -85,13 +85,19 @@ class UnitInfo:
     path: str
     valid_to: object
     is_mountainous: bool
+    _unit: OrgUnit | None = None
 
     @property
     def is_cell(self) -> bool:
         return self.kind in CELL_KINDS
 
     def as_unit(self) -> OrgUnit:
-        """An unsaved stand-in carrying what the shared rule functions read."""
+        """An unsaved stand-in carrying what the shared rule functions read (made once)."""
+        if self._unit is None:
+            self._unit = self._make()
+        return self._unit
+
+    def _make(self) -> OrgUnit:
         return OrgUnit(id=self.id, code=self.code, name=self.name, kind=self.kind,
                        path=self.path, valid_to=self.valid_to,
                        is_mountainous=self.is_mountainous)
