@@ -200,85 +200,13 @@ COLUMNS = [  # header, width
 ]
 
 
-def write_progress_xlsx(table: ProgressTable, heading: PlanHeading, target: Path) -> None:
-    """One sheet: title lines, a frozen header row with filters, a row per subordinate unit
+def write_progress_xlsx(table: ProgressTable, heading: PlanHeading, target: Path, *,
+                        by: str = "dòng lệnh") -> None:
+    """One sheet through the exports' writer (`exchange.export`, the same as the dashboard's
+    "Tải Excel"): title lines, a frozen header row with filters, a row per subordinate unit
     and the unit's total last. Numbers and percentages are real numbers with formats, so
     Excel in Vietnamese shows "1.600" and "30,7%"."""
-    try:
-        import xlsxwriter
-    except ImportError as exc:  # pragma: no cover - it is a dependency
-        raise XlsxUnavailable("Cần cài gói XlsxWriter để xuất tệp Excel.") from exc
+    from dangvien.exchange.export import write_xlsx
+    from dangvien.exchange.export.kinds import progress_export_of
 
-    book = xlsxwriter.Workbook(str(target), {"constant_memory": True,
-                                             "default_date_format": "dd/mm/yyyy"})
-    try:
-        _fill_sheet(book, table, heading)
-    finally:
-        book.close()
-
-
-def _fill_sheet(book, table: ProgressTable, heading: PlanHeading) -> None:
-    sheet = book.add_worksheet("Tiến độ")
-    bold = book.add_format({"bold": True})
-    title = book.add_format({"bold": True, "font_size": 13})
-    head = book.add_format({"bold": True, "text_wrap": True, "valign": "top",
-                            "bg_color": "#F4EFE8", "border": 1})
-    fmt = {
-        "int": book.add_format({"num_format": "#,##0"}),
-        "dec": book.add_format({"num_format": "#,##0.0"}),
-        "pct": book.add_format({"num_format": "0.0%"}),
-        "date": book.add_format({"num_format": "dd/mm/yyyy"}),
-    }
-    total_fmt = {k: book.add_format({"num_format": f.num_format, "bold": True, "top": 1})
-                 for k, f in fmt.items()}
-    total_fmt["text"] = book.add_format({"bold": True, "top": 1})
-
-    for col, (_, width) in enumerate(COLUMNS):
-        sheet.set_column(col, col, width)
-    sheet.write_string(0, 0, f"TIẾN ĐỘ THỰC HIỆN {heading.text.upper()}", title)
-    sheet.write_string(1, 0, f"Đơn vị: {table.total.name} ({table.unit.code}). Số liệu tính đến "
-                             f"ngày {vn.format_date(table.as_of)}; kết nạp tính theo "
-                             f"{table.counts_on_label}.")
-    sheet.write_string(2, 0, "Dự kiến: tỷ lệ chỉ tiêu cần đạt đến ngày này (tuyến tính: chia đều "
-                             "theo tháng; theo mùa vụ: theo nhịp kết nạp các năm trước). Dự báo: "
-                             "số đã kết nạp cộng số nguồn dự kiến được kết nạp trước 31/12.", bold)
-    header_row = 3
-    sheet.set_row(header_row, 45)
-    for col, (name, _) in enumerate(COLUMNS):
-        sheet.write_string(header_row, col, name, head)
-
-    def write(row_no: int, p: Progress, f: dict) -> None:
-        text = f.get("text")
-        sheet.write_string(row_no, 0, p.unit.code, text)
-        sheet.write_string(row_no, 1, p.name, text)
-        _num(sheet, row_no, 2, p.target, f["int"])
-        sheet.write_number(row_no, 3, p.admitted, f["int"])
-        _num(sheet, row_no, 4, None if p.percent is None else p.percent / 100, f["pct"])
-        _num(sheet, row_no, 5, None if p.expected_percent is None else p.expected_percent / 100,
-             f["pct"])
-        sheet.write_string(row_no, 6, EXPECTED_LABELS.get(p.expected_method, ""), text)
-        sheet.write_string(row_no, 7, p.status_label, text)
-        sheet.write_number(row_no, 8, round(p.forecast, 1), f["dec"])
-        if p.target_reached_on:
-            sheet.write_datetime(row_no, 9, dt.datetime.combine(p.target_reached_on, dt.time()),
-                                 f["date"])
-        else:
-            sheet.write_blank(row_no, 9, None, text)
-        for i, stage in enumerate(PIPELINE):
-            sheet.write_number(row_no, 10 + i, p.pipeline.get(stage.value, 0), f["int"])
-
-    row_no = header_row
-    for p in table.rows:
-        row_no += 1
-        write(row_no, p, fmt)
-    last_col = len(COLUMNS) - 1
-    sheet.autofilter(header_row, 0, max(row_no, header_row + 1), last_col)
-    sheet.freeze_panes(header_row + 1, 2)
-    write(row_no + 1, table.total, total_fmt)
-
-
-def _num(sheet, row: int, col: int, value, cell_format) -> None:
-    if value is None:
-        sheet.write_blank(row, col, None, cell_format)
-    else:
-        sheet.write_number(row, col, value, cell_format)
+    write_xlsx(progress_export_of(table, heading), target, by=by)
