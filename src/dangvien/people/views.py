@@ -245,6 +245,3 @@ def incoming_outside(request: HttpRequest, code: str) -> HttpResponse:
         form = IncomingForm(cells=cells, initial={"received_on": timezone.localdate()})
         status = 200
     return render(request, "people/incoming_form.html", {"unit": unit, "form": form}, status=status)
-
-
-
