@@ -118,6 +118,9 @@ def run_import(*, kind: str | type[Kind], path: Path, user, dry_run: bool,
     finally:
         sheet.close()
     result.counts = ctx.counts
+    # Row by row as in the file (cell errors, then the rules, within a row).
+    ctx.problems.sort(key=lambda p: p.row or 0)
+    ctx.warnings.sort(key=lambda p: p.row or 0)
     result.problem_count = len(ctx.problems)
     result.problems = ctx.problems[:MAX_PROBLEMS_KEPT]
     result.warnings = ctx.warnings[:MAX_PROBLEMS_KEPT]
