@@ -146,3 +146,14 @@ def test_pdf_with_a_broken_font_file_is_refused(document, settings, tmp_path):
     settings.DANGVIEN_PDF_FONT_DIR = str(tmp_path)
     with pytest.raises(PdfUnavailable, match="thiếu chữ tiếng Việt"):
         render_pdf(document)
+
+
+def test_pdf_without_weasyprints_libraries_says_what_to_install(document, monkeypatch):
+    """WeasyPrint cannot load (Pango missing makes its import fail): a Vietnamese message."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # the import now fails
+    with pytest.raises(PdfUnavailable) as caught:
+        render_pdf(document)
+    message = str(caught.value)
+    assert "WeasyPrint cần Pango" in message and "libpango-1.0-0" in message
