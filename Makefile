@@ -6,7 +6,7 @@ DV := .venv/bin/dangvien
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dangvien
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test test-sqlite test-postgres browser-deps lint bench bench-national ci clean
+.PHONY: install run demo test test-sqlite test-postgres browser-deps lint bench bench-national bench-export ci clean
 
 $(UV):
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv
@@ -77,3 +77,8 @@ ci:
 
 clean:
 	rm -rf .venv var/static
+
+# Export of 100.000 member rows to Excel (bench/README.md): SQLite in bench/out, or
+# EXPORT_DB_URL=postgres://postgres@127.0.0.1:5432/dangvien_export make bench-export
+bench-export: install
+	@.venv/bin/python bench/export_bench.py $(if $(EXPORT_DB_URL),--database-url "$(EXPORT_DB_URL)")
