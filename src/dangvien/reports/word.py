@@ -171,11 +171,21 @@ def _borderless(table) -> None:
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:val"), "nil")
         borders.append(el)
-    table._tbl.tblPr.append(borders)
+    # Word reads tblPr's children in schema order: the borders go before these.
+    tbl_pr = table._tbl.tblPr
+    after = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+             "w:tblDescription")
+    following = next((c for c in tbl_pr if c.tag in {qn(t) for t in after}), None)
+    if following is None:
+        tbl_pr.append(borders)
+    else:
+        following.addprevious(borders)
 
 
 def _widths(table, widths_mm: list[float]) -> None:
     table.autofit = False
+    for column, w in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(w)  # the grid, which LibreOffice reads
     for row in table.rows:
         for cell, w in zip(row.cells, widths_mm, strict=True):
             cell.width = Mm(w)
@@ -200,11 +210,12 @@ def _header_block(word, doc: Document) -> None:
 
 def _heading(word, h: Heading) -> None:
     if h.level == 1:
-        _para(word, h.text, align=JUSTIFY, bold=True, before=6, indent=True)
+        p = _para(word, h.text, align=JUSTIFY, bold=True, before=6, indent=True)
     elif h.level == 2:
-        _para(word, h.text, align=JUSTIFY, bold=True, indent=True)
+        p = _para(word, h.text, align=JUSTIFY, bold=True, indent=True)
     else:
-        _para(word, h.text, align=JUSTIFY, italic=True, indent=True)
+        p = _para(word, h.text, align=JUSTIFY, italic=True, indent=True)
+    p.paragraph_format.keep_with_next = True  # never alone at the foot of a page
 
 
 def _table(word, t: Table) -> None:
