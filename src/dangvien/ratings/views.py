@@ -41,6 +41,12 @@ def _rule_set_or_404(year: int):
         raise Http404("Chưa có quy định đánh giá cho năm này.") from None
 
 
+def _year_tabs(year: int) -> list[int]:
+    """Five years around `year`, newest first, none after this year."""
+    last = min(timezone.localdate().year, year + 2)
+    return list(range(last, max(2017, last - 5), -1))
+
+
 def _check_year_or_404(year: int) -> None:
     if year < 2000 or year > timezone.localdate().year:
         raise Http404("Năm không hợp lệ.")
@@ -96,9 +102,7 @@ def entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
         except DomainError as err:
             error, status, posted = err.message, 400, request.POST
         else:
-            messages.success(request, result.message)
-            if result.cap.exceeded:
-                messages.warning(request, result.cap.message)
+            messages.success(request, result.message)  # the 20% warning shows on the page
             return redirect("ratings:entry", code=cell.code, year=year)
     sheet = []
     for row in rows:
@@ -117,7 +121,7 @@ def entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "cell": cell, "year": year, "rule_set": rule_set, "sheet": sheet, "can_edit": can_edit,
         "levels": LEVEL_CHOICES, "error": error, "cap": cap,
         "tally": [(LEVEL_SHORT[lv], counts.get(lv, 0)) for lv in LEVELS],
-        "years": [y for y in range(timezone.localdate().year, 2017, -1)],
+        "years": _year_tabs(year),
         "can_approve": services.can_approve(user, cell),
         "above": services.committee_above(cell),
     }, status=status)
@@ -222,7 +226,7 @@ def screening(request: HttpRequest, code: str, year: int) -> HttpResponse:
               and can(user, f.membership.cell, Role.EDITOR)} for f in flagged]
     return render(request, "ratings/screening.html", {
         "unit": unit, "year": year, "items": items, "error": error,
-        "years": [y for y in range(timezone.localdate().year, 2017, -1)],
+        "years": _year_tabs(year),
     }, status=status)
 
 
