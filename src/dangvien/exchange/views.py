@@ -75,8 +75,8 @@ def template_download(request: HttpRequest, slug: str) -> HttpResponse:
 def upload(request: HttpRequest, slug: str) -> HttpResponse:
     _require_editor(request.user)
     kind = _kind(slug)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_bound and form.is_valid():
         job = jobs.job_create(user=request.user, kind=kind.name, upload=form.cleaned_data["tep"])
         return redirect("exchange:job", pk=job.pk)
     return render(request, "exchange/upload.html", {"kind": kind, "form": form},

@@ -1,0 +1,136 @@
+"""The import pages: upload → check with errors → fixed file → check → save (a background
+job) → done; progress that survives a reload; a job whose worker died is failed."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dangvien.exchange import jobs
+from dangvien.exchange.models import ImportJob, JobStatus
+from dangvien.people.models import Person
+
+from .conftest import member_row
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _upload(client, path, slug="dang-vien"):
+    with path.open("rb") as fh:
+        return client.post(f"/trao-doi/nhap/{slug}/", {"tep": fh})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upload_errors_fix_save_done(province, personas, xlsx, client):
+    client.force_login(personas.kimboi)
+    page = client.get("/trao-doi/")
+    assert page.status_code == 200
+    assert "Tải mẫu Excel" in page.content.decode()
+    template = client.get("/trao-doi/mau/dang-vien/")
+    assert template["Content-Type"] == XLSX
+    assert template.content[:2] == b"PK"
+
+    bad = xlsx([member_row(), member_row("Đinh Văn Nam", "017185000002", birth="31/02/1990")],
+               name="loi.xlsx")
+    response = _upload(client, bad)
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/trao-doi/nhap/luot/{job.pk}/"
+    html = client.get(response["Location"]).content.decode()
+    assert job.status == JobStatus.INVALID
+    assert "Các lỗi cần sửa (1 lỗi ở 1 dòng)" in html
+    assert "<td data-label=\"Dòng\" class=\"n\">3</td><td data-label=\"Cột\">Ngày sinh</td>" in html
+    assert "&#x27;31/02/1990&#x27; không phải ngày hợp lệ" in html
+    assert ">Lưu</button>" not in html
+    assert Person.objects.count() == 0
+
+    good = xlsx([member_row(), member_row("Đinh Văn Nam", "017185000002")], name="da-sua.xlsx")
+    response = _upload(client, good)
+    job = ImportJob.objects.get(file_name="da-sua.xlsx")
+    html = client.get(response["Location"]).content.decode()
+    assert job.status == JobStatus.CHECKED
+    assert "Tệp không có lỗi" in html and ">Lưu</button>" in html
+    assert Person.objects.count() == 0  # nothing saved before "Lưu"
+
+    response = client.post(f"/trao-doi/nhap/luot/{job.pk}/luu/")
+    assert response.status_code == 302
+    job = jobs.wait_for(job)
+    assert job.status == JobStatus.DONE, job.message
+    assert (job.new, job.changed, job.unchanged) == (2, 0, 0)
+    assert Person.objects.count() == 2
+    status = client.get(f"/trao-doi/nhap/luot/{job.pk}/tien-do/").json()
+    assert status == {"status": "xong", "label": "Đã lưu xong", "done": 2, "total": 2,
+                      "percent": 100, "finished": True}
+    html = client.get(f"/trao-doi/nhap/luot/{job.pk}/").content.decode()
+    assert "Đã lưu xong" in html and "2 mới, 0 thay đổi, 0 không đổi" in html
+    # Saving twice does nothing more.
+    client.post(f"/trao-doi/nhap/luot/{job.pk}/luu/")
+    assert Person.objects.count() == 2
+
+    # The same file again: nothing new, nothing changed.
+    response = _upload(client, good)
+    again = ImportJob.objects.order_by("-pk").first()
+    assert (again.new, again.changed, again.unchanged) == (0, 0, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_that_finds_new_errors_writes_nothing(province, personas, xlsx, client,
+                                                     make_member):
+    client.force_login(personas.kimboi)
+    _upload(client, xlsx([member_row(), member_row("Đinh Văn Nam", "017185000002")]))
+    job = ImportJob.objects.get()
+    assert job.status == JobStatus.CHECKED
+    # Meanwhile someone registers the second CCCD in Lạc Sơn.
+    make_member(province.ls_cell, "Hà Văn Lạc", cccd="017185000002")
+    client.post(f"/trao-doi/nhap/luot/{job.pk}/luu/")
+    job = jobs.wait_for(job)
+    assert job.status == JobStatus.FAILED
+    assert job.problems[0]["row"] == 3
+    assert Person.objects.count() == 1  # only the Lạc Sơn member
+
+
+def test_jobs_are_private_and_outsiders_cannot_import(province, personas, xlsx, client):
+    client.force_login(personas.kimboi)
+    _upload(client, xlsx([member_row()]))
+    job = ImportJob.objects.get()
+    client.force_login(personas.lacson)
+    assert client.get(f"/trao-doi/nhap/luot/{job.pk}/").status_code == 404
+    assert client.post(f"/trao-doi/nhap/luot/{job.pk}/luu/").status_code == 404
+    client.force_login(personas.outsider)
+    assert client.get("/trao-doi/").status_code == 404
+    assert client.get("/trao-doi/mau/dang-vien/").status_code == 404
+    assert client.get("/trao-doi/nhap/dang-vien/").status_code == 404
+
+
+def test_a_bad_file_and_a_file_too_large_on_the_web(province, personas, client, settings):
+    client.force_login(personas.kimboi)
+    fake = SimpleUploadedFile("anh.xlsx", b"\x89PNG\r\n\x1a\n....", content_type=XLSX)
+    response = client.post("/trao-doi/nhap/dang-vien/", {"tep": fake})
+    html = client.get(response["Location"]).content.decode()
+    assert "Tệp &#x27;anh.xlsx&#x27; không phải tệp Excel (.xlsx)." in html
+    settings.DANGVIEN_IMPORT_MAX_BYTES = 1000
+    big = SimpleUploadedFile("lon.xlsx", b"PK\x03\x04" + b"0" * 2000, content_type=XLSX)
+    response = client.post("/trao-doi/nhap/dang-vien/", {"tep": big})
+    job = ImportJob.objects.get(file_name="lon.xlsx")
+    assert job.status == JobStatus.INVALID and "vượt giới hạn" in job.message
+    assert job.stored_as == ""  # not kept
+    assert client.post("/trao-doi/nhap/dang-vien/", {}).status_code == 400
+
+
+def test_a_job_whose_worker_died_is_failed(province, personas, client):
+    """The process (or the thread) that saved it is gone: its transaction died with it."""
+    client.force_login(personas.kimboi)
+    gone = ImportJob.objects.create(
+        user=personas.kimboi, kind="members", file_name="a.xlsx", stored_as="x.xlsx", rows=10,
+        status=JobStatus.RUNNING, worker=f"{socket.gethostname()}:{2**22 + 12345}:1")
+    dead_thread = ImportJob.objects.create(
+        user=personas.kimboi, kind="members", file_name="b.xlsx", stored_as="y.xlsx", rows=10,
+        status=JobStatus.RUNNING, worker=f"{socket.gethostname()}:{os.getpid()}:1")
+    for job in (gone, dead_thread):
+        html = client.get(f"/trao-doi/nhap/luot/{job.pk}/").content.decode()
+        assert "Lượt lưu bị dừng giữa chừng" in html and "không có dữ liệu nào được ghi" in html
+        job.refresh_from_db()
+        assert job.status == JobStatus.FAILED
+        assert client.get(f"/trao-doi/nhap/luot/{job.pk}/tien-do/").json()["finished"] is True
