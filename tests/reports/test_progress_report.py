@@ -61,7 +61,8 @@ def test_province_report_names_kim_boi_with_the_dashboard_figures(kim_boi, provi
     assert any("Nguồn kết nạp hiện có chưa đủ để hoàn thành chỉ tiêu" in r
                and "còn thiếu khoảng 1.454" in r for r in recs)
     assert any(r.startswith("2 đảng viên dự bị đã quá thời hạn xét công nhận") for r in recs)
-    assert doc.recipients[0] == "Ban Tổ chức Trung ương (để báo cáo),"
+    assert doc.recipients == ["Ban Tổ chức Trung ương (để báo cáo),", "Thường trực Tỉnh ủy,",
+                              "Các đảng bộ trực thuộc Tỉnh ủy,", "Lưu Văn phòng Tỉnh ủy."]
     assert (doc.issuer.sign_for, doc.issuer.sign_title) == ("T/M BAN THƯỜNG VỤ", "BÍ THƯ")
 
 

@@ -599,6 +599,7 @@ def _recipients(report: ProgressReport, issuer) -> list[str]:
         else:
             out.append(f"{parent.committee} (để báo cáo),")
     if report.table.rows:
-        out.append(f"Các {children_noun(unit)},")
+        under = f" {issuer.committee}" if unit.kind == UnitKind.PROVINCE else ""
+        out.append(f"Các {children_noun(unit)}{under},")
     out.append(f"{issuer.archive}.")
     return out
