@@ -251,7 +251,7 @@ def membership_recognise(*, by, membership: Membership, recognized_on: dt.date,
     transferred records) gets the date, and the event goes on the record held now.
     """
     membership = current_membership(Membership.objects.get(pk=membership.pk))
-    membership = Membership.objects.select_for_update().select_related("cell").get(pk=membership.pk)
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("cell").get(pk=membership.pk)
     _require_editor(by, membership.cell)
     if membership.recognized_on is not None:
         raise DomainError("Đảng viên này đã được công nhận chính thức.")
@@ -298,7 +298,7 @@ def membership_end(*, by, membership: Membership, status: str, ended_on: dt.date
     if status in ACTIVE_STATUSES or status not in ENDING_STATUSES:
         raise DomainError("Tình trạng thôi sinh hoạt không hợp lệ.", field="status")
     membership = current_membership(Membership.objects.get(pk=membership.pk))
-    membership = Membership.objects.select_for_update().select_related("cell", "person").get(
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("cell", "person").get(
         pk=membership.pk)
     _require_editor(by, membership.cell)
     if membership.ended_on is not None:

@@ -79,7 +79,7 @@ def _check_target_cell(cell: Any, on: dt.date) -> OrgUnit:
 
 def _open_membership(membership: Membership) -> Membership:
     membership = current_membership(Membership.objects.get(pk=membership.pk))
-    membership = (Membership.objects.select_for_update()
+    membership = (Membership.objects.select_for_update(of=("self",))
                   .select_related("cell", "person").get(pk=membership.pk))
     if membership.ended_on is not None or membership.status not in ACTIVE_STATUSES:
         raise DomainError(
@@ -150,7 +150,7 @@ def transfer_request(*, by, membership: Membership, to_cell: OrgUnit, letter_no:
 
 
 def _pending(transfer: Transfer) -> Transfer:
-    transfer = (Transfer.objects.select_for_update().select_related("to_cell", "from_cell", "person")
+    transfer = (Transfer.objects.select_for_update(of=("self",)).select_related("to_cell", "from_cell", "person")
                 .get(pk=transfer.pk))
     if transfer.status != TransferStatus.PENDING:
         when = f" ngày {vn.format_date(transfer.received_on)}" if transfer.received_on else ""
