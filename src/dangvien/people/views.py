@@ -124,7 +124,10 @@ def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("people:member", pk=pk)
     else:
         initial = {"letter_on": today}
-        if len(found) == 1:
+        chosen = request.GET.get("chon", "").strip()[:32]
+        if chosen:
+            initial["to_cell"] = chosen
+        elif len(found) == 1:
             initial["to_cell"] = found[0].code
         form = TransferForm(initial=initial)
     return render(request, "people/transfer_form.html", {
