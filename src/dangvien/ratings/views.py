@@ -182,7 +182,9 @@ def report(request: HttpRequest) -> HttpResponse:
     year = _year(request.GET.get("nam")) or (years_with_data[0] if years_with_data else today.year - 1)
     if year > today.year or year < 2000:
         year = today.year - 1
-    dist = selectors.distribution(unit=unit, years=comparison_years(year))
+    # Earlier years without any rating anywhere are left out (nothing to compare).
+    years = [y for y in comparison_years(year) if y == year or y in years_with_data]
+    dist = selectors.distribution(unit=unit, years=years)
     rule_set = services.rule_set_for_year(year) if year >= 2018 else None
     cap = services.cap_check(selectors.level_counts(unit=unit, year=year), rule_set) if rule_set else None
     parent = services.committee_above(unit)
