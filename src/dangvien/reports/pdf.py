@@ -14,6 +14,7 @@ says so in Vietnamese and what to install; callers show it, never a traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -64,7 +65,8 @@ def find_font() -> Font:
     for folder in dirs:
         files = {style: Path(folder) / f"{prefix}-{style}.ttf" for style in STYLES}
         if all(f.is_file() for f in files.values()):
-            missing = _missing_letters(files["Regular"])
+            regular = files["Regular"]
+            missing = _missing_letters(str(regular), regular.stat().st_mtime)
             if missing:
                 raise PdfUnavailable(
                     f"Phông chữ {files['Regular']} thiếu chữ tiếng Việt ({missing}): không thể "
@@ -77,13 +79,15 @@ def find_font() -> Font:
         f"{INSTALL_HINT}")
 
 
-def _missing_letters(path: Path) -> str:
+@lru_cache(maxsize=8)
+def _missing_letters(path: str, mtime: float) -> str:
+    """Vietnamese letters the font lacks (remembered per file and modification time)."""
     try:
         from fontTools.ttLib import TTFont
     except ImportError:  # pragma: no cover - WeasyPrint depends on fontTools
         return ""
     try:
-        cmap = TTFont(str(path), lazy=True).getBestCmap() or {}
+        cmap = TTFont(path, lazy=True).getBestCmap() or {}
     except Exception:  # noqa: BLE001 - any unreadable file is "not a usable font"
         return VIETNAMESE[:5]
     return "".join(ch for ch in VIETNAMESE if ord(ch) not in cmap)[:10]
