@@ -148,7 +148,7 @@ def measure(what: str, out_dir: Path) -> dict:
                              on=AS_OF)
         rows = sum(1 for _ in qs.values_list(
             "person__full_name", "person__gender", "person__birth_date", "person__ethnicity",
-            "cell_name_on", "cell__name", "cell__code", "probationary_on", "admitted_on",
+            "cell_id", "cell__name", "cell__code", "probationary_on", "admitted_on",
             "recognized_on").iterator(chunk_size=2000))
     elif what == "command":
         import io
