@@ -259,3 +259,21 @@ def test_pages_offer_the_download_with_their_filters(client, personas, province,
     href = link.group(1).replace("&amp;", "&")
     assert "don-vi=KB&" in href and "ngay=31/05/2022" in href
     assert len(body(workbook(client.get(href)).active)) == 63
+
+
+# --- quarterly surveys ----------------------------------------------------------------------
+
+
+def test_surveys_export(client, personas, province):
+    from dangvien.admission import surveys as sv
+
+    candidacies(province.kb_cell, ["Hà Thị Mai", "Bùi Văn Nam"])
+    sv.survey_take(by=None, unit=province.kb, year=2022, quarter=1, today=dt.date(2022, 5, 1))
+    login(client, personas.kimboi)
+    page = client.get(reverse("admission:surveys"), {"don-vi": "KB", "nam": "2022"})
+    assert "/trao-doi/xuat/khao-sat/" in page.content.decode()
+    sheet = workbook(download(client, "khao-sat", **{"don-vi": "KB", "nam": "2022"})).active
+    assert headers(sheet)[:3] == ["Nội dung", "Nhóm", "Quý 1/2022"]
+    total = [c.value for c in sheet[HEADER_ROW + len(body(sheet)) + 1]]
+    assert total[2] == 2 and total[3] is None  # quarter 2 has no survey: an empty cell
+    assert download(client, "khao-sat", **{"don-vi": "LS", "nam": "2022"}).status_code == 404

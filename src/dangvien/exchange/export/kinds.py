@@ -318,6 +318,38 @@ def deadlines_export(user, params: Mapping[str, str]) -> Export:
     )
 
 
+def surveys_export(user, params: Mapping[str, str]) -> Export:
+    """Khảo sát nguồn kết nạp theo quý: the surveys page's table for a unit and year (`nam`),
+    by stage and by source, one column per quarter (empty: no survey taken)."""
+    from dangvien.admission import surveys as sv
+    from dangvien.admission.views_deadlines import SURVEY_YEARS_SHOWN
+
+    today = timezone.localdate()
+    raw = _text(params, "nam", 4)
+    year = int(raw) if raw.isdigit() and sv.FIRST_YEAR <= int(raw) <= sv.LAST_YEAR else today.year
+    unit = _unit(user, params) or scope_roots(user).first()
+    if unit is None:
+        raise Http404("Tài khoản chưa được phân quyền xem đơn vị nào.")
+    table = sv.surveys_for_unit(user=user, unit=unit, year_from=year - SURVEY_YEARS_SHOWN + 1,
+                                year_to=year, today=today)
+    columns = [Column("Nội dung", 24), Column("Nhóm", 40),
+               *[Column(c.label, 12, INT) for c in table.columns]]
+    rows = [("Theo bước", line.label, *line.counts) for line in table.stages]
+    rows += [("Theo nguồn giới thiệu", line.label, *line.counts) for line in table.sources]
+    days = "; ".join(f"{c.label}: đến ngày {vn.format_date(c.as_of)}" for c in table.columns
+                     if c.survey)
+    return Export(
+        title=f"KHẢO SÁT NGUỒN KẾT NẠP ĐẢNG VIÊN NĂM {year}",
+        scope_line=_scope_line(unit.name, unit.code,
+                               "Quần chúng ưu tú chưa có quyết định kết nạp, tính đến ngày cuối "
+                               "mỗi quý, gồm mọi tổ chức đảng trực thuộc."),
+        sheets=[Sheet("Khảo sát nguồn", columns, rows,
+                      footer=[("", table.total.label, *table.total.counts)], freeze_cols=2,
+                      notes=[f"Ô trống: quý chưa lập khảo sát. {days}".strip()])],
+        filename=_file("khao-sat", unit.code, str(year)),
+    )
+
+
 # --- training -----------------------------------------------------------------------------
 
 CLASS_COLUMNS = [
@@ -637,6 +669,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
     Kind("search", "tim-kiem", "kết quả tìm đảng viên theo họ tên (--q)", search_export),
     Kind("candidates", "quan-chung", "quần chúng ưu tú, hồ sơ kết nạp", candidates_export),
     Kind("deadlines", "thoi-han", "thời hạn trong quy trình kết nạp", deadlines_export),
+    Kind("surveys", "khao-sat", "khảo sát nguồn kết nạp theo quý (--year)", surveys_export),
     Kind("classes", "lop", "lớp bồi dưỡng", classes_export),
     Kind("learners", "hoc-vien", "học viên của một lớp (cần --class)", learners_export),
     Kind("plans", "ke-hoach", "kế hoạch phát triển đảng viên của một năm", plans_export),
