@@ -141,7 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     from dangvien.exchange.importer import run_import
     from dangvien.people.models import Person
 
-    print(f"Cơ sở dữ liệu: {connection.vendor}; {_n(args.rows)} dòng đảng viên")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"Cơ sở dữ liệu: {connection.vendor}; {_n(args.rows)} dòng đảng viên; "
+          f"{os.cpu_count()} CPU, tải trung bình {load} (máy bận thì thời gian thực dài hơn CPU)")
     started = time.perf_counter()
     cells = build_tree()
     print(f"  cây tổ chức: {_n(len(cells))} chi bộ ({time.perf_counter() - started:.1f} s)")
@@ -153,16 +155,18 @@ def main(argv: list[str] | None = None) -> int:
           f"(ghi trong {time.perf_counter() - started:.1f} s)")
     base_rss = maxrss_mb()
 
+    cpu = time.process_time()
     seconds, count = calamine_floor(path)
-    print(f"calamine đọc riêng (mức sàn):  {seconds:6.2f} s  {_n(count / seconds):>9} dòng/s")
+    print(f"calamine đọc riêng (mức sàn):  {seconds:6.2f} s  {_n(count / seconds):>9} dòng/s   "
+          f"(CPU {time.process_time() - cpu:.2f} s)")
 
     def run(dry: bool, label: str):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = run_import(kind="members", path=path, user=None, dry_run=dry)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         assert result.ok, (result.file_problem, [p.text() for p in result.problems[:5]])  # noqa: S101
         print(f"{label:<30} {seconds:6.2f} s  {_n(result.rows / seconds):>9} dòng/s   "
-              f"{result.counts.line()}")
+              f"(CPU {cpu:.2f} s)   {result.counts.line()}")
         return result
 
     run(True, "chạy thử (--dry-run):")

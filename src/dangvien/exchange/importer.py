@@ -25,7 +25,7 @@ from dangvien.audit.services import audit_record
 
 from . import kinds
 from .kinds.base import Context, Counts, Kind, Problem, Row
-from .reader import FileProblem, Sheet, convert, open_sheet
+from .reader import FileProblem, Sheet, open_sheet
 
 #: Problems kept in full; the count goes on beyond it.
 MAX_PROBLEMS_KEPT = 5000
@@ -136,9 +136,10 @@ def _feed(sheet: Sheet, kind: type[Kind], ctx: Context, importer, progress: Prog
     batch: list[Row] = []
     count = 0
     last = sheet.header_row
-    for number, raw in sheet.rows():
-        values, problems = convert(raw, kind)
-        if example and all(values.get(k) == v for k, v in example.items()):
+    first_key, first_value = next(iter(example.items())) if example else (None, None)
+    for number, values, problems in sheet.rows():
+        if (example and values.get(first_key) == first_value
+                and all(values.get(k) == v for k, v in example.items())):
             ctx.warn(number, None, "đây là dòng ví dụ của tệp mẫu: đã bỏ qua.")
             continue
         for key, message in problems:

@@ -21,7 +21,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, Shee
 from dangvien.core import vn
 
 from .cells import CellError, is_empty, shown
-from .kinds.base import Column, Kind, Row, header_key
+from .kinds.base import Column, Kind, header_key
 
 #: Rows at the top of a sheet searched for the header row (old spreadsheets have titles).
 HEADER_SEARCH_ROWS = 10
@@ -157,21 +157,37 @@ class Sheet:
     _book: CalamineWorkbook
     _sheet: object
 
-    def rows(self) -> Iterator[tuple[int, dict[str, object]]]:
-        """(Excel row number, {column key: raw cell}) for each non-empty data row."""
-        items = [(i, c.key) for i, c in self.mapping.items()]
-        last = max(i for i, _ in items) + 1
+    def rows(self) -> Iterator[tuple[int, dict[str, object], list[tuple[str, str]]]]:
+        """(Excel row number, {column key: converted value}, [(column key, problem)]) for
+        each data row that is not blank. One loop per row: this is the import's hot path."""
+        spec = [(i, c.key, c.convert) for i, c in self.mapping.items()]
+        last = max(i for i, _, _ in spec) + 1
         header_row = self.header_row
         for index, cells in enumerate(self._sheet.iter_rows()):
             if index < header_row:
                 continue
             if len(cells) < last:
                 cells = cells + [""] * (last - len(cells))
-            raw = {key: cells[i] for i, key in items}
-            # calamine gives "" for an empty cell; a row of nothing but blanks is skipped.
-            if any(v != "" and v is not None and (not isinstance(v, str) or v.strip())
-                   for v in raw.values()):
-                yield index + 1, raw
+            values: dict[str, object] = {}
+            problems: list[tuple[str, str]] = []
+            blank = True
+            for i, key, convert_cell in spec:
+                value = cells[i]
+                # calamine gives "" for an empty cell
+                if value == "" or value is None:
+                    values[key] = None
+                    continue
+                try:
+                    value = values[key] = convert_cell(value)
+                except CellError as exc:
+                    problems.append((key, str(exc)))
+                    values[key] = None
+                    blank = False
+                    continue
+                if value is not None:
+                    blank = False
+            if not blank:
+                yield index + 1, values, problems
 
     def close(self) -> None:
         self._book.close()
@@ -279,36 +295,3 @@ def _match(cells: list, kind: type[Kind]) -> tuple[dict[int, Column], dict[str, 
                 headers[column.key] = vn.normalize_spaces(shown(value))
                 break
     return mapping, headers
-
-
-def convert(raw: dict[str, object], kind: type[Kind]) -> tuple[dict[str, object], list[tuple[str, str]]]:
-    """The row's values converted; and (column key, message) for each cell that is wrong."""
-    values: dict[str, object] = {}
-    problems: list[tuple[str, str]] = []
-    for key, convert_cell in _converters(kind):
-        if key not in raw:
-            continue
-        value = raw[key]
-        if value == "" or value is None:
-            values[key] = None
-            continue
-        try:
-            values[key] = convert_cell(value)
-        except CellError as exc:
-            problems.append((key, str(exc)))
-            values[key] = None
-    return values, problems
-
-
-_CONVERTERS: dict[type, list] = {}
-
-
-def _converters(kind: type[Kind]) -> list:
-    found = _CONVERTERS.get(kind)
-    if found is None:
-        found = _CONVERTERS[kind] = [(c.key, c.convert) for c in kind.columns]
-    return found
-
-
-def row_of(number: int, values: dict) -> Row:
-    return Row(number, values)
