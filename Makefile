@@ -82,3 +82,9 @@ clean:
 # EXPORT_DB_URL=postgres://postgres@127.0.0.1:5432/dangvien_export make bench-export
 bench-export: install
 	@.venv/bin/python bench/export_bench.py $(if $(EXPORT_DB_URL),--database-url "$(EXPORT_DB_URL)")
+
+# Import of 100.000 member rows from Excel (bench/README.md): a fresh SQLite database in
+# bench/out, or IMPORT_DB_URL=postgres://postgres@127.0.0.1:5432/dangvien_import_bench make bench-import
+.PHONY: bench-import
+bench-import: install
+	@.venv/bin/python bench/import_bench.py $(if $(IMPORT_DB_URL),--database-url "$(IMPORT_DB_URL)")
