@@ -134,3 +134,41 @@ def test_a_job_whose_worker_died_is_failed(province, personas, client):
         job.refresh_from_db()
         assert job.status == JobStatus.FAILED
         assert client.get(f"/trao-doi/nhap/luot/{job.pk}/tien-do/").json()["finished"] is True
+
+
+def test_pages_offer_the_template_and_import_only_to_editors(province, personas, client):
+    from dangvien.accounts.models import Role, RoleAssignment
+
+    client.force_login(personas.kimboi)
+    html = client.get("/to-chuc/KB.01.01/").content.decode()
+    assert 'href="/trao-doi/mau/dang-vien/"' in html and 'href="/trao-doi/nhap/dang-vien/"' in html
+    assert 'href="/trao-doi/nhap/quan-chung/"' in client.get("/ket-nap/").content.decode()
+    viewer = personas.outsider
+    RoleAssignment.objects.create(user=viewer, unit=province.kb, role=Role.VIEWER)
+    client.force_login(viewer)
+    html = client.get("/to-chuc/KB.01.01/").content.decode()
+    assert "Nhập từ Excel" not in html and "/trao-doi/mau/" not in html
+
+
+def test_allocations_template_from_the_plan_page_lists_its_units(province, personas, client,
+                                                                 tmp_path):
+    import openpyxl
+
+    from dangvien.plans.services import plan_allocate, plan_create
+
+    plan = plan_create(by=personas.provincial, unit=province.tu, year=2022, number="77-KH/TU",
+                       title="về phát triển đảng viên năm 2022", target=300)
+    plan_allocate(by=personas.provincial, version=plan.versions.get(),
+                  allocations={province.kb: 150})
+    client.force_login(personas.provincial)
+    html = client.get(f"/ke-hoach/{plan.pk}/").content.decode()
+    assert f'href="/trao-doi/mau/chi-tieu/?ke-hoach={plan.pk}"' in html
+    response = client.get(f"/trao-doi/mau/chi-tieu/?ke-hoach={plan.pk}")
+    path = tmp_path / "chi-tieu.xlsx"
+    path.write_bytes(response.content)
+    rows = list(openpyxl.load_workbook(path)["Chỉ tiêu giao"].iter_rows(values_only=True))
+    assert rows[1:] == [("77-KH/TU", 2022, "KB — Huyện ủy Kim Bôi", 150),
+                        ("77-KH/TU", 2022, "LS — Huyện ủy Lạc Sơn", None)]
+    # Another district's officer cannot get this plan's template.
+    client.force_login(personas.lacson)
+    assert client.get(f"/trao-doi/mau/chi-tieu/?ke-hoach={plan.pk}").status_code == 404
