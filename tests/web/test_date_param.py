@@ -76,3 +76,13 @@ def test_far_future_date_is_fine(client, personas):
     client.force_login(personas.kimboi)
     assert client.get("/to-chuc/KB/", {"ngay": "31/12/9999"}).status_code == 200
     assert client.get("/to-chuc/KB/", {"ngay": "01/01/0100"}).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/to-chuc/", "/to-chuc/KB/", "/ket-nap/thoi-han/"])
+def test_date_form_shows_no_developer_notes(client, personas, url):
+    """The date form's template comment stays out of the page a user reads."""
+    client.force_login(personas.kimboi)
+    page = client.get(url).content.decode()
+    assert "Số liệu tính đến ngày" in page or "ngày/tháng/năm" in page
+    assert "Context: as_of" not in page
+    assert "include arguments" not in page
