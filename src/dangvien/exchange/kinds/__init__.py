@@ -14,7 +14,12 @@ from .base import KINDS, Kind
 MODULES = ["units", "members", "candidates", "allocations", "ratings"]
 
 
+_loaded = False
+
+
 def _load() -> None:
+    global _loaded
+    _loaded = True
     for name in MODULES:
         try:
             import_module(f"{__name__}.{name}")
@@ -24,7 +29,7 @@ def _load() -> None:
 
 
 def all_kinds() -> dict[str, type[Kind]]:
-    if not KINDS:
+    if not _loaded:
         _load()
     return KINDS
 
