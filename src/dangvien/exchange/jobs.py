@@ -70,6 +70,9 @@ def job_create(*, user, kind: str, upload) -> ImportJob:
     with job_path(job).open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
+    # Until the check has finished the job cannot be saved (a check that crashed stays so).
+    job.status = JobStatus.INVALID
+    job.message = "Việc kiểm tra tệp bị dừng giữa chừng. Hãy tải tệp lên lại."
     job.save()
     result = run_import(kind=kind_cls, path=job_path(job), user=user, dry_run=True,
                         file_name=name)
@@ -90,19 +93,21 @@ def _record(job: ImportJob, result: ImportResult) -> None:
     job.message = result.file_problem or ""
 
 
-def job_start(job: ImportJob) -> ImportJob:
-    """Queue the save and start its thread (the caller checked the job may be saved)."""
-    job.status = JobStatus.QUEUED
-    job.worker = _host_pid()
-    job.done_rows = 0
-    job.message = ""
-    job.save(update_fields=["status", "worker", "done_rows", "message", "updated_at"])
+def job_start(job: ImportJob) -> bool:
+    """Queue the save of a checked job and start its thread; False if it was not waiting
+    to be saved (a second click, another tab)."""
+    claimed = ImportJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED).update(
+        status=JobStatus.QUEUED, worker=_host_pid(), done_rows=0, message="",
+        updated_at=timezone.now())
+    if not claimed:
+        return False
+    job.refresh_from_db()
     thread = threading.Thread(target=_run, args=(job.pk,), name=f"import-{job.pk}", daemon=True)
     with _LOCK:
         _THREADS[job.pk] = thread
         _PROGRESS[job.pk] = (0, job.rows)
     thread.start()
-    return job
+    return True
 
 
 def _run(pk: int) -> None:

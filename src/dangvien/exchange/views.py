@@ -106,10 +106,8 @@ def _problem_row(p: dict) -> dict:
 @login_required
 def job_save(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    if job.status != JobStatus.CHECKED:
+    if not jobs.job_start(job):
         messages.error(request, "Lượt nhập này không ở trạng thái chờ lưu.")
-        return redirect("exchange:job", pk=job.pk)
-    jobs.job_start(job)
     return redirect("exchange:job", pk=job.pk)
 
 
