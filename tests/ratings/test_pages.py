@@ -215,3 +215,39 @@ def test_screening_list_and_case_page(client, personas, cells, province):
     assert "Xóa tên — số 1-QĐ/ĐU ngày 01/02/2023." in text(done.content.decode())
     a.refresh_from_db()
     assert a.ended_on == dt.date(2023, 2, 1)
+
+
+def test_cell_records_lapses_and_the_flag_follows(client, personas, cells, province):
+    a = cells[0][0]
+    client.force_login(personas.secretary)
+    for month in (2, 5):
+        response = client.post("/danh-gia/sang-loc/KB.01.01/2021/", {
+            "action": "lapse", "member": a.pk, "month": month, "kind": "vang_sinh_hoat"}, follow=True)
+        assert "Đã ghi nhận." in text(response.content.decode())
+    page = text(client.get("/danh-gia/sang-loc/KB.01.01/2021/").content.decode())
+    assert "Không có đảng viên nào có dấu hiệu phải xem xét trong năm 2021." in page
+    client.post("/danh-gia/sang-loc/KB.01.01/2021/", {
+        "action": "lapse", "member": a.pk, "month": 9, "kind": "vang_sinh_hoat"})
+    page = text(client.get("/danh-gia/sang-loc/KB.01.01/2021/").content.decode())
+    assert "Bỏ sinh hoạt đảng 3 tháng trong năm không có lý do chính đáng: 3 tháng trong năm 2021." in page
+    # The same month twice is refused; a member of another cell cannot be chosen.
+    again = client.post("/danh-gia/sang-loc/KB.01.01/2021/", {
+        "action": "lapse", "member": a.pk, "month": 9, "kind": "vang_sinh_hoat"})
+    assert again.status_code == 400 and "Đã ghi nhận tháng 9/2021" in text(again.content.decode())
+    other = client.post("/danh-gia/sang-loc/KB.01.01/2021/", {
+        "action": "lapse", "member": cells[1][0].pk, "month": 1, "kind": "vang_sinh_hoat"})
+    assert other.status_code == 400
+    from dangvien.ratings.models import ActivityLapse
+
+    assert ActivityLapse.objects.count() == 3
+    # A discipline while under an earlier one: flagged.
+    for day, until in (("01/03/2021", "01/03/2022"), ("01/09/2021", "")):
+        client.post("/danh-gia/sang-loc/KB.01.01/2021/", {
+            "action": "discipline", "member": a.pk, "form": "khien_trach", "decided_on": day,
+            "until": until, "decision_number": "3-QĐ/ĐU"})
+    page = text(client.get("/danh-gia/sang-loc/KB.01.01/2021/").content.decode())
+    assert "Tái phạm trong thời gian đang chịu kỷ luật" in page
+    # Kim Bôi's officer sees the list but records nothing at district level.
+    assert "Ghi nhận tháng" not in text(get(client, personas.kimboi, "/danh-gia/sang-loc/KB/2021/").content.decode())
+    assert client.post("/danh-gia/sang-loc/KB/2021/", {
+        "action": "lapse", "member": a.pk, "month": 1, "kind": "vang_sinh_hoat"}).status_code == 404

@@ -10,7 +10,7 @@ from django import forms
 
 from dangvien.core.forms import VnDateField
 
-from .models import ScreeningOutcome
+from .models import DisciplineForm, LapseKind, ScreeningOutcome
 
 _COUNT = {"inputmode": "numeric", "autocomplete": "off", "size": "4"}
 
@@ -39,3 +39,34 @@ class OutcomeForm(forms.Form):
                                error_messages={"required": "Hãy ghi số quyết định."})
     decided_on = VnDateField(label="Ngày quyết định")
     note = forms.CharField(label="Ghi chú", max_length=300, required=False)
+
+
+class LapseForm(forms.Form):
+    """Một tháng đảng viên không sinh hoạt hoặc không đóng đảng phí."""
+
+    member = forms.TypedChoiceField(label="Đảng viên", coerce=int,
+                                    error_messages={"required": "Hãy chọn đảng viên."})
+    month = forms.TypedChoiceField(label="Tháng", coerce=int,
+                                   choices=[(m, f"Tháng {m}") for m in range(1, 13)])
+    kind = forms.ChoiceField(label="Vi phạm", choices=LapseKind.choices)
+    with_reason = forms.BooleanField(label="Có lý do chính đáng (không tính)", required=False)
+    note = forms.CharField(label="Ghi chú", max_length=300, required=False)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [("", "— chọn —"), *members]
+
+
+class DisciplineRecordForm(forms.Form):
+    """Một quyết định kỷ luật đảng viên."""
+
+    member = forms.TypedChoiceField(label="Đảng viên", coerce=int,
+                                    error_messages={"required": "Hãy chọn đảng viên."})
+    form = forms.ChoiceField(label="Hình thức kỷ luật", choices=DisciplineForm.choices)
+    decided_on = VnDateField(label="Ngày quyết định")
+    until = VnDateField(label="Chịu kỷ luật đến ngày", required=False)
+    decision_number = forms.CharField(label="Số quyết định", max_length=50, required=False)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [("", "— chọn —"), *members]

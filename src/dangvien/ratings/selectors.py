@@ -330,3 +330,21 @@ def official_members_on(cell: OrgUnit, day: dt.date) -> int:
     """Official members on the cell's rolls on `day` (the vote's default base)."""
     return (Membership.objects.filter(cell=cell, recognized_on__lte=day, started_on__lte=day)
             .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day)).count())
+
+
+@dataclass
+class Recorded:
+    """What the cell recorded in a year: months without activity or dues, disciplines."""
+
+    lapses: list[ActivityLapse]
+    disciplines: list[Discipline]
+
+
+def recorded_for_cell(*, cell: OrgUnit, year: int) -> Recorded:
+    """The cell's records of `year` (2 queries), for its screening page."""
+    return Recorded(
+        lapses=list(ActivityLapse.objects.filter(cell=cell, year=year).select_related("person")
+                    .order_by("person__sort_key", "kind", "month")),
+        disciplines=list(Discipline.objects.filter(cell=cell, decided_on__year=year)
+                         .select_related("person").order_by("decided_on", "pk")),
+    )
