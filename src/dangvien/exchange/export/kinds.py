@@ -648,6 +648,53 @@ def breakdown_export(user, params: Mapping[str, str]) -> Export:
     )
 
 
+# --- ratings ------------------------------------------------------------------------------
+
+
+def ratings_export(user, params: Mapping[str, str]) -> Export:
+    """Kết quả xếp loại chất lượng đảng viên: the ratings report page (a unit, `nam` and the
+    years before it that have ratings): a row per subordinate unit and year, the count and
+    share at each level, the unit's totals last."""
+    from dangvien.ratings import selectors as rs
+    from dangvien.ratings.models import LEVEL_SHORT, LEVELS, RatingLevel
+    from dangvien.ratings.reports import comparison_years, default_unit
+
+    unit = _unit(user, params) or default_unit(user)
+    if unit is None:
+        raise Http404("Tài khoản chưa được phân quyền xem đơn vị nào.")
+    with_data = rs.rated_years()
+    today = timezone.localdate()
+    raw = _text(params, "nam", 4)
+    year = int(raw) if raw.isdigit() and len(raw) == 4 else (
+        with_data[0] if with_data else today.year - 1)
+    if year > today.year or year < 2000:
+        year = today.year - 1
+    years = [y for y in comparison_years(year) if y == year or y in with_data]
+    dist = rs.distribution(unit=unit, years=years)
+    columns = [Column("Mã đơn vị", 14), Column("Đơn vị", 38), Column("Năm", 7, YEAR),
+               Column("Số được xếp loại", 11, INT)]
+    for lv in LEVELS:
+        columns += [Column(f"{RatingLevel(lv).label}: số", 12, INT),
+                    Column(f"{LEVEL_SHORT[lv].capitalize()}: tỷ lệ", 10, PCT)]
+
+    def line(row, d, name: str) -> tuple:
+        cells = [row.unit.code, name, d.year, d.total]
+        for lv in LEVELS:
+            share = d.percent(lv)
+            cells += [d.count(lv), None if share is None else share / 100]
+        return tuple(cells)
+
+    rows = [line(r, d, r.unit.name) for r in dist.rows for d in r.years]
+    footer = [line(dist.total, d, f"Cộng: {unit.name}") for d in dist.total.years]
+    return Export(
+        title=f"KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN NĂM {year}",
+        scope_line=_scope_line(unit.name, unit.code,
+                               "Năm " + ", ".join(str(y) for y in dist.years) + "."),
+        sheets=[Sheet("Xếp loại", columns, rows, footer=footer, freeze_cols=2)],
+        filename=_file("xep-loai", unit.code, str(year)),
+    )
+
+
 # --- the registry -------------------------------------------------------------------------
 
 
@@ -675,6 +722,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
     Kind("plans", "ke-hoach", "kế hoạch phát triển đảng viên của một năm", plans_export),
     Kind("allocations", "chi-tieu", "chỉ tiêu giao của một kế hoạch (cần --plan)", plan_export),
     Kind("progress", "tien-do", "tiến độ thực hiện kế hoạch", progress_export),
+    Kind("ratings", "xep-loai", "kết quả xếp loại chất lượng đảng viên (--year)",
+         ratings_export),
     Kind("breakdown", "co-cau", "cơ cấu đảng viên mới kết nạp, độ phủ thôn, bản",
          breakdown_export),
 ]}
