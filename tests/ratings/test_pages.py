@@ -251,3 +251,24 @@ def test_cell_records_lapses_and_the_flag_follows(client, personas, cells, provi
     assert "Ghi nhận tháng" not in text(get(client, personas.kimboi, "/danh-gia/sang-loc/KB/2021/").content.decode())
     assert client.post("/danh-gia/sang-loc/KB/2021/", {
         "action": "lapse", "member": a.pk, "month": 1, "kind": "vang_sinh_hoat"}).status_code == 404
+
+
+def test_pages_take_a_fixed_number_of_queries(client, personas, cells, province, crowd,
+                                               django_assert_max_num_queries):
+    for m in cells[0]:
+        rating_enter(by=None, membership=m, year=2021, level="tot", today=TODAY)
+    client.force_login(personas.provincial)
+    urls = ["/danh-gia/?nam=2021", "/danh-gia/?don-vi=KB.01&nam=2021",
+            "/danh-gia/nhap/KB.01.01/2021/", "/danh-gia/duyet/KB.01/2021/",
+            "/danh-gia/sang-loc/TU/2021/"]
+    counts = {}
+    for url in urls:
+        with django_assert_max_num_queries(20) as q:
+            assert client.get(url).status_code == 200
+        counts[url] = len(q.captured_queries)
+    # Twenty more members and ratings: not one query more.
+    for m in crowd(province.kb_cell, 20, "Hà Văn"):
+        rating_enter(by=None, membership=m, year=2021, level="hoan_thanh", today=TODAY)
+    for url in urls:
+        with django_assert_max_num_queries(counts[url]):
+            assert client.get(url).status_code == 200
