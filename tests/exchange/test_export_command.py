@@ -32,7 +32,7 @@ def run(*args) -> tuple[str, str]:
 def test_members_of_a_unit_with_full_scope(province, members, tmp_path):
     target = tmp_path / "dang-vien-KB.xlsx"
     out, _ = run("members", "--unit", "KB", "--as-of", "31/05/2022", "-o", str(target))
-    assert out == f"Đã ghi 63 dòng (danh sách đảng viên của một đơn vị (cần --unit)) vào {target}.\n"
+    assert out == f"Đã ghi 63 dòng (danh sách đảng viên của một đơn vị) vào {target}.\n"
     sheet = openpyxl.load_workbook(target).active
     assert headers(sheet) == MEMBER_HEADERS
     assert len(body(sheet)) == 63

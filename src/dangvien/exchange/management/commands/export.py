@@ -128,7 +128,8 @@ class Command(BaseCommand):
                 bar.close()
             if partial.exists():
                 partial.unlink()
-        self.stdout.write(f"Đã ghi {vn.format_number(rows)} dòng ({kind.label}) vào {target}.")
+        what = kind.label.split(" (")[0]  # without the option hint
+        self.stdout.write(f"Đã ghi {vn.format_number(rows)} dòng ({what}) vào {target}.")
 
     @staticmethod
     def _params(kind: str, options: dict, user, as_of) -> dict[str, str]:
