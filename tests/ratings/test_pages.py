@@ -134,6 +134,10 @@ def test_committee_approves_a_cell(client, personas, cells, province):
     mine = cells[0]
     ratings_enter_batch(by=personas.secretary, cell=province.kb_cell, year=2021, today=TODAY,
                         entries=[Entry(m.pk, level="tot") for m in mine])
+    # From the district's approval page, the commune with work waiting.
+    district = text(get(client, personas.kimboi, "/danh-gia/duyet/KB/2021/").content.decode())
+    assert "Đảng bộ xã Vĩnh Đồng 10 chờ duyệt" in district
+    assert "Chi bộ Trường THPT Kim Bôi" in district  # a grassroots cell: approved by the district
     # The secretary sees no approval link and cannot open the committee's page.
     assert get(client, personas.secretary, "/danh-gia/duyet/KB.01/2021/").status_code == 404
     page = text(get(client, personas.kimboi, "/danh-gia/duyet/KB.01/2021/").content.decode())

@@ -113,6 +113,30 @@ def approval_overview(*, unit: OrgUnit, year: int) -> list[CellStatus]:
     return list(by_pk.values())
 
 
+@dataclass
+class PendingBelow:
+    """Một đơn vị cấp dưới (không phải chi bộ) và số kết quả còn chờ duyệt trong đó."""
+
+    unit: OrgUnit
+    pending: int
+
+
+def pending_below(*, unit: OrgUnit, year: int) -> list[PendingBelow]:
+    """The committees directly under `unit` and how many ratings wait for approval under
+    each (2 queries): where to go next from the approval page."""
+    committees = list(OrgUnit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
+                      .exclude(kind__in=CELL_KINDS).order_by("path"))
+    if not committees:
+        return []
+    length = len(unit.path) + OrgUnit.steplen
+    counts = dict(Rating.objects.filter(cell__path__startswith=unit.path, year=year,
+                                        status=RatingStatus.ENTERED,
+                                        cell__depth__gt=unit.depth + 1)
+                  .annotate(branch=Substr("cell__path", 1, length))
+                  .values_list("branch").annotate(n=Count("id")).order_by())
+    return [PendingBelow(c, counts.get(c.path, 0)) for c in committees]
+
+
 # --- the distribution report ---------------------------------------------------------------
 
 

@@ -163,6 +163,7 @@ def approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "group": group, "error": error, "levels": LEVEL_CHOICES,
         "cell_caps": {c.unit.pk: services.cap_check(c.counts, rule_set) for c in cells},
         "pending": sum(1 for c in cells if c.entered),
+        "below": selectors.pending_below(unit=unit, year=year),
     }, status=status)
 
 
