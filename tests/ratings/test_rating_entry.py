@@ -157,3 +157,27 @@ def test_approval_by_the_committee_above_only(province, personas, crowd):
                             entries=[Entry(members[0].pk, level="xuat_sac")])
     with pytest.raises(DomainError, match="không có kết quả xếp loại năm 2021 nào chờ duyệt"):
         ratings_approve(by=personas.kimboi, cell=province.kb_cell, year=2021)
+
+
+def test_member_transferred_mid_year_is_rated_once(province, personas, make_member):
+    """Moved from Mớ Đá to Chanh in June 2021: both cells had her that year, either may rate
+    her, but only once; from 2022 only Chanh."""
+    from dangvien.people.transfers import transfer_confirm, transfer_request
+
+    person = make_member(province.kb_cell, "Bùi Thị Chuyển", admitted=dt.date(2015, 3, 2))
+    old = person.memberships.get()
+    transfer = transfer_request(by=personas.kimboi, membership=old, to_cell=province.kb_cell2,
+                                letter_no="12-GGT/ĐU", letter_on=dt.date(2021, 6, 1), today=TODAY)
+    new = transfer_confirm(by=personas.kimboi, transfer=transfer, received_on=dt.date(2021, 6, 10),
+                           today=TODAY)
+    assert new.cell == province.kb_cell2
+    old.refresh_from_db()
+    ratings_enter_batch(by=personas.kimboi, cell=province.kb_cell2, year=2021, today=TODAY,
+                        entries=[Entry(new.pk, level="tot")])
+    with pytest.raises(DomainError, match="đã được Chi bộ xóm Chanh xếp loại năm 2021"):
+        ratings_enter_batch(by=personas.secretary, cell=province.kb_cell, year=2021, today=TODAY,
+                            entries=[Entry(old.pk, level="xuat_sac")])
+    with pytest.raises(DomainError, match="không sinh hoạt ở Chi bộ xóm Mớ Đá trong năm 2022"):
+        ratings_enter_batch(by=personas.secretary, cell=province.kb_cell, year=2022, today=TODAY,
+                            entries=[Entry(old.pk, level="tot")])
+    assert Rating.objects.get().cell == province.kb_cell2
