@@ -65,3 +65,26 @@ def test_secretary_enters_ratings_and_report_changes(live_server, personas, prov
         "2021 10 2 20,0% 7 70,0% 1 10,0% 0 0,0%")
     assert members[0].person.full_name not in page.content()  # the report shows no names
     page.screenshot(path=str(shots / "ratings-report-desktop.png"), full_page=True)
+
+
+def test_scores_from_2025_show_their_level_while_typing(live_server, personas, province, crowd,
+                                                        browser_page):
+    crowd(province.kb_cell, 3)
+    page = browser_page
+    page.goto(live_server.url + "/danh-gia/nhap/KB.01.01/2025/")
+    page.get_by_label("Tên đăng nhập").fill("chibo")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_text("theo QĐ 366-QĐ/TW: chấm điểm thang 100", exact=False)).to_be_visible()
+    boxes = page.get_by_label("Điểm")
+    expect(boxes).to_have_count(3)
+    for box, score in zip(boxes.all(), ["92", "75", "101"], strict=True):
+        box.fill(score)
+    expect(page.locator("#rt-live")).to_contain_text("Đang chọn: 1 xuất sắc, 1 tốt, 0 hoàn thành")
+    page.get_by_role("button", name="Lưu kết quả xếp loại").click()
+    expect(page.get_by_role("alert")).to_contain_text("là 101: điểm phải từ 0 đến 100")
+    expect(page.get_by_role("alert")).to_contain_text("Chưa lưu kết quả nào")
+    boxes.nth(2).fill("40")
+    page.get_by_role("button", name="Lưu kết quả xếp loại").click()
+    expect(page.get_by_text("Đã nhập mới 3 kết quả xếp loại.")).to_be_visible()
+    expect(page.get_by_text("Không hoàn thành nhiệm vụ", exact=True)).to_be_visible()
