@@ -276,3 +276,17 @@ def test_pages_take_a_fixed_number_of_queries(client, personas, cells, province,
     for url in urls:
         with django_assert_max_num_queries(counts[url]):
             assert client.get(url).status_code == 200
+
+
+def test_approve_all_cells_at_once(client, personas, cells, province):
+    mine, other, _ = cells
+    ratings_enter_batch(by=personas.secretary, cell=province.kb_cell, year=2021, today=TODAY,
+                        entries=[Entry(m.pk, level="tot") for m in mine])
+    ratings_enter_batch(by=personas.kimboi, cell=province.kb_cell2, year=2021, today=TODAY,
+                        entries=[Entry(m.pk, level="hoan_thanh") for m in other])
+    client.force_login(personas.kimboi)
+    page = text(client.get("/danh-gia/duyet/KB.01/2021/").content.decode())
+    assert "Duyệt tất cả 2 chi bộ có kết quả chờ duyệt" in page
+    done = client.post("/danh-gia/duyet/KB.01/2021/", {"chi_bo": "*"}, follow=True)
+    assert "Đã duyệt 14 kết quả xếp loại năm 2021 của 2 chi bộ." in text(done.content.decode())
+    assert not Rating.objects.filter(status=RatingStatus.ENTERED).exists()

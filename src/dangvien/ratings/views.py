@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -150,7 +151,8 @@ def approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
             error, status = "Không có chi bộ nào có kết quả chờ duyệt.", 400
         else:
             try:
-                done = sum(services.ratings_approve(by=user, cell=c, year=year) for c in chosen)
+                with transaction.atomic():  # "Duyệt tất cả": every cell or none
+                    done = sum(services.ratings_approve(by=user, cell=c, year=year) for c in chosen)
             except DomainError as err:
                 error, status = err.message, 400
             else:
