@@ -125,8 +125,12 @@ def test_a_probationary_member_recognised_after_a_transfer_is_official_from_the_
     transfer = request(personas.lacson, person, province.kb_cell)
     transfer_confirm(by=personas.kimboi, transfer=transfer, received_on=RECEIVED_ON, today=TODAY)
     old_membership = Membership.objects.get(person=person, cell=province.ls_cell)
-    # The committee decides late, through the old record (the candidacy still points at it).
-    membership_recognise(by=personas.kimboi, membership=old_membership, recognized_on=dt.date(2022, 2, 1))
+    # The committee decides late, through the old record (the candidacy still points at it):
+    # Lạc Sơn, which holds the admission case, may; someone with no right on either may not.
+    with pytest.raises(DomainError, match="không có quyền"):
+        membership_recognise(by=personas.outsider, membership=old_membership,
+                             recognized_on=dt.date(2022, 2, 1))
+    membership_recognise(by=personas.lacson, membership=old_membership, recognized_on=dt.date(2022, 2, 1))
     assert set(Membership.objects.filter(person=person).values_list("recognized_on", flat=True)) == {
         dt.date(2022, 2, 1)}
     assert branch_on(province.ls, dt.date(2022, 2, 15)).counts.probationary == 0

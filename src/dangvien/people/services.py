@@ -241,6 +241,15 @@ def membership_create(
 
 
 
+def _require_editor_of_either(by, given: Membership, current: Membership) -> None:
+    """Rights on the member's cell now, or on the record the caller holds: a probationary
+    member transferred since admission is still recognised (or removed) through the
+    admission case of the cell that admitted them."""
+    if by is None or can(by, current.cell, Role.EDITOR) or can(by, given.cell, Role.EDITOR):
+        return
+    _require_editor(by, current.cell)
+
+
 @transaction.atomic
 def membership_recognise(*, by, membership: Membership, recognized_on: dt.date,
                          decision_no: str = "", decision_on: dt.date | None = None) -> Membership:
@@ -250,9 +259,10 @@ def membership_recognise(*, by, membership: Membership, recognized_on: dt.date,
     predate a transfer: every record of the member since admission (the chain of
     transferred records) gets the date, and the event goes on the record held now.
     """
-    membership = current_membership(Membership.objects.get(pk=membership.pk))
+    given = Membership.objects.select_related("cell").get(pk=membership.pk)
+    membership = current_membership(given)
     membership = Membership.objects.select_for_update(of=("self",)).select_related("cell").get(pk=membership.pk)
-    _require_editor(by, membership.cell)
+    _require_editor_of_either(by, given, membership)
     if membership.recognized_on is not None:
         raise DomainError("Đảng viên này đã được công nhận chính thức.")
     if membership.ended_on is not None:
@@ -297,10 +307,11 @@ def membership_end(*, by, membership: Membership, status: str, ended_on: dt.date
     """
     if status in ACTIVE_STATUSES or status not in ENDING_STATUSES:
         raise DomainError("Tình trạng thôi sinh hoạt không hợp lệ.", field="status")
-    membership = current_membership(Membership.objects.get(pk=membership.pk))
+    given = Membership.objects.select_related("cell").get(pk=membership.pk)
+    membership = current_membership(given)
     membership = Membership.objects.select_for_update(of=("self",)).select_related("cell", "person").get(
         pk=membership.pk)
-    _require_editor(by, membership.cell)
+    _require_editor_of_either(by, given, membership)
     if membership.ended_on is not None:
         raise DomainError(
             f"Đảng viên này đã thôi sinh hoạt từ ngày {vn.format_date(membership.ended_on)} "
