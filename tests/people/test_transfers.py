@@ -312,3 +312,29 @@ def test_transfer_pages_from_the_member_page(client, province, personas, make_me
         "admitted_on": "02/09/2010", "recognized_on": "02/09/2011", "card_number": ""})
     assert response.status_code == 302
     assert Membership.objects.get(person__full_name="Đinh Văn Hậu").started_on == dt.date(2022, 4, 20)
+
+
+@pytest.mark.django_db
+def test_the_sending_side_withdraws_a_letter_not_yet_received(client, province, personas, make_member):
+    ls_member = make_member(province.ls_cell, "Hà Văn Mạnh")
+    transfer = request(personas.lacson, ls_member, province.kb_cell)
+    # The receiving side cannot withdraw it, and a withdrawal needs a reason.
+    client.force_login(personas.kimboi)
+    assert client.post(f"/dang-vien/chuyen-sinh-hoat/{transfer.pk}/rut-lai/",
+                       {"reason": "Nhầm"}).status_code == 404
+    client.force_login(personas.lacson)
+    outbox = client.get("/dang-vien/chuyen-di/LS/").content.decode()
+    assert "Rút lại giấy giới thiệu" in outbox
+    client.post(f"/dang-vien/chuyen-sinh-hoat/{transfer.pk}/rut-lai/", {"reason": " ", "don_vi": "LS"})
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.PENDING
+    response = client.post(f"/dang-vien/chuyen-sinh-hoat/{transfer.pk}/rut-lai/",
+                           {"reason": "Đảng viên không chuyển nơi ở nữa", "don_vi": "LS"}, follow=True)
+    assert "Đã rút lại giấy giới thiệu của Hà Văn Mạnh" in response.content.decode()
+    transfer.refresh_from_db()
+    assert (transfer.status, transfer.answered_by) == (TransferStatus.WITHDRAWN, personas.lacson)
+    assert where_counted(province, TODAY) == ls_side(1)
+    with pytest.raises(DomainError, match="đã được xử lý"):
+        transfer_confirm(by=personas.kimboi, transfer=transfer, received_on=RECEIVED_ON, today=TODAY)
+    client.force_login(personas.kimboi)
+    assert "Hà Văn Mạnh" not in client.get("/dang-vien/chuyen-den/KB/").content.decode().split("Đã xử lý")[0]

@@ -289,6 +289,7 @@ class TransferStatus(models.TextChoices):
     PENDING = "cho_tiep_nhan", "Chờ nơi đến tiếp nhận"
     DONE = "hoan_tat", "Đã hoàn tất"
     REFUSED = "khong_tiep_nhan", "Nơi đến không tiếp nhận"
+    WITHDRAWN = "rut_lai", "Nơi đi đã rút lại"
 
 
 class TransferQuerySet(models.QuerySet):

@@ -228,6 +228,25 @@ def transfer_refuse(*, by, transfer: Transfer, reason: str) -> Transfer:
     return transfer
 
 
+@transaction.atomic
+def transfer_withdraw(*, by, transfer: Transfer, reason: str) -> Transfer:
+    """Nơi đi rút lại giấy giới thiệu chưa được tiếp nhận (ghi rõ lý do)."""
+    transfer = _pending(transfer)
+    if transfer.from_cell is None:
+        raise DomainError("Chỉ rút lại được giấy giới thiệu chuyển đi trong tỉnh.")
+    _require(by, transfer.from_cell, "rút lại giấy giới thiệu")
+    reason = vn.normalize_spaces(reason)
+    if not reason:
+        raise DomainError("Hãy ghi lý do rút lại giấy giới thiệu.", field="reason")
+    before = snapshot(transfer)
+    transfer.status, transfer.refusal_reason = TransferStatus.WITHDRAWN, reason[:300]
+    transfer.answered_by = by if getattr(by, "pk", None) else None
+    transfer.save(update_fields=["status", "refusal_reason", "answered_by", "updated_at"])
+    audit_record(by=by, action="transfer.withdraw", obj=transfer, before=before,
+                 after=snapshot(transfer), unit_path=transfer.from_cell.path)
+    return transfer
+
+
 # --- across the province border ---------------------------------------------------------
 
 

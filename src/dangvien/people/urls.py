@@ -13,4 +13,5 @@ urlpatterns = [
     path("chuyen-di/<str:code>/", views.outbox, name="outbox"),
     path("chuyen-sinh-hoat/<int:pk>/tiep-nhan/", views.confirm, name="confirm"),
     path("chuyen-sinh-hoat/<int:pk>/tu-choi/", views.refuse, name="refuse"),
+    path("chuyen-sinh-hoat/<int:pk>/rut-lai/", views.withdraw, name="withdraw"),
 ]

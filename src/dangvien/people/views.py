@@ -21,7 +21,7 @@ from dangvien.core.forms import add_domain_error
 from dangvien.org.models import CELL_KINDS, OrgUnit
 
 from .forms import ConfirmForm, EndForm, IncomingForm, RefuseForm, TransferForm
-from .models import Transfer, TransferKind
+from .models import Transfer, TransferKind, TransferStatus
 from .selectors import (
     cells_matching,
     member_page,
@@ -38,6 +38,7 @@ from .transfers import (
     transfer_out_of_province,
     transfer_refuse,
     transfer_request,
+    transfer_withdraw,
 )
 
 SEARCH_LIMIT = 100
@@ -159,9 +160,10 @@ def inbox(request: HttpRequest, code: str) -> HttpResponse:
 def outbox(request: HttpRequest, code: str) -> HttpResponse:
     """Hộp chuyển đi của một đơn vị."""
     unit = get_unit_or_404(request.user, code)
-    return render(request, "people/outbox.html", {
-        "unit": unit, "transfers": transfer_outbox(user=request.user, unit=unit),
-    })
+    transfers = transfer_outbox(user=request.user, unit=unit)
+    rows = [(t, t.status == TransferStatus.PENDING and can(request.user, t.from_cell, Role.EDITOR))
+            for t in transfers]
+    return render(request, "people/outbox.html", {"unit": unit, "rows": rows})
 
 
 def _incoming(request, pk: int) -> Transfer:
@@ -170,12 +172,10 @@ def _incoming(request, pk: int) -> Transfer:
         pk=pk)
 
 
-def _back_to(request, transfer: Transfer) -> str:
-    code = request.POST.get("don_vi", "")
-    if code and OrgUnit.objects.filter(code=code).exists() and can(
-            request.user, OrgUnit.objects.get(code=code)):
-        return code
-    return transfer.to_cell.code
+def _back_code(request, default: OrgUnit) -> str:
+    """The box the form was sent from (`don_vi`), when the user may see it."""
+    unit = OrgUnit.objects.filter(code=request.POST.get("don_vi", "")[:32]).first()
+    return unit.code if unit is not None and can(request.user, unit) else default.code
 
 
 @require_POST
@@ -183,7 +183,7 @@ def _back_to(request, transfer: Transfer) -> str:
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = _incoming(request, pk)
     form = ConfirmForm(request.POST)
-    back = _back_to(request, transfer)
+    back = _back_code(request, transfer.to_cell)
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("people:inbox", code=back)
@@ -203,7 +203,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def refuse(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = _incoming(request, pk)
     form = RefuseForm(request.POST)
-    back = _back_to(request, transfer)
+    back = _back_code(request, transfer.to_cell)
     if not form.is_valid():
         messages.error(request, "Hãy ghi lý do không tiếp nhận để nơi đi biết cần làm gì.")
         return redirect("people:inbox", code=back)
@@ -214,6 +214,28 @@ def refuse(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Đã trả lời không tiếp nhận {transfer.person.full_name}.")
     return redirect("people:inbox", code=back)
+
+
+@require_POST
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Nơi đi rút lại giấy giới thiệu chưa được tiếp nhận."""
+    transfer = get_object_or_404(
+        Transfer.objects.outgoing_for(request.user, Role.EDITOR).select_related("from_cell", "person"),
+        pk=pk)
+    form = RefuseForm(request.POST)
+    back = _back_code(request, transfer.from_cell)
+    if not form.is_valid():
+        messages.error(request, "Hãy ghi lý do rút lại giấy giới thiệu.")
+        return redirect("people:outbox", code=back)
+    try:
+        transfer_withdraw(by=request.user, transfer=transfer, reason=form.cleaned_data["reason"])
+    except DomainError as err:
+        messages.error(request, f"{transfer.person.full_name}: {err.message}")
+    else:
+        messages.success(request, f"Đã rút lại giấy giới thiệu của {transfer.person.full_name}; "
+                                  "đảng viên tiếp tục sinh hoạt ở chi bộ cũ.")
+    return redirect("people:outbox", code=back)
 
 
 @require_http_methods(["GET", "POST"])
