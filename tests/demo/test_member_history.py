@@ -10,7 +10,14 @@ from dangvien.demo.transfers import SECRETARY_CELL
 from dangvien.org.models import OrgUnit
 from dangvien.org.selectors import branch_on
 from dangvien.people.choices import MemberStatus
-from dangvien.people.models import EventKind, Membership, MembershipEvent, Transfer, TransferKind, TransferStatus
+from dangvien.people.models import (
+    EventKind,
+    Membership,
+    MembershipEvent,
+    Transfer,
+    TransferKind,
+    TransferStatus,
+)
 
 SMALL = 0.02
 

@@ -11,7 +11,12 @@ from dangvien.org.selectors import branch_on
 from dangvien.people.choices import MemberStatus
 from dangvien.people.events import backfill
 from dangvien.people.models import EventKind, Membership, MembershipEvent
-from dangvien.people.services import membership_create, membership_end, membership_recognise, person_create
+from dangvien.people.services import (
+    membership_create,
+    membership_end,
+    membership_recognise,
+    person_create,
+)
 
 REMOVED_ON = dt.date(2022, 3, 15)
 
