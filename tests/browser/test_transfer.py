@@ -72,6 +72,7 @@ def test_transfer_from_lac_son_confirmed_by_kim_boi(live_server, province, perso
     expect(page.get_by_role("link", name="Hà Văn Chiến")).to_be_visible()
     page.get_by_role("link", name="Hà Văn Chiến").click()
     expect(page.locator(".timeline")).to_contain_text("Chuyển sinh hoạt đến")
+    page.screenshot(path=str(shots / "member-history-phone.png"), full_page=True)
     # The day before the confirmation Kim Bôi's cell did not count him yet.
     page.goto(f"{url}/to-chuc/KB.01.01/?ngay={vn.format_date(today - dt.timedelta(days=1))}")
     expect(page.get_by_role("link", name="Hà Văn Chiến")).to_have_count(0)

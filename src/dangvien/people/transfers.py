@@ -187,13 +187,12 @@ def transfer_confirm(*, by, transfer: Transfer, received_on: dt.date,
     new = _start_row(old=old, person=old.person, cell=transfer.to_cell, on=received_on,
                      admitted_on=old.admitted_on, decided_on=old.decided_on,
                      recognized_on=old.recognized_on, card_number=old.card_number)
-    note = f"Giấy giới thiệu số {transfer.letter_no} ngày {vn.format_date(transfer.letter_on)}"
     record_event(membership=old, kind=EventKind.TRANSFERRED_OUT, on=received_on, by=by,
                  decision_no=transfer.letter_no, decision_on=transfer.letter_on,
-                 note=f"{note}; đến {transfer.to_cell.name}", transfer=transfer)
+                 note=f"Đến {transfer.to_cell.name}", transfer=transfer)
     record_event(membership=new, kind=EventKind.TRANSFERRED_IN, on=received_on, by=by,
                  decision_no=transfer.letter_no, decision_on=transfer.letter_on,
-                 note=f"{note}; từ {old.cell.name}", transfer=transfer)
+                 note=f"Từ {old.cell.name}", transfer=transfer)
     _move_person(old.person, transfer.to_cell)
     transfer.status, transfer.received_on = TransferStatus.DONE, received_on
     transfer.new_membership = new
