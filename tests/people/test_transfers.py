@@ -338,3 +338,14 @@ def test_the_sending_side_withdraws_a_letter_not_yet_received(client, province, 
         transfer_confirm(by=personas.kimboi, transfer=transfer, received_on=RECEIVED_ON, today=TODAY)
     client.force_login(personas.kimboi)
     assert "Hà Văn Mạnh" not in client.get("/dang-vien/chuyen-den/KB/").content.decode().split("Đã xử lý")[0]
+
+
+@pytest.mark.django_db
+def test_inbox_marks_a_letter_presented_late(client, settings, province, personas, make_member):
+    ls_member = make_member(province.ls_cell, "Hà Văn Muộn")
+    request(personas.lacson, ls_member, province.kb_cell)  # 01/03/2022: long past 30 days
+    client.force_login(personas.kimboi)
+    page = client.get("/dang-vien/chuyen-den/KB/").content.decode()
+    assert "hạn xuất trình 31/03/2022" in page and "quá hạn" in page
+    settings.DANGVIEN_TRANSFER_PRESENT_DAYS = 60
+    assert "hạn xuất trình 30/04/2022" in client.get("/dang-vien/chuyen-den/KB/").content.decode()
