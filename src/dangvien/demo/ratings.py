@@ -195,6 +195,13 @@ def _insert(rows: list[tuple], stamp, per_statement: int = 500) -> int:
     cols = ", ".join(quote(c) for c in _COLUMNS)
     one = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY: psycopg would spend longer splitting 5.500 placeholders per INSERT
+            # than PostgreSQL spends storing the rows.
+            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row((*r[:6], *r[6], "", stamp, stamp))
+            return len(rows)
         for start in range(0, len(rows), per_statement):
             chunk = rows[start:start + per_statement]
             sql = f"INSERT INTO {table} ({cols}) VALUES " + ", ".join([one] * len(chunk))  # noqa: S608
