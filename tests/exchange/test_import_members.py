@@ -76,8 +76,10 @@ def test_header_variants_and_cell_formats(province, personas, xlsx):
         [2, "Hà Thị Mai", "NỮ", dt.date(1992, 12, 31), "017192000012", "Tay", "KB.01.02",
          dt.date(2016, 5, 19), None],
     ]
-    result = imp(xlsx(rows, headers), personas.kimboi)
+    result = imp(xlsx(rows, headers + ["Ghi chú"]), personas.kimboi)
     assert result.ok, texts(result)
+    assert [w.text() for w in result.warnings] == [
+        "Cột 'Ghi chú' không có trong tệp mẫu (hoặc bị lặp lại) nên không được nhập."]
     an = Person.objects.get(cccd="017190000011")
     assert (an.birth_date, an.ethnicity, an.gender) == (dt.date(1990, 3, 9), "Mường", "nam")
     mai = Person.objects.get(cccd="017192000012")

@@ -93,6 +93,9 @@ def run_import(*, kind: str | type[Kind], path: Path, user, dry_run: bool,
         return result
     ctx = Context(user=user, today=today or timezone.localdate(), kind=kind,
                   headers=sheet.headers)
+    for header in sheet.ignored:
+        ctx.warn(None, None, f"Cột '{header}' không có trong tệp mẫu (hoặc bị lặp lại) nên không "
+                             "được nhập.")
     importer = kind.importer(ctx)
     ctx.write = not dry_run or importer.writes_in_dry_run
     # A dry run that writes nothing takes no transaction (on SQLite that would be the

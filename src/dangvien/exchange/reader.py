@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree as ET  # noqa: S405 - only our own zip's small index parts
 
@@ -23,6 +23,8 @@ from dangvien.core import vn
 from .cells import CellError, is_empty, shown
 from .kinds.base import Column, Kind, header_key
 
+#: Row-number columns ("STT") that files carry and nobody imports.
+_INDEX = {"stt", "tt", "so tt", "so thu tu"}
 #: Rows at the top of a sheet searched for the header row (old spreadsheets have titles).
 HEADER_SEARCH_ROWS = 10
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -156,6 +158,8 @@ class Sheet:
     total_rows: int  # data rows below the header (empty ones included)
     _book: CalamineWorkbook
     _sheet: object
+    #: Headers of the file that match no column (or repeat one): not imported.
+    ignored: list[str] = field(default_factory=list)
 
     def rows(self) -> Iterator[tuple[int, dict[str, object], list[tuple[str, str]]]]:
         """(Excel row number, {column key: converted value}, [(column key, problem)]) for
@@ -278,7 +282,9 @@ def open_sheet(path: Path, kind: type[Kind], *, name: str | None = None) -> Shee
         book.close()
         raise FileProblem(
             f"Trang tính '{sheet_name}' chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")
-    return Sheet(sheet_name, header_row, mapping, headers, total, book, sheet)
+    ignored = [vn.normalize_spaces(shown(v)) for i, v in enumerate(head_rows[header_index])
+               if i not in mapping and not is_empty(v) and header_key(shown(v)) not in _INDEX]
+    return Sheet(sheet_name, header_row, mapping, headers, total, book, sheet, ignored)
 
 
 def _match(cells: list, kind: type[Kind]) -> tuple[dict[int, Column], dict[str, str]]:
