@@ -61,6 +61,15 @@ class ImportJob(BaseModel):
         return f"{self.file_name} ({self.get_status_display()})"
 
     @property
+    def kind_label(self) -> str:
+        from . import kinds
+
+        try:
+            return kinds.get(self.kind).label
+        except KeyError:
+            return self.kind
+
+    @property
     def percent(self) -> int:
         if self.status == JobStatus.DONE:
             return 100
