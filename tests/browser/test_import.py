@@ -78,3 +78,8 @@ def test_upload_errors_fix_save(live_server, province, personas, browser_page, s
     both_sizes(page, shots, "import-done")
     assert Person.objects.count() == ROWS
     assert Person.objects.filter(unit=province.kb_cell2).count() == ROWS // 2
+    page.goto(live_server.url + "/trao-doi/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nhập dữ liệu từ Excel")
+    expect(page.locator("table.list tbody tr")).to_have_count(2)
+    expect(page.locator("table.list tbody tr").first).to_contain_text("Đã lưu xong")
+    both_sizes(page, shots, "import-index")
