@@ -26,8 +26,11 @@ def test_new_rows_then_the_same_file_changes_nothing(province, personas, xlsx):
         MemberStatus.OFFICIAL, dt.date(2015, 3, 2), dt.date(2016, 3, 2), dt.date(2015, 3, 2))
     nam = Membership.objects.get(person__cccd="017185000002")
     assert nam.status == MemberStatus.PROBATIONARY
-    assert set(MembershipEvent.objects.filter(membership=m).values_list("kind", flat=True)) == {
-        "ket_nap", "chinh_thuc"}
+    assert sorted(MembershipEvent.objects.filter(membership=m).values_list(
+        "kind", "on", "cell", "recorded_by")) == [
+        ("chinh_thuc", dt.date(2016, 3, 2), province.kb_cell.pk, personas.kimboi.pk),
+        ("ket_nap", dt.date(2015, 3, 2), province.kb_cell.pk, personas.kimboi.pk)]
+    assert MembershipEvent.objects.filter(membership=nam).count() == 1
     # One audit record for the whole import, not one per row, and no CCCD in it.
     events = list(AuditEvent.objects.filter(pk__gt=0).order_by("id")[before:])
     assert [e.action for e in events] == ["import.members"]

@@ -16,7 +16,6 @@ from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from dangvien.core import vn
-from dangvien.people import events
 from dangvien.people.choices import MemberStatus
 from dangvien.people.models import EventKind, Membership, MembershipEvent, Person
 from dangvien.people.services import PERSON_FIELDS, clean_person_fields, membership_field_errors
@@ -59,7 +58,6 @@ class MembersImporter(Importer):
         self.units = units_in_scope(ctx.user)
         self.seen: dict[str, int] = {}  # CCCD -> first row
         self.names: dict[str, tuple[str, str]] = {}  # name -> (search, sort) columns
-        self.new_memberships = False
         self.recorder = ctx.user if getattr(ctx.user, "pk", None) else None
 
     def check(self, rows: list[Row]) -> None:
@@ -218,14 +216,6 @@ class MembersImporter(Importer):
                 + ["started_on", "updated_at"],
                 batch_size=500)
             self._follow_events(changed_ms, changed_before)
-        if new_ms:
-            self.new_memberships = True
-
-    def finish(self) -> None:
-        if self.ctx.write and not self.ctx.problems and self.new_memberships:
-            # The history of each new membership (admitted, recognised), in one statement,
-            # as the other bulk loaders do (people.events).
-            events.backfill()
 
     def _follow_events(self, changed: list[Membership], before: list[dict]) -> None:
         """Keep the dated history in step with corrected dates (few rows)."""
@@ -272,24 +262,62 @@ class MembersImporter(Importer):
                          "occupation", "unit_id", "created_at", "updated_at"), values)
 
     def _insert_memberships(self, rows: list[tuple[str, dict]], now) -> None:
+        """New memberships and their dated history (admitted, recognised), the events the
+        services write one by one (people.events), written here for the whole batch."""
         if not rows:
             return
-        ids = {}
-        cccds = [c for c, _ in rows]
-        for start in range(0, len(cccds), 5000):
-            ids.update(Person.objects.filter(cccd__in=cccds[start:start + 5000])
-                       .values_list("cccd", "id"))
+        person_ids = dict(_lookup(Person, "cccd", [c for c, _ in rows], ("cccd", "id")))
         ops = connection.ops
         stamp = ops.adapt_datetimefield_value(now)
         day = ops.adapt_datefield_value
         # A member recorded here began in the cell on the day of admission (started_on).
-        values = [(ids[cccd], m["cell_id"], m["status"], day(m["decided_on"]),
+        values = [(person_ids[cccd], m["cell_id"], m["status"], day(m["decided_on"]),
                    day(m["admitted_on"]), day(m["recognized_on"]), m["card_number"],
                    day(m["admitted_on"]), stamp, stamp)
                   for cccd, m in rows]
         _insert(Membership, ("person_id", "cell_id", "status", "decided_on", "admitted_on",
                              "recognized_on", "card_number", "started_on", "created_at",
                              "updated_at"), values)
+        ms_ids = dict(_lookup(Membership, "person_id", list(person_ids.values()),
+                              ("person_id", "id"), open_only=True))
+        by = self.recorder.pk if self.recorder else None
+        history = []
+        for cccd, m in rows:
+            pid = person_ids[cccd]
+            history.append((ms_ids[pid], pid, EventKind.ADMITTED.value, day(m["admitted_on"]),
+                            m["cell_id"], "", day(m["decided_on"]), "", by, stamp))
+            if m["recognized_on"] is not None:
+                history.append((ms_ids[pid], pid, EventKind.RECOGNISED.value,
+                                day(m["recognized_on"]), m["cell_id"], "", None, "", by, stamp))
+        _insert(MembershipEvent, ("membership_id", "person_id", "kind", "on", "cell_id",
+                                  "decision_no", "decision_on", "note", "recorded_by_id",
+                                  "created_at"), history)
+
+
+def _lookup(model, field: str, keys: list, columns: tuple[str, str], *,
+            open_only: bool = False) -> list[tuple]:
+    """(key, id) pairs for `keys`, in plain SQL: Django's IN lookup spends longer preparing
+    5.000 parameters than the database spends answering."""
+    if not keys:
+        return []
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    column = quote(field)
+    cols = ", ".join(quote(c) for c in columns)
+    extra = " AND ended_on IS NULL" if open_only else ""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT {cols} FROM {table} WHERE {column} = ANY(%s){extra}",  # noqa: S608
+                           [keys])
+            return cursor.fetchall()
+        out = []
+        for start in range(0, len(keys), 5000):
+            chunk = keys[start:start + 5000]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT {cols} FROM {table} WHERE {column} IN ({marks}){extra}",  # noqa: S608
+                           chunk)
+            out.extend(cursor.fetchall())
+        return out
 
 
 def _insert(model, columns: tuple[str, ...], values: list[tuple]) -> None:
