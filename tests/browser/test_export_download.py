@@ -7,17 +7,15 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import browser_page, chromium  # noqa: F401 - the fixtures
 from tests.conftest import PASSWORD
-
-from . import test_export as web
-from .test_export import MEMBER_HEADERS, body, headers
+from tests.exchange import test_export as web
+from tests.exchange.test_export import MEMBER_HEADERS, body, headers
 
 pytestmark = pytest.mark.browser
 members = web.members
 
 
-def test_download_from_the_unit_page(live_server, personas, members, browser_page, tmp_path):  # noqa: F811
+def test_download_from_the_unit_page(live_server, personas, members, browser_page, tmp_path):
     page = browser_page
     page.goto(live_server.url + "/tai-khoan/dang-nhap/")
     page.get_by_label("Tên đăng nhập").fill("kimboi")
