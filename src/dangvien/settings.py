@@ -242,7 +242,9 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    # Every line goes through the redacting formatter: no citizen ID reaches a log.
+    "formatters": {"plain": {"()": "dangvien.core.logs.RedactingFormatter",
+                             "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DANGVIEN_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"},
