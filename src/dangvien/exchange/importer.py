@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import queue
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from dangvien.audit.services import audit_record
@@ -98,11 +100,20 @@ def run_import(*, kind: str | type[Kind], path: Path, user, dry_run: bool,
                              "được nhập.")
     importer = kind.importer(ctx)
     ctx.write = not dry_run or importer.writes_in_dry_run
-    # A dry run that writes nothing takes no transaction (on SQLite that would be the
-    # database's write lock); every other run is one transaction.
-    atomic = transaction.atomic() if ctx.write else contextlib.nullcontext()
+    if ctx.write and importer.pipelined and connection.vendor == "postgresql" \
+            and not connection.in_atomic_block:
+        writer = _Writer()
+    else:
+        writer = _Inline(ctx.write)
+    ctx.submit = writer.submit
+
+    def record() -> None:
+        audit_record(by=user, action=f"import.{kind.name}", object_type="exchange.import",
+                     object_id=audit_id, after=result.summary() | ctx.counts.as_dict(),
+                     unit_path="")
+
     try:
-        with atomic, _sqlite_cache(ctx.write):
+        with writer:
             result.rows = _feed(sheet, kind, ctx, importer, progress)
             if not result.rows:
                 raise FileProblem(
@@ -110,9 +121,7 @@ def run_import(*, kind: str | type[Kind], path: Path, user, dry_run: bool,
                     "tệp mẫu). Hãy điền dữ liệu từ dòng 3, hoặc ghi đè lên dòng ví dụ.")
             if ctx.problems or dry_run:
                 raise _Rollback
-            audit_record(by=user, action=f"import.{kind.name}", object_type="exchange.import",
-                         object_id=audit_id, after=result.summary() | ctx.counts.as_dict(),
-                         unit_path="")
+            writer.commit(record)
             result.committed = True
     except _Rollback:
         pass
@@ -151,6 +160,115 @@ def _sqlite_cache(writing: bool):
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+class _Inline:
+    """The writes run where they are submitted, inside one transaction of this thread (a
+    dry run that writes nothing takes none: on SQLite that would be the write lock)."""
+
+    def __init__(self, writing: bool):
+        self.stack = contextlib.ExitStack()
+        self.writing = writing
+
+    def __enter__(self):
+        if self.writing:
+            self.stack.enter_context(transaction.atomic())
+            self.stack.enter_context(_sqlite_cache(True))
+        return self
+
+    def __exit__(self, *exc):
+        return self.stack.__exit__(*exc)
+
+    def submit(self, write: Callable[[], None]) -> None:
+        write()
+
+    def commit(self, last: Callable[[], None]) -> None:
+        last()
+
+
+_COMMIT, _ABORT = object(), object()
+
+
+class _Writer:
+    """The writes run in a thread of their own, on its own connection and in its one
+    transaction, while this thread reads and checks the next batch (PostgreSQL): the
+    server stores batch N while Python converts and judges batch N+1.
+
+    The checking thread keeps its own connection, outside the writer's transaction: its
+    lookups see the database as it was before the import, which is what the file is
+    judged against (rows written by earlier batches have other CCCDs: a CCCD twice in a
+    file is an error). All or nothing holds: the writer commits only when told so after
+    the last batch; any problem, an exception on either side, or a dead process rolls its
+    transaction back. At most `DEPTH` batches wait, so memory stays flat."""
+
+    DEPTH = 2
+
+    def __init__(self):
+        self.queue: queue.Queue = queue.Queue(self.DEPTH)
+        self.error: BaseException | None = None
+        self.last: Callable[[], None] | None = None
+        self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.thread.is_alive():
+            self._put(_ABORT, check=False)
+            self.thread.join()
+        return False
+
+    def _run(self) -> None:
+        try:
+            with transaction.atomic():
+                # The foreign keys are checked statement by statement, in the server and
+                # while the other thread works, not all at once in the commit.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                while True:
+                    item = self.queue.get()
+                    if item is _ABORT:
+                        raise _Rollback
+                    if item is _COMMIT:
+                        if self.last:
+                            self.last()
+                        break
+                    item()
+        except _Rollback:
+            pass
+        except BaseException as exc:  # handed to the checking thread, which raises it
+            self.error = exc
+            # Unblock a checking thread waiting to hand over a batch.
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    self.queue.get_nowait()
+        finally:
+            connections["default"].close()
+
+    def _put(self, item, *, check: bool = True) -> None:
+        while True:
+            if check and self.error is not None:
+                raise self.error
+            if not self.thread.is_alive():
+                if check and self.error is not None:
+                    raise self.error
+                return
+            try:
+                self.queue.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def submit(self, write: Callable[[], None]) -> None:
+        self._put(write)
+
+    def commit(self, last: Callable[[], None]) -> None:
+        self.last = last
+        self._put(_COMMIT)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _feed(sheet: Sheet, kind: type[Kind], ctx: Context, importer, progress: Progress | None) -> int:

@@ -105,6 +105,9 @@ class Context:
     counts: Counts = field(default_factory=Counts)
     bad_rows: set[int] = field(default_factory=set)
     write: bool = False
+    #: Hands a batch's writes (a callable using `django.db.connection`) to the import's
+    #: writer: run at once in this thread's transaction, or queued for the writer thread.
+    submit: Callable[[Callable[[], None]], None] = field(default=lambda write: write())
     _seen: set = field(default_factory=set)
 
     def error(self, row: int | None, key: str | None, message: str) -> None:
@@ -134,6 +137,10 @@ class Importer:
     #: Small kinds go through the pages' services row by row; their dry run is the real run
     #: rolled back, so the preview judges exactly as the save will.
     writes_in_dry_run: ClassVar[bool] = False
+    #: The writes may run in a thread of their own on PostgreSQL while the next batch is
+    #: checked (`importer._Writer`): `check` must then hand every write to `ctx.submit`,
+    #: and its lookups must not need the rows written by earlier batches.
+    pipelined: ClassVar[bool] = False
 
     def __init__(self, ctx: Context):
         self.ctx = ctx

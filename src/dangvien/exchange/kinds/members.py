@@ -36,6 +36,11 @@ STATUSES = Choices([(s.value, s.label) for s in (MemberStatus.PROBATIONARY, Memb
                    what="tình trạng đảng viên")
 MEMBERSHIP_FIELDS = ("cell_id", "status", "decided_on", "admitted_on", "recognized_on",
                      "card_number")
+#: Text columns and their length in the database: a longer value is the row's error, not
+#: a failed write (PostgreSQL refuses it; SQLite would keep it whole).
+_LONGEST = (("full_name", Person._meta.get_field("full_name").max_length),
+            ("home_address", Person._meta.get_field("home_address").max_length),
+            ("card_number", Membership._meta.get_field("card_number").max_length))
 _PERSON_VALUES = ("id", "cccd", "unit_id", "unit__path", *PERSON_FIELDS)
 
 
@@ -52,6 +57,7 @@ class _Born:
 
 class MembersImporter(Importer):
     batch_size = 5000
+    pipelined = True
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -90,7 +96,7 @@ class MembersImporter(Importer):
                              .values_list("person_id", flat=True))
 
         new_people: list[tuple[dict, int]] = []
-        new_ms: list[tuple[str, dict]] = []
+        new_ms: list[tuple[str, int | None, dict]] = []  # CCCD, person id if known, fields
         changed_people: list[Person] = []
         changed_ms: list[Membership] = []
         changed_before: list[dict] = []
@@ -123,6 +129,9 @@ class MembersImporter(Importer):
             clean, problems = clean_person_fields(data, today=ctx.today)
             for p in problems:
                 ctx.error(n, p.field, p.message)
+            for key, most in _LONGEST:
+                if len(clean.get(key) or v.get(key) or "") > most:
+                    ctx.error(n, key, f"dài quá {most} ký tự: hãy viết gọn lại.")
             admitted = v.get("admitted_on")
             recognized = v.get("recognized_on")
             status = v.get("status")
@@ -169,7 +178,7 @@ class MembersImporter(Importer):
                 ctx.counts.new += 1
                 if ctx.write:
                     new_people.append((clean, unit.id))
-                    new_ms.append((clean["cccd"], m_new))
+                    new_ms.append((clean["cccd"], None, m_new))
                 continue
             if "card_number" not in v or v.get("card_number") is None:
                 m_new["card_number"] = ms["card_number"] if ms else ""
@@ -189,7 +198,7 @@ class MembersImporter(Importer):
                 person.updated_at = now
                 changed_people.append(person)
             if ms is None:
-                new_ms.append((clean["cccd"], m_new))
+                new_ms.append((clean["cccd"], existing["id"], m_new))
                 if existing["unit_id"] != unit.id:
                     moved_people.append(Person(id=existing["id"], unit_id=unit.id, updated_at=now))
             elif ms_diff:
@@ -202,8 +211,26 @@ class MembersImporter(Importer):
                 changed_before.append(ms)
         if not ctx.write or ctx.problems:
             return
-        self._insert_people(new_people, now)
-        self._insert_memberships(new_ms, now)
+        if connection.vendor == "postgresql":
+            # The people's ids are taken here, so the writer needs no lookup between its
+            # COPYs; the history is made by the server from the memberships just written.
+            people_rows, ms_rows, person_ids = self._rows_with_ids(new_people, new_ms, now)
+            new_people = new_ms = None
+            by = self.recorder.pk if self.recorder else None
+
+            def write() -> None:
+                _insert(Person, ("id", *_PERSON_COLUMNS), people_rows)
+                _insert(Membership, _MS_COLUMNS, ms_rows)
+                _history_from_memberships(person_ids, by, now)
+                self._update(changed_people, moved_people, changed_ms, changed_before)
+        else:
+            def write() -> None:
+                self._insert_people(new_people, now)
+                self._insert_memberships(new_ms, now)
+                self._update(changed_people, moved_people, changed_ms, changed_before)
+        ctx.submit(write)
+
+    def _update(self, changed_people, moved_people, changed_ms, changed_before) -> None:
         if changed_people:
             Person.objects.bulk_update(
                 changed_people, [*PERSON_FIELDS, "search_name", "sort_key", "updated_at"],
@@ -245,53 +272,116 @@ class MembersImporter(Importer):
             found = self.names[name] = (vn.fold(name), vn.name_sort_key(name))
         return found
 
+    def _person_row(self, clean: dict, unit_id: int, stamp) -> tuple:
+        search, sort = self._derived(clean["full_name"])
+        return (clean["full_name"], search, sort, clean["gender"],
+                connection.ops.adapt_datefield_value(clean["birth_date"]), clean["ethnicity"],
+                clean["religion"], clean["cccd"], clean["home_address"], clean["education"],
+                clean["occupation"], unit_id, stamp, stamp)
+
+    @staticmethod
+    def _ms_row(person_id: int, m: dict, stamp) -> tuple:
+        # A member recorded here began in the cell on the day of admission (started_on).
+        day = connection.ops.adapt_datefield_value
+        return (person_id, m["cell_id"], m["status"], day(m["decided_on"]),
+                day(m["admitted_on"]), day(m["recognized_on"]), m["card_number"],
+                day(m["admitted_on"]), stamp, stamp)
+
+    def _events(self, ms_id: int, person_id: int, m: dict, stamp) -> list[tuple]:
+        """The dated history the services write one by one (people.events): admitted, and
+        recognised if the row says so."""
+        day = connection.ops.adapt_datefield_value
+        by = self.recorder.pk if self.recorder else None
+        out = [(ms_id, person_id, EventKind.ADMITTED.value, day(m["admitted_on"]), m["cell_id"],
+                "", day(m["decided_on"]), "", by, stamp)]
+        if m["recognized_on"] is not None:
+            out.append((ms_id, person_id, EventKind.RECOGNISED.value, day(m["recognized_on"]),
+                        m["cell_id"], "", None, "", by, stamp))
+        return out
+
+    def _rows_with_ids(self, people: list[tuple[dict, int]],
+                       memberships: list[tuple[str, int | None, dict]], now):
+        """PostgreSQL: the batch's new people with their ids taken from the table's sequence
+        (one query; a sequence is outside transactions, a rolled-back import leaves a gap),
+        their memberships, and the person ids of those memberships."""
+        person_ids = _next_ids(Person, len(people))
+        derived = self._derived
+        by_cccd = {}
+        people_rows = []
+        for pid, (c, unit_id) in zip(person_ids, people, strict=True):
+            by_cccd[c["cccd"]] = pid
+            name = c["full_name"]
+            people_rows.append((pid, name, *derived(name), c["gender"], c["birth_date"],
+                                c["ethnicity"], c["religion"], c["cccd"], c["home_address"],
+                                c["education"], c["occupation"], unit_id, now, now))
+        ms_rows, ms_people = [], []
+        for cccd, pid, m in memberships:
+            pid = pid if pid is not None else by_cccd[cccd]
+            ms_people.append(pid)
+            # Began in the cell on the day of admission (started_on).
+            ms_rows.append((pid, m["cell_id"], m["status"], m["decided_on"], m["admitted_on"],
+                            m["recognized_on"], m["card_number"], m["admitted_on"], now, now))
+        return people_rows, ms_rows, ms_people
+
     def _insert_people(self, rows: list[tuple[dict, int]], now) -> None:
         if not rows:
             return
-        ops = connection.ops
-        stamp = ops.adapt_datetimefield_value(now)
-        values = []
-        for clean, unit_id in rows:
-            search, sort = self._derived(clean["full_name"])
-            values.append((clean["full_name"], search, sort, clean["gender"],
-                           ops.adapt_datefield_value(clean["birth_date"]), clean["ethnicity"],
-                           clean["religion"], clean["cccd"], clean["home_address"],
-                           clean["education"], clean["occupation"], unit_id, stamp, stamp))
-        _insert(Person, ("full_name", "search_name", "sort_key", "gender", "birth_date",
-                         "ethnicity", "religion", "cccd", "home_address", "education",
-                         "occupation", "unit_id", "created_at", "updated_at"), values)
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        _insert(Person, _PERSON_COLUMNS, [self._person_row(clean, unit_id, stamp)
+                                          for clean, unit_id in rows])
 
-    def _insert_memberships(self, rows: list[tuple[str, dict]], now) -> None:
-        """New memberships and their dated history (admitted, recognised), the events the
-        services write one by one (people.events), written here for the whole batch."""
+    def _insert_memberships(self, rows: list[tuple[str, int | None, dict]], now) -> None:
+        """New memberships and their dated history, then (SQLite) their ids looked up."""
         if not rows:
             return
-        person_ids = dict(_lookup(Person, "cccd", [c for c, _ in rows], ("cccd", "id")))
-        ops = connection.ops
-        stamp = ops.adapt_datetimefield_value(now)
-        day = ops.adapt_datefield_value
-        # A member recorded here began in the cell on the day of admission (started_on).
-        values = [(person_ids[cccd], m["cell_id"], m["status"], day(m["decided_on"]),
-                   day(m["admitted_on"]), day(m["recognized_on"]), m["card_number"],
-                   day(m["admitted_on"]), stamp, stamp)
-                  for cccd, m in rows]
-        _insert(Membership, ("person_id", "cell_id", "status", "decided_on", "admitted_on",
-                             "recognized_on", "card_number", "started_on", "created_at",
-                             "updated_at"), values)
+        person_ids = dict(_lookup(Person, "cccd", [c for c, _, _ in rows], ("cccd", "id")))
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        _insert(Membership, _MS_COLUMNS, [self._ms_row(person_ids[cccd], m, stamp)
+                                          for cccd, _, m in rows])
         ms_ids = dict(_lookup(Membership, "person_id", list(person_ids.values()),
                               ("person_id", "id"), open_only=True))
-        by = self.recorder.pk if self.recorder else None
         history = []
-        for cccd, m in rows:
+        for cccd, _, m in rows:
             pid = person_ids[cccd]
-            history.append((ms_ids[pid], pid, EventKind.ADMITTED.value, day(m["admitted_on"]),
-                            m["cell_id"], "", day(m["decided_on"]), "", by, stamp))
-            if m["recognized_on"] is not None:
-                history.append((ms_ids[pid], pid, EventKind.RECOGNISED.value,
-                                day(m["recognized_on"]), m["cell_id"], "", None, "", by, stamp))
-        _insert(MembershipEvent, ("membership_id", "person_id", "kind", "on", "cell_id",
-                                  "decision_no", "decision_on", "note", "recorded_by_id",
-                                  "created_at"), history)
+            history.extend(self._events(ms_ids[pid], pid, m, stamp))
+        _insert(MembershipEvent, _EVENT_COLUMNS, history)
+
+
+_PERSON_COLUMNS = ("full_name", "search_name", "sort_key", "gender", "birth_date", "ethnicity",
+                   "religion", "cccd", "home_address", "education", "occupation", "unit_id",
+                   "created_at", "updated_at")
+_MS_COLUMNS = ("person_id", "cell_id", "status", "decided_on", "admitted_on", "recognized_on",
+               "card_number", "started_on", "created_at", "updated_at")
+_EVENT_COLUMNS = ("membership_id", "person_id", "kind", "on", "cell_id", "decision_no",
+                  "decision_on", "note", "recorded_by_id", "created_at")
+
+
+def _history_from_memberships(person_ids: list[int], by: int | None, now) -> None:
+    """PostgreSQL: the admitted and recognised events of the open memberships of these
+    people (just written), made by the server in one statement: no Python tuple per event."""
+    if not person_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'INSERT INTO people_membershipevent (membership_id, person_id, kind, "on", cell_id, '
+            "decision_no, decision_on, note, recorded_by_id, created_at) "
+            "SELECT m.id, m.person_id, k.kind, CASE WHEN k.kind = %(admitted)s THEN m.admitted_on "
+            "ELSE m.recognized_on END, m.cell_id, '', CASE WHEN k.kind = %(admitted)s "
+            "THEN m.decided_on END, '', %(by)s, %(now)s "
+            "FROM people_membership m CROSS JOIN (VALUES (%(admitted)s), (%(recognised)s)) "
+            "AS k (kind) WHERE m.person_id = ANY(%(people)s) AND m.ended_on IS NULL "
+            "AND (k.kind = %(admitted)s OR m.recognized_on IS NOT NULL) ORDER BY m.id, k.kind",
+            {"admitted": EventKind.ADMITTED.value, "recognised": EventKind.RECOGNISED.value,
+             "by": by, "now": now, "people": person_ids})
+
+
+def _next_ids(model, count: int) -> list[int]:
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                       "FROM generate_series(1, %s)", [model._meta.db_table, count])
+        return [r[0] for r in cursor.fetchall()]
 
 
 def _lookup(model, field: str, keys: list, columns: tuple[str, str], *,
