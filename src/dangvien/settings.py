@@ -103,6 +103,8 @@ DANGVIEN_PDF_FONT_FILE_PREFIX = os.environ.get("DANGVIEN_PDF_FONT_FILE_PREFIX", 
 # for their background job.
 DANGVIEN_IMPORT_MAX_BYTES = int(os.environ.get("DANGVIEN_IMPORT_MAX_BYTES", str(20 * 2**20)))
 DANGVIEN_IMPORT_DIR = VAR_DIR / "imports"
+#: Days an uploaded file that was checked but never saved is kept (exchange.jobs).
+DANGVIEN_IMPORT_KEEP_DAYS = int(os.environ.get("DANGVIEN_IMPORT_KEEP_DAYS", "7"))
 # Transfers (people.transfers): days the member has to present the letter to the
 # receiving unit, from the letter's date (HD 09-HD/BTCTW; 30 by default).
 DANGVIEN_TRANSFER_PRESENT_DAYS = int(os.environ.get("DANGVIEN_TRANSFER_PRESENT_DAYS", "30"))

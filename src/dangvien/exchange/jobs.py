@@ -10,6 +10,8 @@ so a page that finds the worker gone marks the job failed.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
 import os
 import socket
@@ -36,7 +38,7 @@ _THREADS: dict[int, threading.Thread] = {}
 _PROGRESS: dict[int, tuple[int, int]] = {}
 _LOCK = threading.Lock()
 DIED = ("Lượt lưu bị dừng giữa chừng (máy chủ khởi động lại hoặc tiến trình bị dừng): không có "
-        "dữ liệu nào được ghi. Hãy bấm “Lưu” lần nữa.")
+        "dữ liệu nào được ghi. Hãy tải tệp lên lại và bấm “Lưu”.")
 
 
 def _host_pid() -> str:
@@ -53,9 +55,50 @@ def job_path(job: ImportJob) -> Path:
     return upload_dir() / job.stored_as
 
 
+def _discard(job: ImportJob) -> None:
+    """Delete the job's file: a job that is saved, failed or found wrong never reads it
+    again (saving again means uploading again). The row keeps the name and the sha256."""
+    if job.stored_as:
+        with contextlib.suppress(OSError):
+            job_path(job).unlink(missing_ok=True)
+        ImportJob.objects.filter(pk=job.pk).update(stored_as="")
+        job.stored_as = ""
+
+
+EXPIRED = ("Tệp đã tải lên quá {days} ngày mà chưa được lưu nên đã bị xóa khỏi máy chủ. Hãy tải "
+           "tệp lên lại.")
+
+
+def clean_uploads(now=None) -> int:
+    """Delete the files of checked jobs not saved within `DANGVIEN_IMPORT_KEEP_DAYS` days
+    (the job becomes "Có lỗi, chưa lưu" and says why), and files no job refers to that old
+    (a process that died between writing the file and recording the job). Runs on every
+    upload; returns the number of files deleted."""
+    days = settings.DANGVIEN_IMPORT_KEEP_DAYS
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    deleted = 0
+    for job in ImportJob.objects.filter(status=JobStatus.CHECKED, created_at__lt=cutoff) \
+            .exclude(stored_as=""):
+        claimed = ImportJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED).update(
+            status=JobStatus.INVALID, message=EXPIRED.format(days=days),
+            updated_at=timezone.now())
+        if claimed:  # not claimed: a save started meanwhile and needs the file
+            _discard(job)
+            deleted += 1
+    folder = upload_dir()
+    kept = set(ImportJob.objects.exclude(stored_as="").values_list("stored_as", flat=True))
+    for path in folder.glob("*.xlsx"):
+        with contextlib.suppress(OSError):
+            if path.name not in kept and path.stat().st_mtime < cutoff.timestamp():
+                path.unlink()
+                deleted += 1
+    return deleted
+
+
 def job_create(*, user, kind: str, upload) -> ImportJob:
     """Keep the uploaded file and check it (a dry run); the job says what was found."""
     kind_cls = kinds.get(kind)
+    clean_uploads()
     name = Path(upload.name or "tep.xlsx").name[:255]
     job = ImportJob(user=user, kind=kind_cls.name, file_name=name, size=upload.size or 0,
                     stored_as=f"{uuid.uuid4().hex}.xlsx")
@@ -79,6 +122,8 @@ def job_create(*, user, kind: str, upload) -> ImportJob:
     _record(job, result)
     job.status = JobStatus.CHECKED if result.ok else JobStatus.INVALID
     job.save()
+    if job.status != JobStatus.CHECKED:
+        _discard(job)
     return job
 
 
@@ -131,12 +176,15 @@ def _run(pk: int) -> None:
         job.done_rows = result.rows
         job.finished_at = timezone.now()
         job.save()
+        _discard(job)
     except Exception:  # the thread must leave a verdict whatever happened
         log.exception("Lượt nhập #%s dừng vì lỗi", pk)
         ImportJob.objects.filter(pk=pk).update(
             status=JobStatus.FAILED, finished_at=timezone.now(),
             message="Có lỗi hệ thống khi lưu: không có dữ liệu nào được ghi. Hãy thử lại; nếu "
                     "vẫn lỗi, hãy báo quản trị viên.")
+        with contextlib.suppress(Exception):
+            _discard(ImportJob.objects.get(pk=pk))
     finally:
         with _LOCK:
             _PROGRESS.pop(pk, None)
@@ -170,6 +218,7 @@ def job_refresh(job: ImportJob) -> ImportJob:
             job.message = DIED
             job.finished_at = timezone.now()
             job.save(update_fields=["status", "message", "finished_at", "updated_at"])
+            _discard(job)
     return job
 
 
