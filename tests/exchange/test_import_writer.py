@@ -16,7 +16,7 @@ from dangvien.audit.models import AuditEvent
 from dangvien.exchange.kinds.members import MembersImporter
 from dangvien.people.models import EventKind, Membership, MembershipEvent, Person
 
-from .conftest import imp, member_row, texts
+from .conftest import MEMBER_HEADERS, imp, member_row, texts
 
 
 def _rows(count: int, start: int = 1) -> list[list]:
@@ -175,3 +175,15 @@ def test_values_longer_than_their_column_are_row_errors(province, personas, xlsx
         "Dòng 2, cột 'Quê quán, nơi ở': dài quá 300 ký tự: hãy viết gọn lại.",
         "Dòng 2, cột 'Số thẻ đảng viên': dài quá 20 ký tự: hãy viết gọn lại."]
     assert Person.objects.count() == 0
+
+
+def test_text_is_stored_as_written_backslashes_included(province, personas, xlsx):
+    headers = [*MEMBER_HEADERS, "Quê quán, nơi ở", "Số thẻ đảng viên"]
+    row = [*member_row("Bùi Thị Hoa"), "Xóm 3\\4, xã \\N Vĩnh Đồng", "17\\012"]
+    result = imp(xlsx([row], headers=headers), personas.kimboi)
+    assert result.committed, texts(result)
+    hoa = Person.objects.get(cccd="017190000001")
+    assert hoa.home_address == "Xóm 3\\4, xã \\N Vĩnh Đồng"
+    assert Membership.objects.get(person=hoa).card_number == "17\\012"
+    again = imp(xlsx([row], headers=headers, name="lai.xlsx"), personas.kimboi)
+    assert again.counts.unchanged == 1

@@ -9,10 +9,12 @@ people up by CCCD in one query, is judged by the same rule functions the pages u
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.db import connection
 from django.db.models import FilteredRelation, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from dangvien.core import vn
@@ -72,7 +74,13 @@ class MembersImporter(Importer):
         # One query: the people of the batch with their open membership, if any.
         people: dict[str, dict] = {}
         open_ms: dict[int, dict] = {}
-        found = (Person.objects.filter(cccd__in=cccds)
+        if connection.vendor == "postgresql":
+            # One array parameter: Django's IN with 5.000 placeholders spends longer
+            # validating and quoting them than the server spends answering.
+            wanted = Q(cccd__in=RawSQL("SELECT unnest(%s::varchar[])", [cccds]))
+        else:
+            wanted = Q(cccd__in=cccds)
+        found = (Person.objects.filter(wanted)
                  .annotate(om=FilteredRelation("memberships",
                                                condition=Q(memberships__ended_on__isnull=True)))
                  .values(*_PERSON_VALUES, *(f"om__{f}" for f in ("id", "started_on",
@@ -219,8 +227,8 @@ class MembersImporter(Importer):
             by = self.recorder.pk if self.recorder else None
 
             def write() -> None:
-                _insert(Person, ("id", *_PERSON_COLUMNS), people_rows)
-                _insert(Membership, _MS_COLUMNS, ms_rows)
+                _copy_text(Person, ("id", *_PERSON_COLUMNS), people_rows)
+                _copy_text(Membership, _MS_COLUMNS, ms_rows)
                 _history_from_memberships(person_ids, by, now)
                 self._update(changed_people, moved_people, changed_ms, changed_before)
         else:
@@ -321,7 +329,8 @@ class MembersImporter(Importer):
             # Began in the cell on the day of admission (started_on).
             ms_rows.append((pid, m["cell_id"], m["status"], m["decided_on"], m["admitted_on"],
                             m["recognized_on"], m["card_number"], m["admitted_on"], now, now))
-        return people_rows, ms_rows, ms_people
+        # COPY's text, made here: the writer thread only sends it.
+        return _copy_lines(people_rows), _copy_lines(ms_rows), ms_people
 
     def _insert_people(self, rows: list[tuple[dict, int]], now) -> None:
         if not rows:
@@ -354,6 +363,34 @@ _MS_COLUMNS = ("person_id", "cell_id", "status", "decided_on", "admitted_on", "r
                "card_number", "started_on", "created_at", "updated_at")
 _EVENT_COLUMNS = ("membership_id", "person_id", "kind", "on", "cell_id", "decision_no",
                   "decision_on", "note", "recorded_by_id", "created_at")
+
+
+_SPECIAL = re.compile(r"[\\\t\n\r]")
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_field(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_ESCAPES) if _SPECIAL.search(value) else value
+    return str(value)  # int, date (ISO), datetime (ISO with its offset)
+
+
+def _copy_lines(rows: list[tuple]) -> str:
+    """The rows in COPY's text format (tab-separated, \\N for NULL, backslashes escaped)."""
+    field = _copy_field
+    return "".join("\t".join(map(field, row)) + "\n" for row in rows)
+
+
+def _copy_text(model, columns: tuple[str, ...], data: str) -> None:
+    if not data:
+        return
+    quote = connection.ops.quote_name
+    cols = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {quote(model._meta.db_table)} ({cols}) FROM STDIN") as copy:
+        copy.write(data)
 
 
 def _history_from_memberships(person_ids: list[int], by: int | None, now) -> None:
