@@ -187,3 +187,22 @@ def test_text_is_stored_as_written_backslashes_included(province, personas, xlsx
     assert Membership.objects.get(person=hoa).card_number == "17\\012"
     again = imp(xlsx([row], headers=headers, name="lai.xlsx"), personas.kimboi)
     assert again.counts.unchanged == 1
+
+
+def test_a_registered_person_without_membership_becomes_a_member_of_the_cell(
+        province, personas, xlsx):
+    from dangvien.people.services import person_create
+
+    person = person_create(by=None, unit=province.kb_commune, data={
+        "full_name": "Bùi Thị Hoa", "gender": "nu", "birth_date": dt.date(1990, 3, 9),
+        "ethnicity": "Mường", "cccd": "017190000001"})
+    result = imp(xlsx([member_row(), *_rows(2, start=2)]), personas.kimboi)
+    assert result.committed and (result.counts.new, result.counts.changed) == (2, 1), texts(result)
+    person.refresh_from_db()
+    assert person.unit == province.kb_cell
+    m = Membership.objects.get(person=person)
+    assert (m.cell, m.admitted_on, m.started_on) == (province.kb_cell, dt.date(2015, 3, 2),
+                                                     dt.date(2015, 3, 2))
+    assert sorted(MembershipEvent.objects.filter(membership=m).values_list("kind", "person")) == [
+        (EventKind.RECOGNISED, person.pk), (EventKind.ADMITTED, person.pk)]
+    assert Person.objects.count() == 3 and MembershipEvent.objects.count() == 6

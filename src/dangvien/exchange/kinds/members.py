@@ -309,9 +309,10 @@ class MembersImporter(Importer):
 
     def _rows_with_ids(self, people: list[tuple[dict, int]],
                        memberships: list[tuple[str, int | None, dict]], now):
-        """PostgreSQL: the batch's new people with their ids taken from the table's sequence
-        (one query; a sequence is outside transactions, a rolled-back import leaves a gap),
-        their memberships, and the person ids of those memberships."""
+        """PostgreSQL: the COPY text of the batch's new people, with their ids taken from
+        the table's sequence (one query; a sequence is outside transactions, a rolled-back
+        import leaves a gap), and of their memberships; and the person ids of those
+        memberships (their history is made from them)."""
         person_ids = _next_ids(Person, len(people))
         derived = self._derived
         by_cccd = {}
@@ -448,18 +449,14 @@ def _lookup(model, field: str, keys: list, columns: tuple[str, str], *,
 
 
 def _insert(model, columns: tuple[str, ...], values: list[tuple]) -> None:
-    """Write the rows: COPY on PostgreSQL, one prepared INSERT run for every row on SQLite."""
+    """Write the rows (SQLite): one prepared INSERT run for every row. (PostgreSQL gets
+    COPY text from `_copy_lines`, written by `_copy_text`.)"""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     cols = ", ".join(quote(model._meta.get_field(c.removesuffix("_id")).column
                            if c.endswith("_id") else model._meta.get_field(c).column)
                      for c in columns)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(row)
-            return
         marks = ", ".join(["%s"] * len(columns))
         cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", values)  # noqa: S608
 
