@@ -138,7 +138,8 @@ class MembersImporter(Importer):
             for p in problems:
                 ctx.error(n, p.field, p.message)
             for key, most in _LONGEST:
-                if len(clean.get(key) or v.get(key) or "") > most:
+                text = v.get(key)
+                if text is not None and len(text) > most:
                     ctx.error(n, key, f"dài quá {most} ký tự: hãy viết gọn lại.")
             admitted = v.get("admitted_on")
             recognized = v.get("recognized_on")
@@ -280,33 +281,6 @@ class MembersImporter(Importer):
             found = self.names[name] = (vn.fold(name), vn.name_sort_key(name))
         return found
 
-    def _person_row(self, clean: dict, unit_id: int, stamp) -> tuple:
-        search, sort = self._derived(clean["full_name"])
-        return (clean["full_name"], search, sort, clean["gender"],
-                connection.ops.adapt_datefield_value(clean["birth_date"]), clean["ethnicity"],
-                clean["religion"], clean["cccd"], clean["home_address"], clean["education"],
-                clean["occupation"], unit_id, stamp, stamp)
-
-    @staticmethod
-    def _ms_row(person_id: int, m: dict, stamp) -> tuple:
-        # A member recorded here began in the cell on the day of admission (started_on).
-        day = connection.ops.adapt_datefield_value
-        return (person_id, m["cell_id"], m["status"], day(m["decided_on"]),
-                day(m["admitted_on"]), day(m["recognized_on"]), m["card_number"],
-                day(m["admitted_on"]), stamp, stamp)
-
-    def _events(self, ms_id: int, person_id: int, m: dict, stamp) -> list[tuple]:
-        """The dated history the services write one by one (people.events): admitted, and
-        recognised if the row says so."""
-        day = connection.ops.adapt_datefield_value
-        by = self.recorder.pk if self.recorder else None
-        out = [(ms_id, person_id, EventKind.ADMITTED.value, day(m["admitted_on"]), m["cell_id"],
-                "", day(m["decided_on"]), "", by, stamp)]
-        if m["recognized_on"] is not None:
-            out.append((ms_id, person_id, EventKind.RECOGNISED.value, day(m["recognized_on"]),
-                        m["cell_id"], "", None, "", by, stamp))
-        return out
-
     def _rows_with_ids(self, people: list[tuple[dict, int]],
                        memberships: list[tuple[str, int | None, dict]], now):
         """PostgreSQL: the COPY text of the batch's new people, with their ids taken from
@@ -334,26 +308,46 @@ class MembersImporter(Importer):
         return _copy_lines(people_rows), _copy_lines(ms_rows), ms_people
 
     def _insert_people(self, rows: list[tuple[dict, int]], now) -> None:
+        """SQLite: the batch's new people (`connection.ops` read once: every access to
+        `connection` goes through a thread-local lookup)."""
         if not rows:
             return
-        stamp = connection.ops.adapt_datetimefield_value(now)
-        _insert(Person, _PERSON_COLUMNS, [self._person_row(clean, unit_id, stamp)
-                                          for clean, unit_id in rows])
+        ops = connection.ops
+        stamp = ops.adapt_datetimefield_value(now)
+        day = ops.adapt_datefield_value
+        values = []
+        for c, unit_id in rows:
+            search, sort = self._derived(c["full_name"])
+            values.append((c["full_name"], search, sort, c["gender"], day(c["birth_date"]),
+                           c["ethnicity"], c["religion"], c["cccd"], c["home_address"],
+                           c["education"], c["occupation"], unit_id, stamp, stamp))
+        _insert(Person, _PERSON_COLUMNS, values)
 
     def _insert_memberships(self, rows: list[tuple[str, int | None, dict]], now) -> None:
-        """New memberships and their dated history, then (SQLite) their ids looked up."""
+        """SQLite: new memberships and their dated history (admitted, recognised), the
+        events the services write one by one (people.events), for the whole batch."""
         if not rows:
             return
         person_ids = dict(_lookup(Person, "cccd", [c for c, _, _ in rows], ("cccd", "id")))
-        stamp = connection.ops.adapt_datetimefield_value(now)
-        _insert(Membership, _MS_COLUMNS, [self._ms_row(person_ids[cccd], m, stamp)
-                                          for cccd, _, m in rows])
+        ops = connection.ops
+        stamp = ops.adapt_datetimefield_value(now)
+        day = ops.adapt_datefield_value
+        # A member recorded here began in the cell on the day of admission (started_on).
+        _insert(Membership, _MS_COLUMNS, [
+            (person_ids[cccd], m["cell_id"], m["status"], day(m["decided_on"]),
+             day(m["admitted_on"]), day(m["recognized_on"]), m["card_number"],
+             day(m["admitted_on"]), stamp, stamp) for cccd, _, m in rows])
         ms_ids = dict(_lookup(Membership, "person_id", list(person_ids.values()),
                               ("person_id", "id"), open_only=True))
+        by = self.recorder.pk if self.recorder else None
         history = []
         for cccd, _, m in rows:
             pid = person_ids[cccd]
-            history.extend(self._events(ms_ids[pid], pid, m, stamp))
+            history.append((ms_ids[pid], pid, EventKind.ADMITTED.value, day(m["admitted_on"]),
+                            m["cell_id"], "", day(m["decided_on"]), "", by, stamp))
+            if m["recognized_on"] is not None:
+                history.append((ms_ids[pid], pid, EventKind.RECOGNISED.value,
+                                day(m["recognized_on"]), m["cell_id"], "", None, "", by, stamp))
         _insert(MembershipEvent, _EVENT_COLUMNS, history)
 
 
