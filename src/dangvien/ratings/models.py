@@ -132,7 +132,9 @@ class RatingStatus(models.TextChoices):
     APPROVED = "da_duyet", "Cấp ủy cấp trên đã duyệt"
 
 
-class RatingQuerySet(ScopedQuerySet, models.QuerySet):
+class CellScopedQuerySet(ScopedQuerySet, models.QuerySet):
+    """Rows of ratings and screening records, visible to whoever sees their cell."""
+
     scope_path = "cell__path"
 
 
@@ -162,7 +164,7 @@ class Rating(BaseModel):
     approved_at = models.DateTimeField("duyệt lúc", null=True, blank=True)
     note = models.CharField("ghi chú", max_length=300, blank=True, default="")
 
-    objects = RatingQuerySet.as_manager()
+    objects = CellScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "kết quả xếp loại đảng viên"
@@ -194,10 +196,6 @@ class DisciplineForm(models.TextChoices):
     WARNING = "canh_cao", "Cảnh cáo"
     DISMISSAL = "cach_chuc", "Cách chức"
     EXPULSION = "khai_tru", "Khai trừ"
-
-
-class CellScopedQuerySet(ScopedQuerySet, models.QuerySet):
-    scope_path = "cell__path"
 
 
 class Discipline(BaseModel):
