@@ -34,6 +34,41 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def verify_second_factor(client, user) -> None:
+    """Give `user` an authenticator (if he has none) and mark the client's session as
+    having passed the second step, as after typing a right code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_a_whole_sign_in(monkeypatch):
+    """`client.force_login(user)` means "signed in and done": for a user who must use a
+    second factor, the session has also passed it. Tests of the sign-in itself go through
+    the pages (tests/accounts)."""
+    from django.test import Client
+
+    from dangvien.accounts.policy import second_factor_required
+    from dangvien.accounts.scope import forget_scope
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        forget_scope(user)
+        if second_factor_required(user):
+            verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @dataclass
 class Province:
     tu: OrgUnit

@@ -59,7 +59,10 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Before django.contrib.auth: its `createsuperuser` and `changepassword` (audited)
+    # take the place of Django's.
+    "dangvien.accounts",
+    "dangvien.core.admin_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,10 +72,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "treebeard",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "dangvien.core",
     "dangvien.audit",
     "dangvien.org",
-    "dangvien.accounts",
     "dangvien.people",
     "dangvien.rules",
     "dangvien.training",
@@ -117,7 +122,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits, the temporary password, the second factor.
+    "dangvien.accounts.middleware.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -137,7 +145,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "builtins": ["dangvien.core.templatetags.vn"],
+            "builtins": ["dangvien.core.templatetags.vn",
+                         "dangvien.accounts.templatetags.account_tags"],
         },
     },
 ]
@@ -182,7 +191,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -196,14 +206,35 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lockout after repeated wrong passwords: per username from one address, so a stranger
-# cannot lock a secretary out from elsewhere; the page says when to try again.
+# Lockout after repeated wrong passwords or second-factor codes: per username from one
+# address, so a stranger cannot lock a secretary out from elsewhere; the page says when
+# to try again, and an administrator can unlock.
 AXES_FAILURE_LIMIT = int(os.environ.get("DANGVIEN_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
-AXES_RESET_ON_SUCCESS = True
+# Failures are forgotten when the whole sign-in succeeds (second factor included), not
+# when the password alone is right: otherwise each right password would reset the count
+# of wrong codes (accounts.signin).
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, or X-Forwarded-For only when the request comes
+# through one of DANGVIEN_TRUSTED_PROXIES (comma-separated addresses or networks).
+AXES_CLIENT_IP_CALLABLE = "dangvien.accounts.net.client_ip"
+DANGVIEN_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("DANGVIEN_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+
+# Second factor (django-otp): TOTP in an authenticator app, ten recovery codes.
+# "roles": required for superusers and holders of an approver or admin role (default);
+# "all": required for every account.
+DANGVIEN_2FA_REQUIRED_FOR = os.environ.get("DANGVIEN_2FA_REQUIRED_FOR", "roles")
+OTP_TOTP_ISSUER = os.environ.get("DANGVIEN_OTP_ISSUER", "dangvien")
+# django-otp's own delays after a wrong code are replaced by the lockout above (a wrong
+# code counts as a failed sign-in), so the two do not add up to a confusing wait.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+DANGVIEN_RECOVERY_CODES = 10
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "org:tree"
@@ -232,7 +263,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_AGE = 8 * 3600  # absolute: a session ends 8 hours after sign-in
+#: Minutes without a request after which the session ends (accounts.middleware).
+DANGVIEN_SESSION_IDLE_MINUTES = int(os.environ.get("DANGVIEN_SESSION_IDLE_MINUTES", "30"))
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

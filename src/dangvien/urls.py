@@ -2,9 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-admin.site.site_header = "dangvien — Quản trị"
-admin.site.site_title = "dangvien"
-admin.site.index_title = "Quản trị hệ thống"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="org:tree", permanent=False)),

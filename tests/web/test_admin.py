@@ -51,9 +51,13 @@ def test_admin_change_is_audited_and_chain_stays_valid(client, admin_user, provi
 
 
 @pytest.mark.django_db
-def test_officers_without_staff_rights_are_kept_out_of_the_admin(client, personas):
+def test_officers_are_kept_out_of_the_admin(client, personas):
     client.force_login(personas.kimboi)
-    assert client.get("/quan-tri/").status_code == 302
+    assert client.get("/quan-tri/").status_code == 404
+    client.logout()
+    # Not signed in: the product's own sign-in page (with its second step), not the admin's.
+    response = client.get("/quan-tri/")
+    assert response.status_code == 302 and response["Location"].startswith("/tai-khoan/dang-nhap/")
 
 
 @pytest.mark.django_db

@@ -27,12 +27,15 @@ def test_nav_for_an_officer(client, personas):
     assert "/quan-tri/" not in html
 
 
-def test_staff_sees_the_admin_link(client, personas):
-    personas.provincial.is_staff = True
+def test_only_a_superuser_sees_the_system_admin_link(client, personas):
+    personas.provincial.is_staff = True  # staff alone opens nothing: the admin is for superusers
+    personas.provincial.save()
+    assert 'href="/quan-tri/"' not in page(client, personas.provincial)
+    personas.provincial.is_superuser = True
     personas.provincial.save()
     html = page(client, personas.provincial)
     assert 'href="/quan-tri/"' in html
-    assert ">Quản trị<" in html
+    assert ">Quản trị hệ thống<" in html
 
 
 def test_phone_viewport_and_own_assets_only(client, personas):

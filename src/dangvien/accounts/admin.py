@@ -1,10 +1,8 @@
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
-from django.contrib.auth.models import Group, User
 
-from dangvien.core.admin import AuditedModelAdmin, SameSearchMixin
+from dangvien.core.admin import AuditedModelAdmin
 
-from .models import RoleAssignment
+from .models import AccountProfile, RoleAssignment
 
 
 @admin.register(RoleAssignment)
@@ -15,10 +13,7 @@ class RoleAssignmentAdmin(AuditedModelAdmin):
     autocomplete_fields = ["unit"]
 
 
-# Other apps' admins (Django's users and groups, django-axes' login records), with the
-# search that ignores case on SQLite too: usernames, names, e-mail addresses.
-for _model in [User, Group, AccessAttempt, AccessLog, AccessFailureLog]:
-    if admin.site.is_registered(_model):
-        _base = type(admin.site.get_model_admin(_model))
-        admin.site.unregister(_model)
-        admin.site.register(_model, type(_base.__name__, (SameSearchMixin, _base), {}))
+@admin.register(AccountProfile)
+class AccountProfileAdmin(AuditedModelAdmin):
+    list_display = ["user", "must_change_password", "created_by", "password_changed_at"]
+    search_fields = ["user__username"]

@@ -43,3 +43,33 @@ class RoleAssignment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+
+#: Roles whose holders must sign in with a second factor (as must superusers).
+SECOND_FACTOR_ROLES = frozenset({Role.APPROVER, Role.ADMIN})
+
+
+class AccountProfile(models.Model):
+    """Thông tin tài khoản: phải đổi mật khẩu tạm, ai tạo tài khoản.
+
+    One row per account, made by the account services; a user without one (made by
+    `createsuperuser` or the demo) is treated as having nothing pending.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+        related_name="profile", verbose_name="người dùng",
+    )
+    must_change_password = models.BooleanField("phải đổi mật khẩu khi đăng nhập", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="người tạo",
+    )
+    password_changed_at = models.DateTimeField("đổi mật khẩu lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "thông tin tài khoản"
+        verbose_name_plural = "thông tin tài khoản"
+
+    def __str__(self) -> str:
+        return str(self.user)

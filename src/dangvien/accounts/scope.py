@@ -30,14 +30,28 @@ def _scope_paths(user, role: str | None) -> list[str] | None:
     key = role or Role.VIEWER
     if key not in cache:
         wanted = ROLE_RANK[Role(key)]
-        rows = RoleAssignment.objects.filter(user=user).values_list("role", "unit__path")
-        paths = sorted({p for r, p in rows if ROLE_RANK[Role(r)] >= wanted})
+        paths = sorted({p for r, p in role_rows(user) if ROLE_RANK[Role(r)] >= wanted})
         minimal: list[str] = []
         for path in paths:
             if not any(path.startswith(root) for root in minimal):
                 minimal.append(path)
         cache[key] = minimal
     return cache[key]
+
+
+def scope_paths(user, role: str | None = None) -> list[str] | None:
+    """Subtree roots where the user holds `role` or better (None: everything)."""
+    return _scope_paths(user, role)
+
+
+def role_rows(user) -> list[tuple[str, str]]:
+    """The user's (role, unit path) pairs, read once per user object (one query a request)."""
+    cache = user.__dict__.setdefault("_dv_scope_cache", {})
+    if "rows" not in cache:
+        cache["rows"] = list(
+            RoleAssignment.objects.filter(user=user).values_list("role", "unit__path")
+        )
+    return cache["rows"]
 
 
 def scope_key(user, role: str | None = None) -> str:

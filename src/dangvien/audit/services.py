@@ -21,6 +21,8 @@ from .models import AuditEvent, AuditHead
 GENESIS = "0" * 64
 #: Fields never copied into the trail in clear (personal data that is secret).
 MASKED_FIELDS = frozenset({"cccd"})
+#: Fields never copied into the trail at all (a password hash, a second-factor key).
+SECRET_FIELDS = frozenset({"password", "key", "token"})
 
 
 def _json_default(value: Any) -> Any:
@@ -48,7 +50,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     for field in obj._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
-        if field.name in {"created_at", "updated_at"}:
+        if field.name in {"created_at", "updated_at"} or field.name in SECRET_FIELDS:
             continue
         value = getattr(obj, field.attname)
         data[field.name] = mask(field.name, value)

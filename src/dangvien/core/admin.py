@@ -48,8 +48,8 @@ def _contains(field: str, word: str) -> Q:
     return Q(Contains(UpperText(field), word.upper()))
 
 
-class AuditedModelAdmin(SameSearchMixin, admin.ModelAdmin):
-    """ModelAdmin whose saves and deletes append to the audit trail in the same transaction."""
+class AuditMixin:
+    """Saves and deletes in the admin append to the audit trail in the same transaction."""
 
     def save_model(self, request, obj, form, change):
         before = None
@@ -72,6 +72,10 @@ class AuditedModelAdmin(SameSearchMixin, admin.ModelAdmin):
             for obj in queryset:
                 audit_record(by=request.user, action="admin.delete", obj=obj, before=snapshot(obj))
             super().delete_queryset(request, queryset)
+
+
+class AuditedModelAdmin(AuditMixin, SameSearchMixin, admin.ModelAdmin):
+    """ModelAdmin whose saves and deletes append to the audit trail in the same transaction."""
 
 
 class CalendarDayForm(forms.ModelForm):
