@@ -38,7 +38,10 @@ def second_factor_required(user) -> bool:
 
 
 def admin_paths(by) -> list[str] | None:
-    """Roots of the subtrees `by` administers; None: everything (superuser)."""
+    """Roots of the subtrees `by` administers; None: everything (a superuser, or the
+    system itself: `by=None` in commands and set-up)."""
+    if by is None:
+        return None
     return scope_paths(by, Role.ADMIN)
 
 
@@ -64,7 +67,7 @@ def may_manage(by, target, target_paths: list[str]) -> bool:
 
 def rank_on(by, unit) -> int:
     """The highest role rank `by` holds on `unit` (through it or an ancestor)."""
-    if by.is_superuser:
+    if by is None or by.is_superuser:
         return max(ROLE_RANK.values())
     ranks = [ROLE_RANK[Role(r)] for r, p in role_rows(by) if unit.path.startswith(p)]
     return max(ranks, default=0)

@@ -293,10 +293,11 @@ def second_factor_reset(*, by, user) -> None:
 
 
 @refusals_audited("account.password_change")
-def password_change(*, user, old: str, new: str, confirm: str) -> None:
+def password_change(*, user, old: str, password: str, confirm: str) -> None:
     """Người dùng tự đổi mật khẩu (bắt buộc sau khi được cấp mật khẩu tạm)."""
     if not user.check_password(old or ""):
         raise DomainError("Mật khẩu hiện tại không đúng.", field="old")
+    new = password
     if new != confirm:
         raise DomainError("Hai lần nhập mật khẩu mới không giống nhau.", field="confirm")
     if old == new:

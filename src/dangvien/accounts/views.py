@@ -60,7 +60,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             method = signin.verify_code(request, form.cleaned_data["code"])
         except signin.LockedOut:
             auth_logout(request)
-            return render(request, "accounts/locked.html", status=403)
+            return render(request, "accounts/locked.html", status=429)
         except DomainError as err:
             add_domain_error(form, err)
         else:

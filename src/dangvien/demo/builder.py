@@ -930,6 +930,10 @@ def build_demo(*, scale: float = 1.0, seed: int = DEFAULT_SEED, stdout: IO[str] 
     communes, villages and other units, always keeping the 13 committees); `seed` fixes
     every random choice.
     """
+    from django.conf import settings
+
+    if settings.PRODUCTION:  # the demo's users have a published password
+        raise DomainError("Không tạo dữ liệu mẫu ở chế độ vận hành thật (DANGVIEN_PRODUCTION=1).")
     # Hundreds of thousands of short-lived model instances and no reference cycles worth
     # collecting: the cyclic collector would only rescan them (a third of the time).
     enabled = gc.isenabled()

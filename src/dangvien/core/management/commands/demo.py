@@ -3,6 +3,7 @@ and candidate pipeline up to 31/12/2022, and print the totals and the demo login
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
@@ -39,6 +40,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            self._refuse_in_production(options["if_empty"])
+            return
         scale: float = options["scale"]
         if scale <= 0:
             raise CommandError("Hệ số quy mô (--scale) phải lớn hơn 0.")
@@ -74,6 +78,24 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Đã tạo xong dữ liệu mẫu sau {vn.format_number(summary.elapsed, 1)} giây.")
         )
         self._print_logins()
+
+    def _refuse_in_production(self, if_empty: bool) -> None:
+        """A real installation never gets the demo's users and their published password.
+
+        `make run` calls `demo --if-empty`: there it only says what to do and lets the
+        server start; asked for directly, the demo is an error."""
+        try:
+            installed = has_data()
+        except DatabaseError:
+            installed = False
+        hint = ("" if installed else
+                " Cài đặt lần đầu: 'dangvien setup' (tạo đơn vị cao nhất và quản trị viên).")
+        message = ("Đang ở chế độ vận hành thật (DANGVIEN_PRODUCTION=1): không tạo dữ liệu mẫu "
+                   "và tài khoản dùng thử." + hint)
+        if if_empty:
+            self.stdout.write(message)
+            return
+        raise CommandError(message)
 
     def _print_logins(self) -> None:
         self.stdout.write("")
