@@ -17,7 +17,7 @@ from dangvien.accounts.setup import TOP_KINDS, installation_setup, setup_state
 from dangvien.core import vn
 from dangvien.core.errors import DomainError
 
-PASSWORD_VARIABLE = "DANGVIEN_SETUP_PASSWORD"
+PASSWORD_VARIABLE = "DANGVIEN_SETUP_PASSWORD"  # noqa: S105 - the name of a variable
 
 
 class Command(BaseCommand):
@@ -31,8 +31,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--code", help="mã đơn vị cao nhất, ví dụ TU")
         parser.add_argument("--name", help='tên đơn vị, ví dụ "Tỉnh ủy Hòa Bình"')
-        parser.add_argument("--kind", choices=[k.value for k in TOP_KINDS],
-                            help="loại tổ chức (mặc định tinh_uy)")
+        parser.add_argument("--kind", help="loại tổ chức: " + ", ".join(
+            k.value for k in TOP_KINDS) + " (mặc định tinh_uy)")
         parser.add_argument("--valid-from", dest="valid_from", metavar="NGAY",
                             help="ngày bắt đầu theo dõi, ngày/tháng/năm (mặc định hôm nay)")
         parser.add_argument("--username", help="tên đăng nhập của quản trị viên đầu tiên")
