@@ -60,3 +60,37 @@ def browser_page(chromium):
 def shots() -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     return SHOTS
+
+
+def totp_now(base32_key: str) -> str:
+    """The code an authenticator app shows for this key now (RFC 6238, 30 s, 6 digits)."""
+    import base64
+    import time
+
+    from django_otp.oath import TOTP
+
+    key = base64.b32decode(base32_key.replace(" ", "").upper())
+    totp = TOTP(key)
+    totp.time = time.time()
+    return f"{totp.token():06d}"
+
+
+def second_step(page, username: str) -> None:
+    """After "Đăng nhập": type the code, enrolling the authenticator first if asked, as the
+    user would with the app on her phone (the test reads the key as the app would)."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    page.wait_for_load_state()
+    if "/tai-khoan/xac-thuc-hai-buoc/" in page.url:
+        key = page.locator("#otp-key").inner_text()
+        page.get_by_label("Mã xác thực").fill(totp_now(key))
+        page.get_by_role("button", name="Xác nhận").click()
+        page.get_by_role("link", name="Tôi đã lưu các mã, tiếp tục").click()
+    elif "/tai-khoan/xac-thuc/" in page.url:
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        key = base64.b32encode(device.bin_key).decode()
+        page.get_by_label("Mã xác thực").fill(totp_now(key))
+        page.get_by_role("button", name="Xác nhận").click()
+    page.wait_for_load_state()

@@ -15,7 +15,7 @@ from dangvien.training.models import ClassKind
 from dangvien.training.services import class_create, enrol, enrolment_record_result
 from tests.admission import conftest as admission_fixtures
 
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, second_step
 
 pytestmark = pytest.mark.browser
 
@@ -79,6 +79,7 @@ def test_walk_one_candidate_to_full_member(live_server, province, officer, intro
     page.get_by_label("Tên đăng nhập").fill("canbo")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    second_step(page, "canbo")  # an admin or approver signs in with two factors
 
     # The list, then register a new person as a source.
     page.get_by_role("link", name="Kết nạp", exact=True).click()

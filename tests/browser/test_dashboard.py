@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.conftest import PASSWORD
 from tests.plans import test_progress as data
 
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, second_step
 
 # The shared data of test_progress.py.
 _fresh_calendar = data._fresh_calendar
@@ -19,6 +19,7 @@ kb_plan = data.kb_plan
 kim_boi = data.kim_boi
 ls_admitted = data.ls_admitted
 plan77 = data.plan77
+
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +38,7 @@ def test_provincial_officer_drills_into_kim_boi(live_server, personas, kim_boi, 
     page.get_by_label("Tên đăng nhập").fill("tinhuy")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    second_step(page, "tinhuy")  # an admin or approver signs in with two factors
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tiến độ kết nạp đảng viên")
 
     page.get_by_label("Số liệu tính đến ngày").fill("31/05/2022")
