@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from .models import Role
 
@@ -20,6 +21,10 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
+        # Django sets max_length on this field after building it, so no validator checks
+        # it: a 10.000-character name would reach authenticate() and the lockout table.
+        self.fields["username"].validators.append(MaxLengthValidator(150))
+        self.fields["password"].validators.append(MaxLengthValidator(1000))
         self.fields["username"].label = "Tên đăng nhập"
         self.fields["username"].widget.attrs.update(
             {"autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"}

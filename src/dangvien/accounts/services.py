@@ -159,7 +159,9 @@ def _unit(unit):
         return unit
     from dangvien.org.models import OrgUnit
 
-    code = unit.strip()
+    code = unit.strip()[:32]
+    if "\x00" in code:
+        raise DomainError(policy.unit_not_found(code.replace("\x00", "")), field="unit")
     found = OrgUnit.objects.alias(u=UpperText("code")).filter(u=code.upper()).first()
     if found is None:
         raise DomainError(policy.unit_not_found(code), field="unit")
