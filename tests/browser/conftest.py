@@ -62,8 +62,9 @@ def shots() -> Path:
     return SHOTS
 
 
-def totp_now(base32_key: str) -> str:
-    """The code an authenticator app shows for this key now (RFC 6238, 30 s, 6 digits)."""
+def totp_now(base32_key: str, ahead: int = 0) -> str:
+    """The code an authenticator app shows for this key now (RFC 6238, 30 s, 6 digits), or
+    `ahead` periods later (a code is accepted once; the server allows one period of drift)."""
     import base64
     import time
 
@@ -71,7 +72,7 @@ def totp_now(base32_key: str) -> str:
 
     key = base64.b32decode(base32_key.replace(" ", "").upper())
     totp = TOTP(key)
-    totp.time = time.time()
+    totp.time = time.time() + 30 * ahead
     return f"{totp.token():06d}"
 
 
@@ -91,6 +92,6 @@ def second_step(page, username: str) -> None:
     elif "/tai-khoan/xac-thuc/" in page.url:
         device = TOTPDevice.objects.get(user__username=username, confirmed=True)
         key = base64.b32encode(device.bin_key).decode()
-        page.get_by_label("Mã xác thực").fill(totp_now(key))
+        page.get_by_label("Mã xác thực").fill(totp_now(key, 1 if device.last_t >= 0 else 0))
         page.get_by_role("button", name="Xác nhận").click()
     page.wait_for_load_state()
