@@ -37,6 +37,7 @@ def test_an_administrator_must_enrol_before_any_page(client, personas):
     assert "<svg" in html and "Mã QR" in html  # drawn by the server
     assert "http://" not in html.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert not re.search(r'(src|href)="https?://', html)  # nothing fetched from outside
+    assert 'class="nav"' not in html  # no menu whose every item would lead back here
 
 
 def test_enrolment_shows_ten_recovery_codes_once(client, personas):

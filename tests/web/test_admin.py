@@ -92,3 +92,20 @@ def test_every_admin_search_is_the_same_on_both_databases():
     plain = [type(m).__name__ for m in admin.site._registry.values()
              if m.search_fields and not isinstance(m, SameSearchMixin)]
     assert plain == []
+
+
+@pytest.mark.django_db
+def test_a_password_set_in_the_admin_is_audited_and_never_copied(client, admin_user, personas):
+    client.force_login(admin_user)
+    url = f"/quan-tri/auth/user/{personas.kimboi.pk}/password/"
+    response = client.post(url, {"password1": "Mat-Khau-Moi-2026", "password2": "Mat-Khau-Moi-2026",
+                                 "usable_password": "true"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event = AuditEvent.objects.filter(action="admin.password_change").get()
+    assert event.object_id == str(personas.kimboi.pk) and event.actor == admin_user
+    change = client.post(f"/quan-tri/auth/user/{personas.kimboi.pk}/change/", {
+        "username": "kimboi", "first_name": "Hoa", "last_name": "Quách Thị", "is_active": "on",
+        "date_joined_0": "01/01/2022", "date_joined_1": "08:00:00"})
+    assert change.status_code in (200, 302)
+    for row in AuditEvent.objects.filter(object_type="auth.user"):
+        assert "password" not in (row.after or {}) and "password" not in (row.before or {})

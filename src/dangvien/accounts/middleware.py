@@ -57,9 +57,12 @@ class AccountGateMiddleware:
             logout(request)
             messages.info(request, expired)
             return _to("accounts:login", request)
+        pending = self._pending(request, user)
         if request.resolver_match.view_name in OPEN_VIEWS:
+            # The pages of the pending step show no menu: every item would lead back here.
+            request.dv_pending = pending is not None
             return None
-        return self._pending(request, user)
+        return pending
 
     @staticmethod
     def _expired(request) -> str:

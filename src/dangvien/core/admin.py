@@ -74,6 +74,15 @@ class AuditMixin:
             super().delete_queryset(request, queryset)
 
 
+    def user_change_password(self, request, id, form_url=""):
+        """Django's UserAdmin sets a password outside save_model: audited here."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            audit_record(by=request.user, action="admin.password_change",
+                         object_type="auth.user", object_id=id)
+        return response
+
+
 class AuditedModelAdmin(AuditMixin, SameSearchMixin, admin.ModelAdmin):
     """ModelAdmin whose saves and deletes append to the audit trail in the same transaction."""
 

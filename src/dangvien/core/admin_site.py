@@ -13,6 +13,7 @@ from functools import wraps
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 
 
@@ -53,6 +54,10 @@ class AdminSite(admin.AdminSite):
             return inner(request, *args, **kwargs)
 
         return guarded
+
+    def password_change(self, request, extra_context=None):
+        """The product's own page: Django's validators, audited, keeps the session."""
+        return redirect("accounts:password")
 
     def login(self, request, extra_context=None):
         return redirect_to_login(request.GET.get("next", reverse("admin:index")),
