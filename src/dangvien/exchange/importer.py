@@ -301,16 +301,16 @@ class _Writer:
 
 def _feed(sheet: Sheet, kind: type[Kind], ctx: Context, importer, progress: Progress | None) -> int:
     required = [c.key for c in kind.columns if c.required]
-    example = _example(kind)
+    examples = [(*next(iter(e.items())), e) for e in _examples(kind)]
     size = importer.batch_size
     total = sheet.total_rows
     batch: list[Row] = []
     count = 0
     last = sheet.header_row
-    first_key, first_value = next(iter(example.items())) if example else (None, None)
     for number, values, problems in sheet.rows():
-        if (example and values.get(first_key) == first_value
-                and all(values.get(k) == v for k, v in example.items())):
+        if any(values.get(first_key) == first_value
+               and all(values.get(k) == v for k, v in example.items())
+               for first_key, first_value, example in examples):
             ctx.warn(number, None, "đây là dòng ví dụ của tệp mẫu: đã bỏ qua.")
             continue
         for key, message in problems:
@@ -334,18 +334,24 @@ def _feed(sheet: Sheet, kind: type[Kind], ctx: Context, importer, progress: Prog
     return count
 
 
-def _example(kind: type[Kind]) -> dict:
-    """The template's example row as read back (unit columns aside: they vary by user)."""
-    out: dict = {}
+def _examples(kind: type[Kind]) -> list[dict]:
+    """The template's example rows as read back (unit columns aside: they vary by user)."""
     if not kind.skip_example:
-        return out
-    for column in kind.columns:
-        if column.example is None or column.dropdown in {"cells", "units", "parents"}:
-            continue
-        try:
-            out[column.key] = column.convert(column.example)
-        except ValueError:
-            return {}
+        return []
+    out = []
+    for raw in kind.examples():
+        example = {}
+        for column in kind.columns:
+            value = raw.get(column.key)
+            if value is None or column.dropdown in {"cells", "units", "parents"}:
+                continue
+            try:
+                example[column.key] = column.convert(value)
+            except ValueError:
+                example = {}
+                break
+        if example:
+            out.append(example)
     return out
 
 

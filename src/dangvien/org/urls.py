@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.tree, name="tree"),
     path("<str:code>/", views.unit_detail, name="unit"),
     path("<str:code>/cay/", views.children, name="children"),
+    path("<str:code>/them-don-vi/", views.unit_new, name="unit_new"),
 ]

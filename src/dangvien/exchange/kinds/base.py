@@ -182,6 +182,11 @@ class Kind:
         """Rows written into a fresh template: one example row by default."""
         return [{c.key: c.example for c in cls.columns}]
 
+    @classmethod
+    def examples(cls) -> list[dict[str, Any]]:
+        """Every example row a template may carry (the import skips them when read back)."""
+        return [{c.key: c.example for c in cls.columns}]
+
 
 KINDS: dict[str, type[Kind]] = {}
 

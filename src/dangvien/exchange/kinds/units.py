@@ -4,12 +4,16 @@ Few rows (a province has a few thousand units), each written through the org ser
 the pages use (`unit_create`, `unit_rename`, `unit_update_details`), so the rights
 (an administrator of the parent unit), codes and history follow the same rules. A unit
 may sit under a unit created by an earlier row of the same file.
+
+A row without a parent creates the top unit (Tỉnh ủy): only for a superuser (or the
+command line without --user), only while the tree is still empty, and once per file, so
+a province can be started from Excel and the rest of the file hangs under it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import transaction
 
@@ -36,6 +40,12 @@ class UnitsImporter(Importer):
     writes_in_dry_run = True
     batch_size = 200
 
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        # Read before any row is written: the file's own top unit does not count.
+        self.tree_was_empty = not OrgUnit.objects.exists()
+        self.top_row: int | None = None
+
     def check(self, rows: list[Row]) -> None:
         for row in rows:
             if row.number in self.ctx.bad_rows:
@@ -56,9 +66,9 @@ class UnitsImporter(Importer):
         parent = _find(parent_code) if parent_code else None
         if parent_code and (parent is None or (user is not None and not can(user, parent))):
             raise DomainError(out_of_scope(parent_code), field="parent")
+        if parent is None:
+            self._without_parent(row, existing)
         if existing is None:
-            if parent is None and user is not None and not user.is_superuser:
-                raise DomainError("Hãy ghi đơn vị cấp trên.", field="parent")
             unit = unit_create(
                 by=user, parent=parent, code=code, name=v["name"], kind=v["kind"],
                 valid_from=v["valid_from"], place_kind=v.get("place_kind") or "",
@@ -95,6 +105,26 @@ class UnitsImporter(Importer):
         else:
             ctx.counts.unchanged += 1
 
+    def _without_parent(self, row: Row, existing: OrgUnit | None) -> None:
+        """No parent given: right for an existing top unit (the file that built the tree,
+        again). A new unit so is the file's one top unit, in an empty tree, by a superuser."""
+        if existing is not None and existing.is_root():
+            return
+        user = self.ctx.user
+        if existing is not None or (user is not None and not user.is_superuser):
+            raise DomainError("Hãy ghi đơn vị cấp trên.", field="parent")
+        if not self.tree_was_empty:
+            top = OrgUnit.objects.get_root_nodes().first()
+            raise DomainError(
+                f"Hãy ghi đơn vị cấp trên. Hệ thống đã có đơn vị cấp cao nhất ({top.name}): "
+                "chỉ được để trống đơn vị cấp trên khi hệ thống chưa có tổ chức đảng nào.",
+                field="parent")
+        if self.top_row is not None:
+            raise DomainError(
+                f"Hãy ghi đơn vị cấp trên. Tệp chỉ được có một đơn vị cấp cao nhất (để trống "
+                f"đơn vị cấp trên): đó là đơn vị ở dòng {self.top_row}.", field="parent")
+        self.top_row = row.number
+
 
 _FIELDS = {"effective": "effective", "into": "parent", None: None}
 
@@ -107,7 +137,8 @@ class Units(Kind):
     sheet_title = "Tổ chức đảng"
     description = ("Danh sách tổ chức đảng (đảng bộ, chi bộ) thuộc phạm vi quản lý, mỗi đơn vị "
                    "một dòng, nhận ra đơn vị đã có theo mã đơn vị. Cần quyền quản trị ở đơn vị "
-                   "cấp trên.")
+                   "cấp trên. Khi hệ thống chưa có tổ chức nào, quản trị viên hệ thống nhập "
+                   "đơn vị cấp cao nhất ở một dòng để trống đơn vị cấp trên.")
     importer = UnitsImporter
     role = Role.ADMIN
     columns = [
@@ -117,9 +148,11 @@ class Units(Kind):
         Column("name", "Tên đơn vị", "Bắt buộc. Tên đầy đủ, ví dụ Chi bộ xóm Đồi.", to_text,
                required=True, variants=("Tên tổ chức đảng", "Tên tổ chức", "Tên"), width=36,
                example="Chi bộ xóm Đồi"),
-        Column("parent", "Đơn vị cấp trên", "Bắt buộc. Chọn trong danh sách hoặc ghi mã đơn vị "
-               "cấp trên (có thể là đơn vị ở dòng phía trên trong tệp).", to_unit_code,
-               required=True, variants=("Mã đơn vị cấp trên", "Trực thuộc", "Cấp trên"),
+        Column("parent", "Đơn vị cấp trên", "Bắt buộc, trừ đơn vị cấp cao nhất. Chọn trong danh "
+               "sách hoặc ghi mã đơn vị cấp trên (có thể là đơn vị ở dòng phía trên trong tệp). "
+               "Chỉ để trống ở một dòng, cho đơn vị cấp cao nhất (Tỉnh ủy), khi hệ thống chưa "
+               "có tổ chức đảng nào; chỉ quản trị viên hệ thống được nhập dòng đó.", to_unit_code,
+               variants=("Mã đơn vị cấp trên", "Trực thuộc", "Cấp trên"),
                dropdown="parents", width=40),
         Column("kind", "Loại tổ chức", "Bắt buộc. Chọn trong danh mục.", KINDS, required=True,
                variants=("Loại",), dropdown="kinds", width=30, example=UnitKind.CELL.label),
@@ -149,9 +182,20 @@ class Units(Kind):
         return {"parents": parents, "kinds": KINDS.labels, "places": PLACES.labels,
                 "yesno": ["Có", "Không"]}
 
+    #: The example of a template made on an empty tree: the top unit, with no parent.
+    top_example: ClassVar[dict[str, Any]] = {
+        "code": "TINH", "name": "Tỉnh ủy Hòa Bình", "kind": UnitKind.PROVINCE.label,
+        "valid_from": dt.date(2020, 10, 1)}
+
     @classmethod
     def example_rows(cls, user, **options) -> list[dict[str, Any]]:
         parents = cls.dropdowns(user)["parents"]
+        if not parents and not OrgUnit.objects.exists():
+            return [dict(cls.top_example)]
         row = {c.key: c.example for c in cls.columns}
         row["parent"] = parents[-1] if parents else "KB.01"
         return [row]
+
+    @classmethod
+    def examples(cls) -> list[dict[str, Any]]:
+        return [*super().examples(), cls.top_example]
