@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -32,6 +33,8 @@ def test_setup_creates_the_top_unit_and_the_first_superuser(monkeypatch, capsys)
     user = User.objects.get()
     assert (unit.code, unit.name, unit.kind, unit.depth) == ("TU", "Tỉnh ủy Hòa Bình",
                                                              "tinh_uy", 1)
+    # Early enough for any history entered later under it.
+    assert unit.valid_from == dt.date(1930, 2, 3)
     assert user.is_superuser and user.check_password(GOOD)
     assert (user.last_name, user.first_name) == ("Bùi Văn", "Hùng")
     assert RoleAssignment.objects.get(user=user, unit=unit).role == Role.ADMIN

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import os
 import sys
@@ -10,13 +11,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
-from django.utils import timezone
 
 from dangvien.accounts.services import password_check, split_full_name
 from dangvien.accounts.setup import TOP_KINDS, installation_setup, setup_state
 from dangvien.core import vn
 from dangvien.core.errors import DomainError
 
+#: Default date of the top unit: the Party's founding, so that no unit or event entered
+#: later (committees founded in 2020, cells of 1975) falls before its parent existed.
+FOUNDED = dt.date(1930, 2, 3)
 PASSWORD_VARIABLE = "DANGVIEN_SETUP_PASSWORD"  # noqa: S105 - the name of a variable
 
 
@@ -34,7 +37,9 @@ class Command(BaseCommand):
         parser.add_argument("--kind", help="loại tổ chức: " + ", ".join(
             k.value for k in TOP_KINDS) + " (mặc định tinh_uy)")
         parser.add_argument("--valid-from", dest="valid_from", metavar="NGAY",
-                            help="ngày bắt đầu theo dõi, ngày/tháng/năm (mặc định hôm nay)")
+                            help="ngày hiệu lực của đơn vị cao nhất, ngày/tháng/năm (mặc định "
+                                 "03/02/1930, để mọi đơn vị cấp dưới và lịch sử nhập sau đều "
+                                 "nằm sau ngày này)")
         parser.add_argument("--username", help="tên đăng nhập của quản trị viên đầu tiên")
         parser.add_argument("--full-name", dest="full_name", help="họ và tên quản trị viên")
         parser.add_argument("--no-input", "--noinput", action="store_false", dest="interactive",
@@ -59,7 +64,7 @@ class Command(BaseCommand):
         }
         try:
             values["valid_from"] = (vn.parse_date(options["valid_from"]) if options["valid_from"]
-                                    else timezone.localdate())
+                                    else FOUNDED)
         except ValueError as exc:
             raise CommandError(f"--valid-from: {exc}") from exc
         password = self._password(interactive, values)
