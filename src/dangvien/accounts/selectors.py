@@ -16,7 +16,7 @@ from dangvien.core.db import UpperText
 from dangvien.org.models import CELL_KINDS, OrgUnit
 
 from . import policy
-from .models import RoleAssignment
+from .models import Role, RoleAssignment
 from .signin import SIGNIN_ACTIONS
 
 
@@ -58,7 +58,7 @@ def account_for_or_404(by, pk: int, action: str = "account.open"):
 
 def grantable_units(by, limit: int = 800) -> list[tuple[str, str]]:
     """(code, name) of units `by` may grant roles on, for the suggestion list (cells last)."""
-    qs = OrgUnit.objects.for_user(by, "quan_tri").filter(valid_to__isnull=True)
+    qs = OrgUnit.objects.for_user(by, Role.ADMIN).filter(valid_to__isnull=True)
     return list(qs.exclude(kind__in=list(CELL_KINDS)).values_list("code", "name")[:limit])
 
 

@@ -100,10 +100,9 @@ def _act(request: HttpRequest, pk: int, action: str, run, done: str) -> HttpResp
     except DomainError as err:
         messages.error(request, err.message)
         return redirect("accounts:account", account.pk)
-    if isinstance(result, str) and action == "account.password_reset":
-        messages.success(request, done)
-        return _show_temp_password(request, account, result)
     messages.success(request, done)
+    if action == "account.password_reset":
+        return _show_temp_password(request, account, result)
     return redirect("accounts:account", account.pk)
 
 
