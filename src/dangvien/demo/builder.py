@@ -105,7 +105,8 @@ class DemoLogin:
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin(
         "tinhuy", DEMO_PASSWORD,
-        "cán bộ Ban Tổ chức Tỉnh ủy Hòa Bình, quản trị (thấy toàn tỉnh, vào được trang quản trị)",
+        "cán bộ Ban Tổ chức Tỉnh ủy Hòa Bình, quản trị (thấy toàn tỉnh, quản lý tài khoản; "
+        "lần đầu đăng nhập sẽ đăng ký ứng dụng xác thực trên điện thoại)",
         ROOT_CODE, Role.ADMIN, "Hùng", "Bùi Văn", superuser=True,
     ),
     DemoLogin(
