@@ -110,6 +110,18 @@ DANGVIEN_IMPORT_MAX_BYTES = int(os.environ.get("DANGVIEN_IMPORT_MAX_BYTES", str(
 DANGVIEN_IMPORT_DIR = VAR_DIR / "imports"
 #: Days an uploaded file that was checked but never saved is kept (exchange.jobs).
 DANGVIEN_IMPORT_KEEP_DAYS = int(os.environ.get("DANGVIEN_IMPORT_KEEP_DAYS", "7"))
+# Bounded import (exchange.zipcheck): what an xlsx may hold before calamine reads it. A
+# file past one limit is refused with one message; the defaults let 200.000 rows of the
+# member template (15 columns) through and keep the reader's memory bounded.
+DANGVIEN_IMPORT_MAX_ROWS = int(os.environ.get("DANGVIEN_IMPORT_MAX_ROWS", "250000"))
+DANGVIEN_IMPORT_MAX_COLUMNS = int(os.environ.get("DANGVIEN_IMPORT_MAX_COLUMNS", "100"))
+DANGVIEN_IMPORT_MAX_CELLS = int(os.environ.get("DANGVIEN_IMPORT_MAX_CELLS", "3200000"))
+DANGVIEN_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("DANGVIEN_IMPORT_MAX_UNCOMPRESSED_BYTES", str(200 * 2**20)))
+DANGVIEN_IMPORT_MAX_CELL_CHARS = int(os.environ.get("DANGVIEN_IMPORT_MAX_CELL_CHARS", "32767"))
+DANGVIEN_IMPORT_MAX_SHARED_STRINGS = int(
+    os.environ.get("DANGVIEN_IMPORT_MAX_SHARED_STRINGS", "1000000"))
+DANGVIEN_IMPORT_MAX_TEXT_BYTES = int(os.environ.get("DANGVIEN_IMPORT_MAX_TEXT_BYTES", str(64 * 2**20)))
 # Transfers (people.transfers): days the member has to present the letter to the
 # receiving unit, from the letter's date (HD 09-HD/BTCTW; 30 by default).
 DANGVIEN_TRANSFER_PRESENT_DAYS = int(os.environ.get("DANGVIEN_TRANSFER_PRESENT_DAYS", "30"))
@@ -122,6 +134,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A NUL byte in the path, query or form: one 400 page (core.middleware).
+    "dangvien.core.middleware.RefuseNulBytesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute session limits, the temporary password, the second factor.
@@ -273,6 +287,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = _flag("DANGVIEN_HTTPS", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Audit trail (audit/chain.py): the chain's HMAC key (DANGVIEN_AUDIT_KEY in the environment,
+# else this file, made once) and the head log live OUTSIDE the database; back them up apart
+# from it. The key is read where it is used, so it never sits in the settings.
+DANGVIEN_AUDIT_KEY_FILE = Path(os.environ.get("DANGVIEN_AUDIT_KEY_FILE") or VAR_DIR / "audit_key")
+DANGVIEN_AUDIT_HEAD_LOG = Path(os.environ.get("DANGVIEN_AUDIT_HEAD_LOG")
+                               or VAR_DIR / "audit_head.log")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,30 @@
+"""Requests no page can use: refused once, here, with a Vietnamese page.
+
+A NUL byte is never part of a name, a date or a code a person types; PostgreSQL cannot
+store it or even compare with it (every query carrying one fails), SQLite would store
+it silently. Rather than guard each of the many places that read a parameter, a request
+with a NUL byte in its path, its query string or its form fields is answered 400.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+
+NUL = "\x00"
+
+
+def _has_nul(query) -> bool:
+    return any(NUL in key or any(NUL in v for v in values) for key, values in query.lists())
+
+
+class RefuseNulBytesMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if NUL in request.path or _has_nul(request.GET) or (
+                request.method == "POST" and _has_nul(request.POST)):
+            return render(request, "400.html", {
+                "message": "Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL), thường do dán "
+                           "từ một tệp hỏng. Hãy gõ lại nội dung rồi gửi lại."}, status=400)
+        return self.get_response(request)
