@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "treebeard",
     "axes",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -129,6 +130,9 @@ DANGVIEN_TRANSFER_PRESENT_DAYS = int(os.environ.get("DANGVIEN_TRANSFER_PRESENT_D
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every page and file: Cache-Control no-store (core.middleware).
+    "dangvien.core.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -287,6 +291,24 @@ SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = _flag("DANGVIEN_HTTPS", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    if SESSION_COOKIE_SECURE:
+        # HTTPS: browsers keep to it for a year; plain HTTP is redirected, unless a TLS
+        # proxy in front does that (DANGVIEN_SSL_REDIRECT=0; it must then set the header).
+        SECURE_HSTS_SECONDS = 365 * 24 * 3600
+        SECURE_SSL_REDIRECT = _flag("DANGVIEN_SSL_REDIRECT", True)
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): every script is a file of ours, no inline script,
+# nothing from another origin. Inline styles are still allowed (a few style attributes
+# and <style> blocks remain: decisions.md).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"], "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"], "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"], "base-uri": ["'self'"], "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # Audit trail (audit/chain.py): the chain's HMAC key (DANGVIEN_AUDIT_KEY in the environment,
 # else this file, made once) and the head log live OUTSIDE the database; back them up apart

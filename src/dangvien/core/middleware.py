@@ -9,6 +9,7 @@ with a NUL byte in its path, its query string or its form fields is answered 400
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 NUL = "\x00"
 
@@ -28,3 +29,17 @@ class RefuseNulBytesMiddleware:
                 "message": "Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL), thường do dán "
                            "từ một tệp hỏng. Hãy gõ lại nội dung rồi gửi lại."}, status=400)
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and files carry party records: no browser or proxy may keep a copy.
+
+    Static files never reach here (whitenoise answers them first, cacheable)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True, private=True, max_age=0)
+        return response
