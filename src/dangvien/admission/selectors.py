@@ -1,7 +1,7 @@
 """Reads for the candidate pages, always within the user's scope.
 
 Lists never load the citizen ID (CCCD) or the home address. The candidate page shows
-the CCCD masked (`017*******23`), never in full.
+the CCCD masked (`*********123`), never in full.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from django.http import Http404
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
-from dangvien.audit.services import mask
 from dangvien.core import vn
 from dangvien.core.calendar import working_calendar
 from dangvien.org.models import CELL_KINDS, GRASSROOTS_KINDS, OrgUnit, UnitKind
@@ -132,8 +131,8 @@ def get_candidacy_or_404(user, pk: int) -> Candidacy:
 
 
 def mask_cccd(value: str | None) -> str:
-    """017198000123 -> 017*******23; never the whole number."""
-    return mask("cccd", value) if value else ""
+    """017198000123 -> *********123: only the last three digits are ever shown."""
+    return "*" * max(len(value) - 3, 0) + value[-3:] if value else ""
 
 
 @dataclass(frozen=True)
