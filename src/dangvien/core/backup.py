@@ -129,7 +129,8 @@ def _audit_key_present() -> bool:
     chain = _chain()
     if chain is None or not hasattr(chain, "audit_key"):
         return True  # a chain without a key: nothing to bring
-    return bool(os.environ.get("DANGVIEN_AUDIT_KEY", "").strip()) or audit_key_path().exists()
+    env = getattr(chain, "KEY_ENV", "DANGVIEN_AUDIT_KEY")
+    return bool(os.environ.get(env, "").strip()) or audit_key_path().exists()
 
 
 def audit_key_id() -> str | None:
@@ -668,7 +669,7 @@ def restore_archive(*, path: Path, force: bool = False,
                 f"(ví dụ {newer[0]}): hãy cập nhật dangvien rồi khôi phục lại. "
                 "Không có gì bị thay đổi.")
         _check_audit_key(manifest)
-        progress(f"Tệp sao lưu nguyên vẹn: tạo lúc {manifest.get('created_at')}, "
+        progress(f"Tệp sao lưu nguyên vẹn: tạo lúc {created_text(manifest)}, "
                  f"{vn.format_number(manifest['audit'].get('count', 0))} dòng nhật ký, "
                  f"{vn.format_number(len(manifest['members']) - 1)} tệp đã tải lên.")
         present = database_contents()
@@ -702,6 +703,17 @@ def restore_archive(*, path: Path, force: bool = False,
         return RestoreResult(manifest, result.ok, result.message, pending, notes)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def created_text(manifest: dict[str, Any]) -> str:
+    """When the archive was made, local time, "31/05/2022 17:30:00"."""
+    try:
+        at = dt.datetime.fromisoformat(str(manifest.get("created_at")))
+    except ValueError:
+        return str(manifest.get("created_at"))
+    if timezone.is_naive(at):
+        return at.strftime("%d/%m/%Y %H:%M:%S")
+    return timezone.localtime(at).strftime("%d/%m/%Y %H:%M:%S")
 
 
 def iter_summary(manifest: dict[str, Any]) -> Iterator[str]:
