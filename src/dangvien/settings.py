@@ -138,6 +138,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refused attempts noted inside rolled-back transactions: audited at the end.
+    "dangvien.core.refusals.RefusalAuditMiddleware",
     # A NUL byte in the path, query or form: one 400 page (core.middleware).
     "dangvien.core.middleware.RefuseNulBytesMiddleware",
     "django_otp.middleware.OTPMiddleware",

@@ -135,3 +135,17 @@ def test_a_cell_outside_editor_scope_is_refused(client, personas, province):
     response = client.post(URL, new_person(province.ls_cell))
     assert "cell" in response.context["form"].errors
     assert not Person.objects.exists()
+
+
+def test_a_cccd_registered_elsewhere_names_no_unit_and_the_attempt_is_audited(
+        client, personas, province, make_member):
+    make_member(province.ls_cell, "Hà Văn Tới", cccd="017090000999")
+    client.force_login(personas.kimboi)
+    people = Person.objects.count()
+    response = client.post(URL, new_person(province.kb_cell, cccd="017090000999"))
+    page = response.content.decode()
+    assert "đã được đăng ký trong hệ thống" in page
+    assert "Lạc Sơn" not in page and "Hà Văn Tới" not in page and "Ân Nghĩa" not in page
+    assert Person.objects.count() == people
+    event = AuditEvent.objects.filter(action="person.cccd_elsewhere.refused").get()
+    assert event.actor == personas.kimboi and "017090000999" not in str(event.after)

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
-from dangvien.audit.services import audit_record, snapshot
-from dangvien.core import vn
+from dangvien.audit.services import audit_record, mask, snapshot
+from dangvien.core import refusals, vn
 from dangvien.core.errors import DomainError
 from dangvien.org.models import CELL_KINDS, OrgUnit
 
@@ -62,6 +62,10 @@ def _check_cccd_free(cccd: str | None, *, by, exclude_pk: int | None = None) -> 
             "Mỗi người chỉ có một hồ sơ: hãy tìm và cập nhật hồ sơ đó.",
             field="cccd", code="duplicate",
         )
+    # Someone outside the holder's unit typed a registered CCCD: the message says nowhere,
+    # and the attempt is audited (after the refused transaction, core.refusals).
+    refusals.note(by=by, action="person.cccd_elsewhere.refused", object_type="people.person",
+                  after={"cccd": mask("cccd", cccd), "holder": holder.pk})
     raise DomainError(
         "Số CCCD này đã được đăng ký trong hệ thống (ở đơn vị bạn không quản lý). "
         "Hãy liên hệ Ban Tổ chức cấp trên để chuyển hồ sơ.",
