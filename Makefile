@@ -88,3 +88,9 @@ bench-export: install
 .PHONY: bench-import
 bench-import: install
 	@.venv/bin/python bench/import_bench.py $(if $(IMPORT_DB_URL),--database-url "$(IMPORT_DB_URL)")
+
+# Hostile Excel files (issue 12): each refused by the import's file check in a fresh
+# process, with its time and peak memory; BENCH_ARGS=--calamine also reads them unguarded.
+.PHONY: bench-hostile
+bench-hostile: install
+	@.venv/bin/python bench/hostile_import.py $(BENCH_ARGS)

@@ -20,6 +20,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, Shee
 
 from dangvien.core import vn
 
+from . import zipcheck
 from .cells import CellError, is_empty, shown
 from .kinds.base import Column, Kind, header_key
 
@@ -50,7 +51,7 @@ def max_bytes() -> int:
 
 
 def check_file(path: Path, *, name: str | None = None) -> None:
-    """Size, then what the bytes say the file is."""
+    """Size, then what the bytes say the file is, then what the zip holds."""
     name = name or path.name
     size = path.stat().st_size
     limit = max_bytes()
@@ -76,20 +77,15 @@ def check_file(path: Path, *, name: str | None = None) -> None:
         raise FileProblem(
             f"Tệp '{name}' không phải tệp Excel (.xlsx). Hãy dùng tệp mẫu tải từ hệ thống, "
             "hoặc mở tệp bằng Excel và lưu dạng Sổ làm việc Excel (.xlsx).")
+    # Sizes, macros, links, dimensions, shared strings and cells against the limits, and
+    # every part's CRC, before calamine allocates anything (zipcheck).
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            bad = zf.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError):
-        raise FileProblem(_corrupt(name)) from None
-    if bad is not None or "xl/workbook.xml" not in names:
-        raise FileProblem(_corrupt(name) if bad is not None else
-                          f"Tệp '{name}' không phải sổ làm việc Excel (.xlsx).")
+        zipcheck.inspect_xlsx(path, name=name)
+    except zipcheck.Refused as exc:
+        raise FileProblem(exc.message) from None
 
 
-def _corrupt(name: str) -> str:
-    return (f"Tệp '{name}' bị hỏng, không đọc được (có thể tải lên chưa hết hoặc bị cắt). "
-            "Hãy mở tệp bằng Excel, lưu lại rồi tải lên lần nữa.")
+_corrupt = zipcheck.corrupt
 
 
 def _sheet_parts(path: Path) -> dict[str, str]:
