@@ -162,3 +162,10 @@ def make_member():
         return person
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _audit_head_log_per_test(settings, tmp_path):
+    """Each test its own audit head log (the file outside the database), as each has its
+    own database."""
+    settings.DANGVIEN_AUDIT_HEAD_LOG = tmp_path / "audit_head.log"

@@ -47,13 +47,17 @@ class AuditEvent(models.Model):
 class AuditHead(models.Model):
     """The chain's newest hash and length: one row, locked while appending.
 
-    Without it, deleting the newest rows would leave a chain that still verifies.
+    Without it, deleting the newest rows would leave a chain that still verifies; since
+    it lives in the same database, the head log outside it (chain.py) backs it up.
+    `epoch` names this chain in the head log: a database flushed or created anew starts
+    a new head row, hence a new epoch, and the log's lines of older chains no longer apply.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
     count = models.BigIntegerField(default=0)
+    epoch = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = "đầu chuỗi nhật ký"

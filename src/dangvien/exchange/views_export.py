@@ -19,6 +19,8 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from dangvien.audit.services import audit_export
+
 from .export import BY_SLUG, write_xlsx
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,7 @@ def export(request: HttpRequest, kind: str) -> FileResponse:
     finally:
         os.unlink(handle.name)  # the open stream still reads it; nothing is left behind
     log.info("export %s: %d rows by user %s", spec.name, rows, request.user.pk)
+    audit_export(by=request.user, kind=spec.name, export=built, rows=rows, params=request.GET)
     return FileResponse(stream, as_attachment=True, filename=built.filename, content_type=XLSX)
 
 

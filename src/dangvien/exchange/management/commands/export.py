@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from django.utils import timezone
 
+from dangvien.audit.services import audit_export
 from dangvien.core import vn
 from dangvien.core.cli import (
     add_as_of_argument,
@@ -128,6 +129,8 @@ class Command(BaseCommand):
                 bar.close()
             if partial.exists():
                 partial.unlink()
+        audit_export(by=user or "dòng lệnh: export", kind=kind.name, export=built, rows=rows,
+                     params=params, via="dòng lệnh")
         what = kind.label.split(" (")[0]  # without the option hint
         self.stdout.write(f"Đã ghi {vn.format_number(rows)} dòng ({what}) vào {target}.")
 

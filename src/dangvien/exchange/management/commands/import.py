@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dangvien.audit.services import audit_command
 from dangvien.core import vn
 from dangvien.core.cli import add_user_argument, user_option
 from dangvien.exchange import kinds
@@ -38,8 +39,9 @@ class Command(BaseCommand):
         bar = None if options["no_progress"] else ProgressBar(
             "Đang kiểm tra" if options["dry_run"] else "Đang nhập", stream=self.stderr._out)
         try:
-            result = run_import(kind=kind, path=path, user=user, dry_run=options["dry_run"],
-                                progress=bar)
+            with audit_command("import"):
+                result = run_import(kind=kind, path=path, user=user,
+                                    dry_run=options["dry_run"], progress=bar)
         finally:
             if bar:
                 bar.close()
