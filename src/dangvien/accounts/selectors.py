@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import reduce
 from operator import or_
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from dangvien.audit.models import AuditEvent
+from dangvien.audit.services import audit_refusal
 from dangvien.core import vn
 from dangvien.core.db import UpperText
 from dangvien.org.models import CELL_KINDS, OrgUnit
@@ -34,12 +38,12 @@ def accounts_for(by, q: str = "") -> QuerySet:
         qs = qs.filter(is_superuser=False,
                        pk__in=RoleAssignment.objects.filter(inside).values("user_id")).exclude(
             pk__in=RoleAssignment.objects.exclude(inside).values("user_id"))
-    for word in vn.normalize_spaces(q or "").split(" ")[:5]:
-        if word:
-            up = word.upper()
-            qs = qs.alias(u=UpperText("username"), f=UpperText("first_name"),
-                          l=UpperText("last_name")).filter(
-                Q(u__contains=up) | Q(f__contains=up) | Q(l__contains=up))
+    words = [w.upper() for w in vn.normalize_spaces(q or "").split(" ")[:5] if w]
+    if words:
+        qs = qs.alias(u=UpperText("username"), f=UpperText("first_name"),
+                      l=UpperText("last_name"))
+    for up in words:
+        qs = qs.filter(Q(u__contains=up) | Q(f__contains=up) | Q(l__contains=up))
     return qs
 
 
@@ -47,8 +51,6 @@ def account_for_or_404(by, pk: int, action: str = "account.open"):
     """The account, if `by` may manage it; otherwise 404 (as for a unit outside scope), audited."""
     user = accounts_for(by).filter(pk=pk).first()
     if user is None:
-        from .services import audit_refusal
-
         target = get_user_model().objects.filter(pk=pk).only("pk").first()
         audit_refusal(by=by, action=action, target=target, reason=policy.OUT_OF_SCOPE,
                       detail={"account_id": pk})
@@ -69,10 +71,7 @@ def recent_signins(user, limit: int = 10) -> list[AuditEvent]:
 
 def locked_usernames(usernames: list[str]) -> set[str]:
     """Which of these user names are locked out now (from any address)."""
-    from axes.models import AccessAttempt
-    from django.utils import timezone
-
-    since = timezone.now() - timezone.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    since = timezone.now() - dt.timedelta(hours=settings.AXES_COOLOFF_TIME)
     return set(AccessAttempt.objects.filter(
         username__in=usernames, failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
         attempt_time__gte=since).values_list("username", flat=True))

@@ -19,13 +19,13 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dangvien.audit.services import audit_record
+from dangvien.audit.services import audit_record, audit_refusal
 from dangvien.core import vn
 from dangvien.core.db import UpperText
 from dangvien.core.errors import DomainError
 
 from . import policy
-from .models import AccountProfile, Role, RoleAssignment
+from .models import AccountProfile, RoleAssignment
 from .scope import forget_scope
 
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
@@ -51,20 +51,9 @@ def user_snapshot(user) -> dict[str, Any]:
 
 
 def _audit(by, action: str, user, before=None, after=None, **extra) -> None:
-    data = dict(after or {}) if after is not None or extra else None
-    if extra:
-        data = {**(data or {}), **extra}
+    data = {**(after or {}), **extra} if after is not None or extra else None
     audit_record(by=by, action=action, object_type="auth.user", object_id=user.pk,
                  before=before, after=data)
-
-
-def audit_refusal(*, by, action: str, target, reason: str, detail: dict | None = None) -> None:
-    """Write one audit row for a refused attempt (outside any rolled-back transaction)."""
-    audit_record(
-        by=by, action=f"{action}.refused", object_type="auth.user",
-        object_id=getattr(target, "pk", "") or "",
-        after={"reason": reason[:300], **(detail or {})},
-    )
 
 
 def refusals_audited(action: str) -> Callable:
@@ -157,12 +146,12 @@ def _unit(unit):
     "no such unit" and "not in your scope"."""
     if not isinstance(unit, str):
         return unit
-    from dangvien.org.models import OrgUnit
+    from dangvien.org.selectors import unit_by_code
 
     code = unit.strip()[:32]
     if "\x00" in code:
         raise DomainError(policy.unit_not_found(code.replace("\x00", "")), field="unit")
-    found = OrgUnit.objects.alias(u=UpperText("code")).filter(u=code.upper()).first()
+    found = unit_by_code(code)
     if found is None:
         raise DomainError(policy.unit_not_found(code), field="unit")
     return found
@@ -373,9 +362,3 @@ def normalize_code(code: str) -> str:
 def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user).count()
 
-
-__all__ = [
-    "Role", "account_create", "account_set_active", "account_unlock", "audit_refusal",
-    "password_change", "password_reset", "role_grant", "role_revoke", "second_factor_confirm",
-    "second_factor_reset", "second_factor_start", "recovery_codes_renew",
-]

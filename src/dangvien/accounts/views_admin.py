@@ -101,9 +101,7 @@ def _act(request: HttpRequest, pk: int, action: str, run, done: str) -> HttpResp
         messages.error(request, err.message)
         return redirect("accounts:account", account.pk)
     messages.success(request, done)
-    if action == "account.password_reset":
-        return _show_temp_password(request, account, result)
-    return redirect("accounts:account", account.pk)
+    return result if isinstance(result, HttpResponse) else redirect("accounts:account", account.pk)
 
 
 @require_POST
@@ -151,8 +149,9 @@ def reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def password_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "account.password_reset", lambda a: services.password_reset(
-        by=request.user, user=a), "Đã cấp mật khẩu tạm mới; các phiên đăng nhập đã kết thúc.")
+    return _act(request, pk, "account.password_reset", lambda a: _show_temp_password(
+        request, a, services.password_reset(by=request.user, user=a)),
+        "Đã cấp mật khẩu tạm mới; các phiên đăng nhập đã kết thúc.")
 
 
 @require_POST

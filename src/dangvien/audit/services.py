@@ -132,6 +132,18 @@ def audit_record(
     return event
 
 
+
+def audit_refusal(*, by, action: str, target, reason: str, detail: dict | None = None,
+                  object_type: str = "auth.user") -> None:
+    """Write one row for a refused attempt (`<action>.refused`), outside the refused
+    transaction; `target` is the object the attempt was about (or None)."""
+    audit_record(
+        by=by, action=f"{action}.refused", object_type=object_type,
+        object_id=getattr(target, "pk", "") or "",
+        after={"reason": reason[:300], **(detail or {})},
+    )
+
+
 def audit_head() -> dict[str, Any]:
     """The chain's newest row as the database has it: {"id", "hash", "count"} (and "epoch").
 

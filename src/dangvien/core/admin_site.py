@@ -16,6 +16,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from dangvien.audit.services import audit_refusal
+
 
 class AdminSite(admin.AdminSite):
     site_header = "dangvien — Quản trị hệ thống"
@@ -45,8 +47,6 @@ class AdminSite(admin.AdminSite):
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
             if not self.has_permission(request):
-                from dangvien.accounts.services import audit_refusal
-
                 audit_refusal(by=user, action="admin.open", target=None,
                               reason="không phải quản trị viên hệ thống",
                               detail={"path": request.path[:200]})

@@ -11,12 +11,21 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
+from dangvien.core.db import UpperText
 from dangvien.people.choices import KINH, Gender
 from dangvien.people.models import Membership
 
 from .models import OrgUnit, OrgUnitVersion
 
 STEP = OrgUnit.steplen
+
+
+
+def unit_by_code(code: str) -> OrgUnit | None:
+    """The unit with this code, ignoring case ("kb" is "KB"), or None. Upper case rather
+    than code__iexact, which is LIKE on SQLite and case-sensitive there (settings.py)."""
+    return OrgUnit.objects.alias(code_upper=UpperText("code")).filter(
+        code_upper=code.upper()).first()
 
 
 def version_on(unit: OrgUnit, on: dt.date) -> OrgUnitVersion | None:

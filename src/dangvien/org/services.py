@@ -22,11 +22,11 @@ from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
 from dangvien.audit.services import audit_record, snapshot
 from dangvien.core import vn
-from dangvien.core.db import UpperText
 from dangvien.core.errors import DomainError
 
 from .hooks import tree_changing
 from .models import CELL_KINDS, OrgChange, OrgChangeKind, OrgUnit, OrgUnitVersion, UnitKind
+from .selectors import unit_by_code
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 STEP = OrgUnit.steplen
@@ -55,9 +55,7 @@ def _check_code(code: str, by) -> str:
             "dấu chấm, gạch ngang hoặc gạch dưới, bắt đầu bằng chữ hoặc số.",
             field="code",
         )
-    # "kb" clashes with "KB". Upper case rather than code__iexact, which is LIKE on SQLite
-    # and case-sensitive there (PRAGMA case_sensitive_like, settings.py).
-    other = OrgUnit.objects.alias(code_upper=UpperText("code")).filter(code_upper=code.upper()).first()
+    other = unit_by_code(code)  # "kb" clashes with "KB"
     if other is not None:
         if by is None or can(by, other):
             raise DomainError(

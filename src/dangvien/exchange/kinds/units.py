@@ -19,9 +19,9 @@ from django.db import transaction
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
-from dangvien.core.db import UpperText
 from dangvien.core.errors import DomainError
 from dangvien.org.models import CELL_KINDS, OrgUnit, PlaceKind, UnitKind
+from dangvien.org.selectors import unit_by_code
 from dangvien.org.services import unit_create, unit_rename, unit_update_details
 
 from ..cells import Choices, to_bool, to_date, to_int, to_text
@@ -30,10 +30,6 @@ from .common import UNIT_SEPARATOR, out_of_scope, to_unit_code
 
 KINDS = Choices(UnitKind.choices, what="loại tổ chức")
 PLACES = Choices(PlaceKind.choices, what="loại hình")
-
-
-def _find(code: str) -> OrgUnit | None:
-    return OrgUnit.objects.alias(u=UpperText("code")).filter(u=code.upper()).first()
 
 
 class UnitsImporter(Importer):
@@ -59,11 +55,11 @@ class UnitsImporter(Importer):
     def _one(self, row: Row) -> None:
         ctx, v, user = self.ctx, row.values, self.ctx.user
         code = v["code"]
-        existing = _find(code)
+        existing = unit_by_code(code)
         if existing is not None and user is not None and not can(user, existing):
             raise DomainError(f"Mã đơn vị '{code}' đã được dùng. Hãy chọn mã khác.", field="code")
         parent_code = v.get("parent")
-        parent = _find(parent_code) if parent_code else None
+        parent = unit_by_code(parent_code) if parent_code else None
         if parent_code and (parent is None or (user is not None and not can(user, parent))):
             raise DomainError(out_of_scope(parent_code), field="parent")
         if parent is None:
