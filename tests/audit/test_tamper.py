@@ -95,13 +95,19 @@ def test_the_newest_rows_deleted_and_the_head_fixed_by_sql_are_found(logged):
         call_command("audit", "verify")
 
 
-def test_a_chain_recomputed_with_plain_sha256_is_found(logged):
+
+def _rechain(hasher) -> None:
+    """Recompute every row's link and hash by SQL, as an intruder would."""
     prev = chain.GENESIS
     for event in AuditEvent.objects.order_by("id"):
-        new = chain.legacy_hash(prev, event)
+        new = hasher(prev, event)
         _raw("UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE id = %s",
              [prev, new, event.pk])
         prev = new
+
+
+def test_a_chain_recomputed_with_plain_sha256_is_found(logged):
+    _rechain(chain.legacy_hash)
     _fix_head_to(logged[-1])
     result = audit_verify()
     assert not result.ok and result.bad_id == logged[0]
@@ -111,12 +117,7 @@ def test_a_chain_recomputed_with_plain_sha256_is_found(logged):
 def test_a_chain_recomputed_with_a_stolen_key_is_still_found_by_the_head_log(logged):
     """Even with the key, changing a row means new hashes, which the log outside disagrees with."""
     _raw("UPDATE audit_auditevent SET object_id = %s WHERE id = %s", ["99", logged[1]])
-    prev = chain.GENESIS
-    for event in AuditEvent.objects.order_by("id"):
-        new = chain.row_hash(prev, event)
-        _raw("UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE id = %s",
-             [prev, new, event.pk])
-        prev = new
+    _rechain(chain.row_hash)
     _fix_head_to(logged[-1])
     result = audit_verify()
     assert not result.ok and result.bad_id == logged[1]
@@ -221,12 +222,7 @@ def _migration():
 
 def _as_before_the_upgrade() -> None:
     """Rows chained by plain SHA-256, as databases were before the key."""
-    prev = chain.GENESIS
-    for event in AuditEvent.objects.order_by("id"):
-        new = chain.legacy_hash(prev, event)
-        _raw("UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE id = %s",
-             [prev, new, event.pk])
-        prev = new
+    _rechain(chain.legacy_hash)
     _fix_head_to(AuditEvent.objects.latest("id").pk)
 
 
