@@ -135,7 +135,11 @@ def test_committee_approves_a_cell(client, personas, cells, province):
     ratings_enter_batch(by=personas.secretary, cell=province.kb_cell, year=2021, today=TODAY,
                         entries=[Entry(m.pk, level="tot") for m in mine])
     # From the district's approval page, the commune with work waiting.
-    district = text(get(client, personas.kimboi, "/danh-gia/duyet/KB/2021/").content.decode())
+    raw = get(client, personas.kimboi, "/danh-gia/duyet/KB/2021/").content.decode()
+    # The title is the title alone, not a copy of the list of committees below.
+    assert "<title>Duyệt kết quả xếp loại năm 2021 — Huyện ủy Kim Bôi — " in raw
+    assert "Đảng bộ trực thuộc" not in raw.split("</title>")[0]
+    district = text(raw)
     assert "Đảng bộ xã Vĩnh Đồng 10 chờ duyệt" in district
     assert "Chi bộ Trường THPT Kim Bôi" in district  # a grassroots cell: approved by the district
     # The secretary sees no approval link and cannot open the committee's page.
