@@ -104,7 +104,8 @@ def _weasyprint():
 
 
 def document_html(doc: Document, font: Font | None = None) -> str:
-    """The HTML both the PDF and a browser preview read."""
+    """The HTML WeasyPrint prints. Never served to a browser: its inline styles (fonts from
+    file:// paths) are outside the site's Content-Security-Policy."""
     faces = []
     if font is not None:
         for style, path in font.files.items():

@@ -10,8 +10,8 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (s) {
         if (!s) return;
-        bar.setAttribute("aria-valuenow", s.percent);
-        bar.querySelector("span").style.width = s.percent + "%";
+        bar.value = s.percent;  // a <progress>: no style to set (no inline styles under the CSP)
+        bar.textContent = s.percent + "%";
         box.querySelector(".imp-pct").textContent = s.percent;
         box.querySelector(".imp-done").textContent = s.done.toLocaleString("vi-VN");
         if (s.finished) { window.location.reload(); return; }
