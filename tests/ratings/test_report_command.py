@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from dangvien.audit.models import AuditEvent
 from dangvien.ratings.services import rating_enter
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +91,17 @@ def test_xlsx(rated, tmp_path):
     total = next(r for r in rows if r[0] == "KB" and r[2] == 2021)
     assert total[1] == "Cộng: Huyện ủy Kim Bôi" and total[3] == 10
     assert sheet.cell(row=rows.index(kb01_2021) + 1, column=6).number_format == "0.0%"
+
+
+def test_a_file_written_is_audited_and_the_screen_is_not(rated, province, personas, tmp_path):
+    run("--year", "2021", "--format", "json")
+    run("--year", "2021", "--unit", "KB", "--format", "xlsx", "-o", str(tmp_path / "kb.xlsx"))
+    run("--year", "2021", "--user", "chibo", "--format", "json", "-o", str(tmp_path / "cb.json"))
+    xlsx, json_file = AuditEvent.objects.filter(action="export.report").order_by("id")
+    assert xlsx.actor is None and xlsx.actor_name == "dòng lệnh: report"
+    assert xlsx.object_id == "ratings" and xlsx.unit_path == province.kb.path
+    assert xlsx.after == {"kind": "ratings", "title": "Kết quả xếp loại chất lượng đảng viên năm 2021",
+                          "unit": "KB", "as_of": "", "format": "xlsx", "file": "kb.xlsx",
+                          "via": "dòng lệnh", "year": 2021}
+    assert json_file.actor == personas.secretary and json_file.unit_path == province.kb_cell.path
+    assert json_file.after["format"] == "json"

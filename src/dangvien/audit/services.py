@@ -22,8 +22,8 @@ from .chain import GENESIS, canonical
 from .models import AuditEvent, AuditHead
 
 __all__ = ["GENESIS", "MASKED_FIELDS", "SECRET_FIELDS", "VerifyResult", "audit_command",
-           "audit_export", "audit_head", "audit_mark_restored", "audit_record", "audit_verify",
-           "mask", "snapshot"]
+           "audit_export", "audit_head", "audit_mark_restored", "audit_record", "audit_report",
+           "audit_verify", "mask", "snapshot"]
 
 #: Fields never copied into the trail in clear (personal data that is secret).
 MASKED_FIELDS = frozenset({"cccd", "home_address"})
@@ -187,6 +187,22 @@ def audit_export(*, by, kind: str, export: Any, rows: int,
                "scope": getattr(export, "scope_line", ""), "unit": code,
                "as_of": params.get("ngay", ""), "params": params, "rows": rows,
                "file": getattr(export, "filename", ""), "via": via},
+    )
+
+
+def audit_report(*, by, kind: str, unit, as_of, fmt: str, title: str = "", file: str = "",
+                 detail: Mapping[str, Any] | None = None, via: str = "web") -> AuditEvent:
+    """One row per report handed out as a file (báo cáo tải về, or written by `dangvien
+    report`): which report (`kind`), of which unit, as of which day, in which format.
+
+    `as_of` is a date (None for a report by year); `detail` names what else picks the
+    report out (the plan's number and id, the year)."""
+    return audit_record(
+        by=by, action="export.report", object_type="reports.report", object_id=kind,
+        unit_path=unit.path,
+        after={"kind": kind, "title": title, "unit": unit.code,
+               "as_of": as_of.isoformat() if as_of else "", "format": fmt, "file": file,
+               "via": via, **(detail or {})},
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from dangvien.accounts.scope import scope_roots
+from dangvien.audit.services import audit_report
 from dangvien.core.cli import unit_option, user_option
 from dangvien.core.errors import DomainError
 from dangvien.org.models import OrgUnit
@@ -121,6 +122,13 @@ def write_xlsx(dist: Distribution, target: Path) -> None:
         book.close()
 
 
+def _audit(user, unit: OrgUnit, year: int, fmt: str, target: Path) -> None:
+    """A file written: one audit row ("export.report"), as every report handed out."""
+    audit_report(by=user or "dòng lệnh: report", kind="ratings", unit=unit, as_of=None,
+                 fmt=fmt, title=f"Kết quả xếp loại chất lượng đảng viên năm {year}",
+                 file=target.name, detail={"year": year}, via="dòng lệnh")
+
+
 def run(command, options) -> None:
     """`report ratings`: --year (required), --unit, --user, --format, -o."""
     year = options.get("year")
@@ -142,6 +150,7 @@ def run(command, options) -> None:
             write_xlsx(dist, target)
         except OSError as exc:
             raise CommandError(f"Không ghi được tệp {target}: {exc.strerror}.") from exc
+        _audit(user, unit, year, "xlsx", target)
         command.stdout.write(done.format(target=target))
         return
     out = json.dumps(distribution_dict(dist, year), ensure_ascii=False, indent=2) + "\n"
@@ -151,6 +160,7 @@ def run(command, options) -> None:
             target.write_text(out, encoding="utf-8")
         except OSError as exc:
             raise CommandError(f"Không ghi được tệp {target}: {exc.strerror}.") from exc
+        _audit(user, unit, year, "json", target)
         command.stdout.write(done.format(target=target))
     else:
         command.stdout.write(out, ending="")

@@ -1,11 +1,13 @@
 """The report as a file to hand over: bytes, a file name and a content type, for the
-command line (`dangvien report progress --format docx|pdf`) and the dashboard's button."""
+command line (`dangvien report progress --format docx|pdf`) and the dashboard's button.
+Both write one audit row per file handed out (`audit_progress_file`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from dangvien.audit.services import audit_report
 from dangvien.core import vn
 from dangvien.org.models import OrgUnit
 from dangvien.plans.models import Plan
@@ -19,8 +21,8 @@ FORMATS = {
     "pdf": "application/pdf",
 }
 
-__all__ = ["FORMATS", "PdfUnavailable", "ReportFile", "ReportRefused", "file_name",
-           "progress_file"]
+__all__ = ["FORMATS", "PdfUnavailable", "ReportFile", "ReportRefused", "audit_progress_file",
+           "file_name", "progress_file"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class ReportFile:
     content: bytes
     name: str
     content_type: str
+    title: str  # the document's title, for the audit trail
+    day: dt.date  # the day the figures are as of (the plan's year may cut the asked day)
 
 
 def file_name(plan: Plan, unit: OrgUnit, day: dt.date, fmt: str) -> str:
@@ -43,6 +47,14 @@ def file_name(plan: Plan, unit: OrgUnit, day: dt.date, fmt: str) -> str:
     return f"{safe}.{fmt}"
 
 
+def audit_progress_file(made: ReportFile, *, plan: Plan, unit: OrgUnit, fmt: str, by,
+                        via: str = "web") -> None:
+    """The audit row of a progress report handed out: the report, the plan, the unit, the
+    day and the format."""
+    audit_report(by=by, kind="progress", unit=unit, as_of=made.day, fmt=fmt, title=made.title,
+                 file=made.name, detail={"plan": plan.number, "plan_id": plan.pk}, via=via)
+
+
 def progress_file(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user, fmt: str) -> ReportFile:
     """The progress report in `fmt` ("docx" or "pdf"). Raises ReportRefused (scope) or
     PdfUnavailable (no Pango or no font on this machine)."""
@@ -52,4 +64,4 @@ def progress_file(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user, fmt: str) 
     doc = progress_document(report)
     content = render_docx(doc) if fmt == "docx" else render_pdf(doc)
     return ReportFile(content=content, name=file_name(plan, unit, report.day, fmt),
-                      content_type=FORMATS[fmt])
+                      content_type=FORMATS[fmt], title=doc.title, day=report.day)

@@ -3,7 +3,8 @@
 `/bao-cao/tien-do.docx?ke-hoach=<pk>&ngay=31/05/2022&don-vi=KB` (and `.pdf`): the plan,
 unit and day the dashboard shows, with the dashboard's scope rules: a plan the user may not
 follow, or a unit outside their scope, is 404 like one that does not exist. When the PDF
-cannot be made on this server (no Pango, no font), a page says so in Vietnamese.
+cannot be made on this server (no Pango, no font), a page says so in Vietnamese. Each file
+handed out writes one audit row ("export.report"); a refusal writes none, as for exports.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def progress_download(request: HttpRequest, fmt: str) -> HttpResponse:
         return render(request, "reports/unavailable.html", {
             "message": str(exc), "plan": plan, "unit": unit, "as_of": as_of,
         }, status=503)
+    files.audit_progress_file(made, plan=plan, unit=unit, fmt=fmt, by=user)
     response = HttpResponse(made.content, content_type=made.content_type)
     response["Content-Disposition"] = f'attachment; filename="{made.name}"'
     response["Cache-Control"] = "private, no-store"

@@ -3,7 +3,8 @@ the written report to the Standing Board (`dangvien.reports`) as Word or PDF.
 
 `report` takes the kind of report as its first word, so later reports (`report ratings`)
 join it. The figures and the scope are the dashboard's: `progress.progress_table`, and with
-`--user` that user's scope exactly as the web applies it.
+`--user` that user's scope exactly as the web applies it. Every file written is audited
+("export.report", as the dashboard's downloads); figures printed to the screen are not.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dangvien.audit.services import audit_report
 from dangvien.core import vn
 from dangvien.core.cli import (
     add_as_of_argument,
@@ -28,6 +30,9 @@ from dangvien.plans.models import Plan
 from dangvien.plans.progress import progress_table
 from dangvien.plans.services import normalize_number
 from dangvien.plans.views_progress import default_unit, plan_day, plan_visible, unit_in_plan
+
+#: Who wrote a report from the command line without --user (the audit trail's actor).
+BY = "dòng lệnh: report"
 
 KINDS = {
     "progress": "tiến độ thực hiện chỉ tiêu kết nạp đảng viên theo một kế hoạch",
@@ -106,6 +111,7 @@ class Command(BaseCommand):
         heading = reports.plan_heading(plan, day)
         if options["format"] == "xlsx":
             self._write_xlsx(table, heading, Path(options["output"]))
+            self._audit(plan, unit, day, user, "xlsx", Path(options["output"]))
             return
         out = json.dumps(reports.progress_dict(table, heading), ensure_ascii=False, indent=2) + "\n"
         if options["output"]:
@@ -114,6 +120,7 @@ class Command(BaseCommand):
                 target.write_text(out, encoding="utf-8")
             except OSError as exc:
                 raise CommandError(f"Không ghi được tệp {target}: {exc.strerror}.") from exc
+            self._audit(plan, unit, day, user, "json", target)
             self.stdout.write(f"Đã ghi tiến độ của {table.total.name} ({len(table.rows)} đơn vị "
                               f"trực thuộc) vào {target}.")
         else:
@@ -141,8 +148,17 @@ class Command(BaseCommand):
             target.write_bytes(made.content)
         except OSError as exc:
             raise CommandError(f"Không ghi được tệp {target}: {exc.strerror}.") from exc
+        files.audit_progress_file(made, plan=plan, unit=unit, fmt=fmt, by=user or BY,
+                                  via="dòng lệnh")
         self.stdout.write(f"Đã ghi báo cáo kết quả thực hiện Kế hoạch số {plan.number} của "
                           f"{unit.name}, tính đến ngày {vn.format_date(day)}, vào {target}.")
+
+    @staticmethod
+    def _audit(plan, unit, day, user, fmt: str, target: Path) -> None:
+        """A file of the progress figures written: one audit row, as for the Word file."""
+        audit_report(by=user or BY, kind="progress", unit=unit, as_of=day, fmt=fmt,
+                     title=f"Tiến độ thực hiện Kế hoạch số {plan.number}", file=target.name,
+                     detail={"plan": plan.number, "plan_id": plan.pk}, via="dòng lệnh")
 
     @staticmethod
     def _plan(number: str, year: int, user, unit: OrgUnit | None) -> Plan:
