@@ -50,3 +50,55 @@ class CalendarDay(BaseModel):
 
     def __str__(self) -> str:
         return f"{format_date(self.day)}: {self.get_kind_display()}"
+
+
+class BatchState(models.TextChoices):
+    """Tình trạng của một lô ghi."""
+
+    PENDING = "dang_ghi", "Đang ghi"
+    DONE = "xong", "Đã ghi xong"
+    DISCARDED = "da_huy", "Đã hủy"
+
+
+class WriteBatch(models.Model):
+    """Lô ghi: rows written in several short transactions that become visible together.
+
+    A large import on SQLite writes its rows in chunks of about a second each (so other
+    users' saves never wait longer) and marks them with its batch. While the batch is
+    pending, the default managers of the tables it writes hide its rows; the last chunk's
+    transaction marks it done, so every row appears at once. A batch whose writer failed
+    or died is discarded: its rows are deleted (`core.batches`).
+    """
+
+    state = models.CharField("tình trạng", max_length=10, choices=BatchState.choices,
+                             default=BatchState.PENDING)
+    label = models.CharField("việc", max_length=100)
+    owner = models.CharField("tiến trình ghi", max_length=100,
+                             help_text="máy:pid của tiến trình đang ghi")
+    #: The largest id of each table written when the batch began: its rows lie above.
+    after_ids = models.JSONField("mã lớn nhất trước lô", default=dict)
+    created_at = models.DateTimeField("bắt đầu", auto_now_add=True)
+    finished_at = models.DateTimeField("kết thúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lô ghi"
+        verbose_name_plural = "lô ghi"
+        indexes = [models.Index(fields=["state"], name="writebatch_state")]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_state_display()})"
+
+
+class BatchedManager(models.Manager):
+    """A default manager that hides the rows of pending write batches."""
+
+    def get_queryset(self):
+        pending = WriteBatch.objects.filter(state=BatchState.PENDING).values("id")
+        return super().get_queryset().exclude(batch_id__in=pending)
+
+
+def batch_field():
+    """The `batch` column of a table that large imports write in chunks."""
+    return models.ForeignKey(WriteBatch, null=True, blank=True, on_delete=models.PROTECT,
+                             db_index=False, related_name="+", editable=False,
+                             verbose_name="lô ghi")

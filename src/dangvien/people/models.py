@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from dangvien.accounts.scope import ScopedQuerySet, scope_filter
 from dangvien.core import vn
-from dangvien.core.models import BaseModel
+from dangvien.core.models import BaseModel, BatchedManager, batch_field
 
 from .choices import (
     ETHNIC_GROUPS,
@@ -71,7 +71,9 @@ class Person(BaseModel):
         help_text="Chi bộ đang quản lý hồ sơ của người này; quyết định ai được xem.",
     )
 
-    objects = PersonQuerySet.as_manager()
+    batch = batch_field()
+
+    objects = BatchedManager.from_queryset(PersonQuerySet)()
 
     class Meta:
         verbose_name = "người"
@@ -160,7 +162,9 @@ class Membership(BaseModel):
         help_text="Hồ sơ ở chi bộ cũ khi đảng viên chuyển sinh hoạt đến chi bộ này.",
     )
 
-    objects = MembershipQuerySet.as_manager()
+    batch = batch_field()
+
+    objects = BatchedManager.from_queryset(MembershipQuerySet)()
 
     class Meta:
         verbose_name = "đảng viên"
@@ -259,7 +263,9 @@ class MembershipEvent(models.Model):
     )
     created_at = models.DateTimeField("ghi lúc", auto_now_add=True)
 
-    objects = MembershipEventQuerySet.as_manager()
+    batch = batch_field()
+
+    objects = BatchedManager.from_queryset(MembershipEventQuerySet)()
 
     class Meta:
         verbose_name = "biến động đảng viên"

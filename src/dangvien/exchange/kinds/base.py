@@ -108,6 +108,8 @@ class Context:
     #: Hands a batch's writes (a callable using `django.db.connection`) to the import's
     #: writer: run at once in this thread's transaction, or queued for the writer thread.
     submit: Callable[[Callable[[], None]], None] = field(default=lambda write: write())
+    #: SQLite, `Importer.staged`: where the batches' rows wait until the last is checked.
+    stage: Any = None
     _seen: set = field(default_factory=set)
 
     def error(self, row: int | None, key: str | None, message: str) -> None:
@@ -141,6 +143,13 @@ class Importer:
     #: checked (`importer._Writer`): `check` must then hand every write to `ctx.submit`,
     #: and its lookups must not need the rows written by earlier batches.
     pipelined: ClassVar[bool] = False
+    #: On SQLite the rows are staged outside the database while the file is checked and
+    #: applied in one short transaction at the end (`members_stage`): `check` must then
+    #: hand its rows to `ctx.stage` when it is set, and the kind needs `stage_class`.
+    staged: ClassVar[bool] = False
+
+    def make_stage(self):
+        raise NotImplementedError
 
     def __init__(self, ctx: Context):
         self.ctx = ctx

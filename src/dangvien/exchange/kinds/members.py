@@ -60,6 +60,7 @@ class _Born:
 class MembersImporter(Importer):
     batch_size = 5000
     pipelined = True
+    staged = True
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -67,6 +68,11 @@ class MembersImporter(Importer):
         self.seen: dict[str, int] = {}  # CCCD -> first row
         self.names: dict[str, tuple[str, str]] = {}  # name -> (search, sort) columns
         self.recorder = ctx.user if getattr(ctx.user, "pk", None) else None
+
+    def make_stage(self):
+        from .members_stage import MembersStage
+
+        return MembersStage(self)
 
     def check(self, rows: list[Row]) -> None:
         ctx = self.ctx
@@ -232,6 +238,10 @@ class MembersImporter(Importer):
                 _copy_text(Membership, _MS_COLUMNS, ms_rows)
                 _history_from_memberships(person_ids, by, now)
                 self._update(changed_people, moved_people, changed_ms, changed_before)
+        elif ctx.stage is not None:
+            ctx.stage.add(new_people, new_ms,
+                          (changed_people, moved_people, changed_ms, changed_before), now)
+            return
         else:
             def write() -> None:
                 self._insert_people(new_people, now)
