@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "dangvien.core",
     "dangvien.audit",
     "dangvien.org",
@@ -87,7 +89,12 @@ INSTALLED_APPS = [
     "dangvien.ratings",
     "dangvien.exchange",
     "dangvien.reports",
+    "dangvien.jobs",
 ]
+
+# The job queue (dangvien.jobs): Django's tasks API through the `django-tasks` backport,
+# stored in the database (works on SQLite and PostgreSQL), run by `dangvien worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 #: Which date makes an admission count towards a plan: the admission decision
 #: ("decision", the default) or the ceremony ("ceremony"). Reports say which is used.

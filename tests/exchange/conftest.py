@@ -60,3 +60,14 @@ def imp(path, user, *, kind="members", dry_run=False, **kw):
 
 def texts(result) -> list[str]:
     return [p.text() for p in result.problems]
+
+
+def run_jobs(job=None):
+    """Run what waits in the job queue in this thread, as `dangvien worker --batch` does;
+    return the job as it then stands."""
+    from dangvien.jobs.runner import run_pending
+
+    run_pending()
+    if job is not None:
+        job.refresh_from_db()
+    return job

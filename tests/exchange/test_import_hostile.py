@@ -20,7 +20,7 @@ from dangvien.exchange.models import ImportJob, JobStatus
 from dangvien.people.models import Membership, Person
 
 from . import hostile_corpus
-from .conftest import MEMBER_HEADERS, imp, member_row, write_xlsx
+from .conftest import MEMBER_HEADERS, imp, member_row, run_jobs, write_xlsx
 
 #: file -> what its message says (the whole message starts with "Tệp '…'" or "Trang tính").
 EXPECTED = {
@@ -86,7 +86,7 @@ def test_refused_by_the_web_upload(name, corpus, personas, client):
     before = AuditEvent.objects.count()
     with corpus(name).open("rb") as fh:
         response = client.post("/trao-doi/nhap/dang-vien/", {"tep": fh})
-    job = ImportJob.objects.get(file_name=name)
+    job = run_jobs(ImportJob.objects.get(file_name=name))
     assert response.status_code == 302
     assert job.status == JobStatus.INVALID
     assert EXPECTED[name] in job.message

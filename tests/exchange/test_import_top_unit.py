@@ -13,13 +13,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from dangvien.audit.models import AuditEvent
-from dangvien.exchange import jobs
 from dangvien.exchange.blank import write_template
 from dangvien.exchange.kinds import get
 from dangvien.exchange.models import ImportJob, JobStatus
 from dangvien.org.models import OrgChange, OrgUnit, OrgUnitVersion
 
-from .conftest import imp, texts
+from .conftest import imp, run_jobs, texts
 from .test_import_kinds import UNIT_HEADERS
 
 D = dt.date(2020, 10, 1)
@@ -170,7 +169,9 @@ def test_the_template_of_an_empty_tree_shows_a_top_unit(root, tmp_path):
 
 def _upload(client, path):
     with path.open("rb") as fh:
-        return client.post("/trao-doi/nhap/to-chuc/", {"tep": fh})
+        response = client.post("/trao-doi/nhap/to-chuc/", {"tep": fh})
+    run_jobs()
+    return response
 
 
 @pytest.mark.django_db(transaction=True)
@@ -188,7 +189,7 @@ def test_a_superuser_starts_the_province_on_the_web(root, xlsx, client):
     assert response.status_code == 302 and job.status == JobStatus.CHECKED, job.problems
     assert not OrgUnit.objects.exists()  # the check wrote nothing
     client.post(f"/trao-doi/nhap/luot/{job.pk}/luu/")
-    job = jobs.wait_for(job)
+    job = run_jobs(job)
     assert job.status == JobStatus.DONE, job.message
     assert job.new == 4
     tree = client.get("/to-chuc/").content.decode()

@@ -10,11 +10,10 @@ import os
 import pytest
 from django.utils import timezone
 
-from dangvien.exchange import jobs
 from dangvien.exchange.models import ImportJob, JobStatus
 from dangvien.people.models import Person
 
-from .conftest import member_row
+from .conftest import member_row, run_jobs
 
 
 @pytest.fixture
@@ -28,6 +27,7 @@ def _upload(client, path):
     with path.open("rb") as fh:
         response = client.post("/trao-doi/nhap/dang-vien/", {"tep": fh})
     assert response.status_code == 302
+    run_jobs()
     return ImportJob.objects.order_by("-pk").first()
 
 
@@ -47,7 +47,7 @@ def test_a_job_file_is_deleted_once_it_is_no_longer_needed(province, personas, x
     assert good.status == JobStatus.CHECKED
     assert _files(folder) == {good.stored_as}  # kept until "Lưu"
     client.post(f"/trao-doi/nhap/luot/{good.pk}/luu/")
-    good = jobs.wait_for(good)
+    good = run_jobs(good)
     assert good.status == JobStatus.DONE and Person.objects.count() == 1
     assert good.stored_as == "" and _files(folder) == set()
     # The job page still shows what was saved.
@@ -64,7 +64,7 @@ def test_a_save_that_finds_new_errors_deletes_its_file(province, personas, xlsx,
     # Meanwhile the same person was registered in a cell the officer does not manage.
     make_member(province.ls_cell, "Bùi Thị Hoa", cccd="017190000009")
     client.post(f"/trao-doi/nhap/luot/{job.pk}/luu/")
-    job = jobs.wait_for(job)
+    job = run_jobs(job)
     assert job.status == JobStatus.FAILED and job.stored_as == ""
     assert _files(folder) == set()
 

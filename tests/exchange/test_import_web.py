@@ -3,24 +3,26 @@ job) → done; progress that survives a reload; a job whose worker died is faile
 
 from __future__ import annotations
 
-import os
+import datetime as dt
 import socket
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from dangvien.exchange import jobs
 from dangvien.exchange.models import ImportJob, JobStatus
 from dangvien.people.models import Person
 
-from .conftest import member_row
+from .conftest import member_row, run_jobs
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _upload(client, path, slug="dang-vien"):
     with path.open("rb") as fh:
-        return client.post(f"/trao-doi/nhap/{slug}/", {"tep": fh})
+        response = client.post(f"/trao-doi/nhap/{slug}/", {"tep": fh})
+    run_jobs()  # the check is a job of the queue
+    return response
 
 
 @pytest.mark.django_db(transaction=True)
@@ -56,7 +58,7 @@ def test_upload_errors_fix_save_done(province, personas, xlsx, client):
 
     response = client.post(f"/trao-doi/nhap/luot/{job.pk}/luu/")
     assert response.status_code == 302
-    job = jobs.wait_for(job)
+    job = run_jobs(job)
     assert job.status == JobStatus.DONE, job.message
     assert (job.new, job.changed, job.unchanged) == (2, 0, 0)
     assert Person.objects.count() == 2
@@ -85,7 +87,7 @@ def test_a_save_that_finds_new_errors_writes_nothing(province, personas, xlsx, c
     # Meanwhile someone registers the second CCCD in Lạc Sơn.
     make_member(province.ls_cell, "Hà Văn Lạc", cccd="017185000002")
     client.post(f"/trao-doi/nhap/luot/{job.pk}/luu/")
-    job = jobs.wait_for(job)
+    job = run_jobs(job)
     assert job.status == JobStatus.FAILED
     assert job.problems[0]["row"] == 3
     assert Person.objects.count() == 1  # only the Lạc Sơn member
@@ -108,6 +110,7 @@ def test_a_bad_file_and_a_file_too_large_on_the_web(province, personas, client, 
     client.force_login(personas.kimboi)
     fake = SimpleUploadedFile("anh.xlsx", b"\x89PNG\r\n\x1a\n....", content_type=XLSX)
     response = client.post("/trao-doi/nhap/dang-vien/", {"tep": fake})
+    run_jobs()
     html = client.get(response["Location"]).content.decode()
     assert "Tệp &#x27;anh.xlsx&#x27; không phải tệp Excel (.xlsx)." in html
     settings.DANGVIEN_IMPORT_MAX_BYTES = 1000
@@ -119,21 +122,57 @@ def test_a_bad_file_and_a_file_too_large_on_the_web(province, personas, client, 
     assert client.post("/trao-doi/nhap/dang-vien/", {}).status_code == 400
 
 
-def test_a_job_whose_worker_died_is_failed(province, personas, client):
-    """The process (or the thread) that saved it is gone: its transaction died with it."""
+def test_a_job_whose_worker_died_is_failed_and_runs_again(province, personas, client, xlsx,
+                                                          settings, tmp_path):
+    """The worker process that ran it is gone (killed, machine restarted): the page says
+    so, nothing was written, and "Chạy lại" queues the same file again."""
+    settings.DANGVIEN_IMPORT_DIR = tmp_path / "imports"
     client.force_login(personas.kimboi)
-    gone = ImportJob.objects.create(
-        user=personas.kimboi, kind="members", file_name="a.xlsx", stored_as="x.xlsx", rows=10,
-        status=JobStatus.RUNNING, worker=f"{socket.gethostname()}:{2**22 + 12345}:1")
-    dead_thread = ImportJob.objects.create(
-        user=personas.kimboi, kind="members", file_name="b.xlsx", stored_as="y.xlsx", rows=10,
-        status=JobStatus.RUNNING, worker=f"{socket.gethostname()}:{os.getpid()}:1")
-    for job in (gone, dead_thread):
-        html = client.get(f"/trao-doi/nhap/luot/{job.pk}/").content.decode()
-        assert "Lượt lưu bị dừng giữa chừng" in html and "không có dữ liệu nào được ghi" in html
+    _upload(client, xlsx([member_row()]))
+    job = ImportJob.objects.get()
+    client.post(f"/trao-doi/nhap/luot/{job.pk}/luu/")
+    job.refresh_from_db()
+    # A worker on this machine took it, then died: its process no longer exists.
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, worker=f"{socket.gethostname()[:40]}:{2**22 + 12345}:dead",
+        started_at=timezone.now())
+    html = client.get(f"/trao-doi/nhap/luot/{job.pk}/").content.decode()
+    assert "Lượt lưu bị dừng giữa chừng" in html and "không có dữ liệu nào được ghi" in html
+    assert ">Chạy lại</button>" in html
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert client.get(f"/trao-doi/nhap/luot/{job.pk}/tien-do/").json()["finished"] is True
+    assert Person.objects.count() == 0
+
+    response = client.post(f"/trao-doi/nhap/luot/{job.pk}/chay-lai/")
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED
+    html = client.get(f"/trao-doi/nhap/luot/{job.pk}/").content.decode()
+    assert "Chưa có tiến trình xử lý nền nào đang chạy" in html  # nobody runs a worker here
+    job = run_jobs(job)
+    assert job.status == JobStatus.DONE and Person.objects.count() == 1
+    # A finished job is not run again.
+    assert client.post(f"/trao-doi/nhap/luot/{job.pk}/chay-lai/").status_code == 302
+    assert ImportJob.objects.get(pk=job.pk).status == JobStatus.DONE
+
+
+def test_a_worker_on_another_machine_is_judged_by_its_heartbeat(province, personas, client):
+    from dangvien.jobs.models import WorkerProcess
+
+    client.force_login(personas.kimboi)
+    alive = WorkerProcess.objects.create(worker_id="may-khac:77:a", host="may-khac", pid=77,
+                                         seen_at=timezone.now())
+    silent = WorkerProcess.objects.create(worker_id="may-khac:78:b", host="may-khac", pid=78,
+                                          seen_at=timezone.now() - dt.timedelta(minutes=5))
+    jobs_ = [ImportJob.objects.create(
+        user=personas.kimboi, kind="members", file_name=f"{w.pid}.xlsx", stored_as="x.xlsx",
+        rows=10, status=JobStatus.RUNNING, worker=w.worker_id, started_at=timezone.now())
+        for w in (alive, silent)]
+    for job in jobs_:
+        client.get(f"/trao-doi/nhap/luot/{job.pk}/")
         job.refresh_from_db()
-        assert job.status == JobStatus.FAILED
-        assert client.get(f"/trao-doi/nhap/luot/{job.pk}/tien-do/").json()["finished"] is True
+    assert [j.status for j in jobs_] == [JobStatus.RUNNING, JobStatus.FAILED]
 
 
 def test_pages_offer_the_template_and_import_only_to_editors(province, personas, client):

@@ -1,11 +1,12 @@
-"""Import jobs on the web: keep the upload, check it, save it in a background thread.
+"""Import jobs on the web: keep the upload, then check it and save it as jobs of the job
+queue (`dangvien.jobs`), run by `dangvien worker` in a process of its own.
 
-`dangvien serve` is waitress, one process with threads, so the save runs in a thread the
-view starts; the whole save is one database transaction, so a thread or a process that
-dies mid-way leaves nothing written. Progress lives in this process's memory (the row is
-inside the uncommitted transaction, invisible to other connections, and on SQLite a
-second writer would wait for it); the job row records which process and thread run it,
-so a page that finds the worker gone marks the job failed.
+The upload is kept in the var directory and the job row says where it stands. The check
+(a dry run) and the save are Django tasks; the worker writes the rows done and a heartbeat
+on the job row from a thread of its own every second, so the progress bar survives a
+reload and a restart of the web server. The save is all or nothing (`importer`): a worker
+that dies mid-way leaves nothing written; the page then finds the worker gone, marks the
+job failed and offers "Chạy lại" (the file is kept for it).
 """
 
 from __future__ import annotations
@@ -13,17 +14,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import os
-import socket
 import threading
 import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.db import OperationalError, close_old_connections, connections
 from django.utils import timezone
 
 from dangvien.core import vn
+from dangvien.core.batches import batches_sweep
+from dangvien.jobs import runner
 
 from . import kinds
 from .importer import ImportResult, run_import
@@ -34,15 +35,12 @@ log = logging.getLogger(__name__)
 
 #: Problems stored on the job row (the preview shows them; the count is always exact).
 STORED_PROBLEMS = 2000
-_THREADS: dict[int, threading.Thread] = {}
-_PROGRESS: dict[int, tuple[int, int]] = {}
-_LOCK = threading.Lock()
-DIED = ("Lượt lưu bị dừng giữa chừng (máy chủ khởi động lại hoặc tiến trình bị dừng): không có "
-        "dữ liệu nào được ghi. Hãy tải tệp lên lại và bấm “Lưu”.")
-
-
-def _host_pid() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+DIED = ("Lượt lưu bị dừng giữa chừng (máy chủ khởi động lại hoặc tiến trình xử lý bị dừng): "
+        "không có dữ liệu nào được ghi. Bấm “Chạy lại” để lưu lại tệp này.")
+DIED_CHECKING = ("Việc kiểm tra tệp bị dừng giữa chừng (máy chủ khởi động lại hoặc tiến trình "
+                 "xử lý bị dừng). Bấm “Chạy lại” để kiểm tra lại tệp này.")
+CRASHED = ("Có lỗi hệ thống khi {what}: không có dữ liệu nào được ghi. Bấm “Chạy lại”; nếu vẫn "
+           "lỗi, hãy báo quản trị viên.")
 
 
 def upload_dir() -> Path:
@@ -56,8 +54,8 @@ def job_path(job: ImportJob) -> Path:
 
 
 def _discard(job: ImportJob) -> None:
-    """Delete the job's file: a job that is saved, failed or found wrong never reads it
-    again (saving again means uploading again). The row keeps the name and the sha256."""
+    """Delete the job's file: a job that is saved or found wrong never reads it again
+    (saving again means uploading again). The row keeps the name and the sha256."""
     if job.stored_as:
         with contextlib.suppress(OSError):
             job_path(job).unlink(missing_ok=True)
@@ -70,18 +68,18 @@ EXPIRED = ("Tệp đã tải lên quá {days} ngày mà chưa được lưu nên
 
 
 def clean_uploads(now=None) -> int:
-    """Delete the files of checked jobs not saved within `DANGVIEN_IMPORT_KEEP_DAYS` days
-    (the job becomes "Có lỗi, chưa lưu" and says why), and files no job refers to that old
-    (a process that died between writing the file and recording the job). Runs on every
-    upload; returns the number of files deleted."""
+    """Delete the files of checked or failed jobs not saved within
+    `DANGVIEN_IMPORT_KEEP_DAYS` days (the job says why), and files no job refers to that
+    old (a process that died between writing the file and recording the job). Runs on
+    every upload; returns the number of files deleted."""
     days = settings.DANGVIEN_IMPORT_KEEP_DAYS
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
     deleted = 0
-    for job in ImportJob.objects.filter(status=JobStatus.CHECKED, created_at__lt=cutoff) \
-            .exclude(stored_as=""):
-        claimed = ImportJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED).update(
-            status=JobStatus.INVALID, message=EXPIRED.format(days=days),
-            updated_at=timezone.now())
+    for job in ImportJob.objects.filter(status__in=(JobStatus.CHECKED, JobStatus.FAILED),
+                                        created_at__lt=cutoff).exclude(stored_as=""):
+        claimed = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+            status=JobStatus.INVALID if job.status == JobStatus.CHECKED else job.status,
+            message=EXPIRED.format(days=days), updated_at=timezone.now())
         if claimed:  # not claimed: a save started meanwhile and needs the file
             _discard(job)
             deleted += 1
@@ -96,7 +94,7 @@ def clean_uploads(now=None) -> int:
 
 
 def job_create(*, user, kind: str, upload) -> ImportJob:
-    """Keep the uploaded file and check it (a dry run); the job says what was found."""
+    """Keep the uploaded file and queue its check (a dry run)."""
     kind_cls = kinds.get(kind)
     clean_uploads()
     name = Path(upload.name or "tep.xlsx").name[:255]
@@ -113,18 +111,19 @@ def job_create(*, user, kind: str, upload) -> ImportJob:
     with job_path(job).open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
-    # Until the check has finished the job cannot be saved (a check that crashed stays so).
-    job.status = JobStatus.INVALID
-    job.message = "Việc kiểm tra tệp bị dừng giữa chừng. Hãy tải tệp lên lại."
+    job.status = JobStatus.CHECKING
     job.save()
-    result = run_import(kind=kind_cls, path=job_path(job), user=user, dry_run=True,
-                        file_name=name)
-    _record(job, result)
-    job.status = JobStatus.CHECKED if result.ok else JobStatus.INVALID
-    job.save()
-    if job.status != JobStatus.CHECKED:
-        _discard(job)
+    _enqueue(job, "check")
     return job
+
+
+def _enqueue(job: ImportJob, step: str) -> None:
+    from . import tasks
+
+    task = tasks.check_import if step == "check" else tasks.save_import
+    result = task.enqueue(job.pk)
+    job.task_id = str(result.id)
+    ImportJob.objects.filter(pk=job.pk).update(task_id=job.task_id)
 
 
 def _record(job: ImportJob, result: ImportResult) -> None:
@@ -139,35 +138,120 @@ def _record(job: ImportJob, result: ImportResult) -> None:
 
 
 def job_start(job: ImportJob) -> bool:
-    """Queue the save of a checked job and start its thread; False if it was not waiting
-    to be saved (a second click, another tab)."""
+    """Queue the save of a checked job; False if it was not waiting to be saved (a second
+    click, another tab)."""
     claimed = ImportJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED).update(
-        status=JobStatus.QUEUED, worker=_host_pid(), done_rows=0, message="",
+        status=JobStatus.QUEUED, worker="", done_rows=0, message="",
         updated_at=timezone.now())
     if not claimed:
         return False
     job.refresh_from_db()
-    thread = threading.Thread(target=_run, args=(job.pk,), name=f"import-{job.pk}", daemon=True)
-    with _LOCK:
-        _THREADS[job.pk] = thread
-        _PROGRESS[job.pk] = (0, job.rows)
-    thread.start()
+    _enqueue(job, "save")
     return True
 
 
-def _run(pk: int) -> None:
-    close_old_connections()
+def job_retry(job: ImportJob) -> bool:
+    """"Chạy lại": queue again the step a dead worker or a system error stopped (the check
+    if the save never started). False if the job cannot be run again."""
+    if not job.can_retry or not job_path(job).exists():
+        return False
+    saving = job.started_at is not None
+    status = JobStatus.QUEUED if saving else JobStatus.CHECKING
+    claimed = ImportJob.objects.filter(pk=job.pk, status=JobStatus.FAILED).exclude(
+        stored_as="").update(status=status, worker="", done_rows=0, message="",
+                             finished_at=None, updated_at=timezone.now())
+    if not claimed:
+        return False
+    job.refresh_from_db()
+    _enqueue(job, "save" if saving else "check")
+    return True
+
+
+class _Progress:
+    """Writes the rows done and a heartbeat on the job row every second, from a thread of
+    its own (its own connection: the import's transaction never hides it, and a locked
+    SQLite database only skips a beat)."""
+
+    EVERY = 1.0
+
+    def __init__(self, pk: int):
+        self.pk = pk
+        self.done: tuple[int, int] | None = None
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"import-{pk}-progress",
+                                       daemon=True)
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done = (done, total)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(timeout=30)
+        return False
+
+    def _run(self) -> None:
+        written = None
+        try:
+            while not self.stop.wait(self.EVERY):
+                fields = {"heartbeat_at": timezone.now()}
+                if self.done is not None and self.done != written:
+                    fields["done_rows"], fields["rows"] = self.done
+                try:
+                    ImportJob.objects.filter(pk=self.pk, status__in=ACTIVE).update(**fields)
+                    written = self.done
+                except OperationalError:
+                    close_old_connections()
+        finally:
+            connections.close_all()
+
+
+def _claim(pk: int, status: str, worker: str) -> ImportJob | None:
+    """Take the job for this worker; None if it is no longer waiting (cancelled, or
+    already taken by a retry)."""
+    claimed = ImportJob.objects.filter(pk=pk, status=status).update(
+        worker=worker, heartbeat_at=timezone.now(), updated_at=timezone.now())
+    if not claimed:
+        return None
+    return ImportJob.objects.select_related("user").get(pk=pk)
+
+
+def run_check(pk: int, worker: str) -> None:
+    """The job queue's check of an uploaded file (a dry run)."""
+    job = _claim(pk, JobStatus.CHECKING, worker)
+    if job is None:
+        return
     try:
-        job = ImportJob.objects.select_related("user").get(pk=pk)
-        ImportJob.objects.filter(pk=pk).update(
-            status=JobStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now(),
-            worker=f"{_host_pid()}:{threading.get_ident()}")
+        with _Progress(pk) as progress:
+            result = run_import(kind=job.kind, path=job_path(job), user=job.user, dry_run=True,
+                                file_name=job.file_name, progress=progress)
+        _record(job, result)
+        job.status = JobStatus.CHECKED if result.ok else JobStatus.INVALID
+        job.done_rows = result.rows
+        job.save()
+        if job.status != JobStatus.CHECKED:
+            _discard(job)
+    except Exception:  # the job must leave a verdict whatever happened
+        log.exception("Kiểm tra lượt nhập #%s dừng vì lỗi", pk)
+        _crashed(pk, "kiểm tra tệp")
 
-        def progress(done: int, total: int) -> None:
-            _PROGRESS[pk] = (done, total)
 
-        result = run_import(kind=job.kind, path=job_path(job), user=job.user, dry_run=False,
-                            file_name=job.file_name, progress=progress, audit_id=str(pk))
+def run_save(pk: int, worker: str) -> None:
+    """The job queue's save of a checked file (all or nothing)."""
+    job = _claim(pk, JobStatus.QUEUED, worker)
+    if job is None:
+        return
+    try:
+        ImportJob.objects.filter(pk=pk).update(status=JobStatus.RUNNING,
+                                               started_at=timezone.now())
+        with _Progress(pk) as progress:
+            result = run_import(kind=job.kind, path=job_path(job), user=job.user,
+                                dry_run=False, file_name=job.file_name, progress=progress,
+                                audit_id=str(pk))
+        job.refresh_from_db()
         _record(job, result)
         job.status = JobStatus.DONE if result.committed else JobStatus.FAILED
         if not result.committed and not job.message:
@@ -177,65 +261,43 @@ def _run(pk: int) -> None:
         job.finished_at = timezone.now()
         job.save()
         _discard(job)
-    except Exception:  # the thread must leave a verdict whatever happened
+    except Exception:  # the job must leave a verdict whatever happened
         log.exception("Lượt nhập #%s dừng vì lỗi", pk)
-        ImportJob.objects.filter(pk=pk).update(
-            status=JobStatus.FAILED, finished_at=timezone.now(),
-            message="Có lỗi hệ thống khi lưu: không có dữ liệu nào được ghi. Hãy thử lại; nếu "
-                    "vẫn lỗi, hãy báo quản trị viên.")
-        with contextlib.suppress(Exception):
-            _discard(ImportJob.objects.get(pk=pk))
-    finally:
-        with _LOCK:
-            _PROGRESS.pop(pk, None)
-        connections.close_all()
+        _crashed(pk, "lưu")
 
 
-def _alive(job: ImportJob) -> bool | None:
-    """Whether the job's worker still runs (None: another live process, cannot tell)."""
-    parts = job.worker.split(":")
-    if len(parts) < 2:
-        return False
-    host, pid = parts[0], parts[1]
-    if host != socket.gethostname():
-        return None
-    if pid == str(os.getpid()):
-        thread = _THREADS.get(job.pk)
-        return thread is not None and thread.is_alive()
-    try:
-        os.kill(int(pid), 0)
-    except (OSError, ValueError):
-        return False
-    return None
+def _crashed(pk: int, what: str) -> None:
+    close_old_connections()
+    ImportJob.objects.filter(pk=pk).update(
+        status=JobStatus.FAILED, finished_at=timezone.now(), message=CRASHED.format(what=what))
 
 
 def job_refresh(job: ImportJob) -> ImportJob:
-    """The job as it stands; a job whose worker is gone is marked failed (nothing written)."""
-    if job.status in ACTIVE and _alive(job) is False:
+    """The job as it stands; a job whose worker is gone is marked failed (nothing was
+    written) and can be run again."""
+    if job.status in ACTIVE and job.worker and not runner.worker_alive(job.worker):
+        checking = job.status == JobStatus.CHECKING
+        claimed = ImportJob.objects.filter(pk=job.pk, status=job.status, worker=job.worker) \
+            .update(status=JobStatus.FAILED, finished_at=timezone.now(),
+                    message=DIED_CHECKING if checking else DIED, updated_at=timezone.now())
+        if claimed:
+            if job.task_id:
+                runner.task_failed(job.task_id)
+            batches_sweep()  # the rows a dead save left hidden go now
         job.refresh_from_db()
-        if job.status in ACTIVE:
-            job.status = JobStatus.FAILED
-            job.message = DIED
-            job.finished_at = timezone.now()
-            job.save(update_fields=["status", "message", "finished_at", "updated_at"])
-            _discard(job)
     return job
 
 
 def job_progress(job: ImportJob) -> tuple[int, int]:
-    """(rows done, rows) of a running job."""
+    """(rows done, rows) of a job."""
     if job.status == JobStatus.DONE:
         return job.rows, job.rows
-    return _PROGRESS.get(job.pk, (job.done_rows, job.rows))
+    return job.done_rows, job.rows
 
 
-def wait_for(job: ImportJob, timeout: float = 60.0) -> ImportJob:
-    """Block until the job's thread ends (commands and tests)."""
-    thread = _THREADS.get(job.pk)
-    if thread is not None:
-        thread.join(timeout)
-    job.refresh_from_db()
-    return job
+def waiting_for_worker(job: ImportJob) -> bool:
+    """A queued job that no running worker will pick up (nobody started `dangvien worker`)."""
+    return job.status in ACTIVE and not job.worker and not runner.workers_running()
 
 
-__all__ = ["FileProblem", "job_create", "job_progress", "job_refresh", "job_start", "wait_for"]
+__all__ = ["FileProblem", "job_create", "job_progress", "job_refresh", "job_retry", "job_start"]

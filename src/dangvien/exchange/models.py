@@ -11,6 +11,7 @@ from dangvien.core.models import BaseModel
 class JobStatus(models.TextChoices):
     """Tình trạng lượt nhập."""
 
+    CHECKING = "dang_kiem_tra", "Đang kiểm tra"
     CHECKED = "da_kiem_tra", "Đã kiểm tra, chờ lưu"
     INVALID = "co_loi", "Có lỗi, chưa lưu"
     QUEUED = "cho_chay", "Đang chờ lưu"
@@ -19,8 +20,8 @@ class JobStatus(models.TextChoices):
     FAILED = "that_bai", "Không lưu được"
 
 
-#: A job in these states has a live worker, or had one.
-ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+#: A job in these states waits for a worker of the job queue or is being run by one.
+ACTIVE = (JobStatus.CHECKING, JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 class ImportJob(BaseModel):
@@ -49,7 +50,8 @@ class ImportJob(BaseModel):
     finished_at = models.DateTimeField("kết thúc", null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     worker = models.CharField("tiến trình", max_length=100, blank=True, default="",
-                              help_text="máy:pid:luồng đang lưu")
+                              help_text="tiến trình xử lý nền đang chạy (máy:pid:mã)")
+    task_id = models.CharField("mã việc trong hàng đợi", max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = "lượt nhập Excel"
@@ -68,6 +70,11 @@ class ImportJob(BaseModel):
             return kinds.get(self.kind).label
         except KeyError:
             return self.kind
+
+    @property
+    def can_retry(self) -> bool:
+        """Stopped by a dead worker or a system error with its file kept: "Chạy lại"."""
+        return self.status == JobStatus.FAILED and bool(self.stored_as)
 
     @property
     def percent(self) -> int:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("nhap/<slug:slug>/", views.upload, name="upload"),
     path("nhap/luot/<int:pk>/", views.job_page, name="job"),
     path("nhap/luot/<int:pk>/luu/", views.job_save, name="job_save"),
+    path("nhap/luot/<int:pk>/chay-lai/", views.job_retry, name="job_retry"),
     path("nhap/luot/<int:pk>/tien-do/", views.job_status, name="job_status"),
     # Exports (helper "export") add their addresses below.
 ]

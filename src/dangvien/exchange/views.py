@@ -93,6 +93,7 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
         "job": job, "kind": kind, "done": done, "total": total,
         "percent": int(done * 100 / total) if total else 0,
         "running": job.status in ACTIVE, "form": UploadForm(),
+        "no_worker": jobs.waiting_for_worker(job),
         "problems": [_problem_row(p) for p in job.problems],
         "more": job.problem_count - len(job.problems),
     })
@@ -108,6 +109,15 @@ def job_save(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     if not jobs.job_start(job):
         messages.error(request, "Lượt nhập này không ở trạng thái chờ lưu.")
+    return redirect("exchange:job", pk=job.pk)
+
+
+@require_POST
+@login_required
+def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if not jobs.job_retry(job):
+        messages.error(request, "Lượt nhập này không chạy lại được: hãy tải tệp lên lại.")
     return redirect("exchange:job", pk=job.pk)
 
 
