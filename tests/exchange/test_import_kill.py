@@ -1,9 +1,10 @@
-"""Kill -9 in the middle of an import: the database is as it was before.
+"""Kill -9 in the middle of an import's save: the database is as it was before.
 
-A real `dangvien import` process on its own database (SQLite, or a PostgreSQL database of
-its own when the tests run on PostgreSQL, where the import writes in a writer thread) is
-killed (SIGKILL) after the first batches of rows were written inside its transaction; a
-new process then finds the people it had before, not one more.
+A real `dangvien worker` process on its own database (SQLite, where the rows are staged
+outside the database; or a PostgreSQL database of its own when the tests run on
+PostgreSQL, where the import writes in a writer thread inside one transaction) is killed
+(SIGKILL) halfway through a save; the database then holds the people it had before, not
+one more, and the job is failed and can be run again.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -62,7 +64,30 @@ def own_database(tmp_path):
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_kill_during_the_write_leaves_the_database_as_it_was(tmp_path, own_database):
+def _sql(env, tmp_path, query: str, params=()) -> list[tuple]:
+    """Read the process's database directly (no Django process to start: fast polling)."""
+    url = env.get("DANGVIEN_DATABASE_URL")
+    if url is None:
+        with sqlite3.connect(tmp_path / "dangvien.sqlite3") as db:
+            return db.execute(query.replace("%s", "?"), params).fetchall()
+    import psycopg
+
+    with psycopg.connect(url) as db:
+        return db.execute(query, params).fetchall()
+
+
+JOB = """
+from django.contrib.auth import get_user_model
+from django.core.files import File
+from dangvien.exchange import jobs
+from dangvien.exchange.models import ImportJob
+"""
+
+
+def test_kill_9_of_the_worker_during_a_save(tmp_path, own_database):
+    """A real `dangvien worker` saving a 40.000-row upload is killed (SIGKILL) halfway:
+    the database is as it was, the job page shows the job failed with "Chạy lại", and
+    running it again saves the file."""
     env = own_database
     _dv(env, "migrate", "-v", "0")
     _dv(env, "demo", "--scale", "0.02")
@@ -76,26 +101,48 @@ def test_kill_during_the_write_leaves_the_database_as_it_was(tmp_path, own_datab
             for i in range(40_000)]
     path = write_xlsx(tmp_path / "lon.xlsx", MEMBER_HEADERS, rows)
     before = _people(env)
+    tables = ("people_person", "people_membership", "people_membershipevent")
+    physical = [_sql(env, tmp_path, f"SELECT COUNT(*) FROM {t}")[0][0] for t in tables]  # noqa: S608
 
-    proc = subprocess.Popen([sys.executable, "-m", "dangvien", "import", "members", str(path)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    seen = b""
+    out = _dv(env, "shell", "-c", JOB + f"""
+user = get_user_model().objects.get(username="tinhuy")
+with open({str(path)!r}, "rb") as fh:
+    job = jobs.job_create(user=user, kind="members", upload=File(fh, name="lon.xlsx"))
+print("JOB", job.pk, job.status)
+""")
+    pk = int(out.stdout.split("JOB")[1].split()[0])
+    assert "dang_kiem_tra" in out.stdout  # the check waits for a worker
+    _dv(env, "worker", "--batch", "-v", "0")
+    _dv(env, "shell", "-c", JOB + f"jobs.job_start(ImportJob.objects.get(pk={pk}))")
+
+    worker = subprocess.Popen([sys.executable, "-m", "dangvien", "worker", "-v", "0"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
-    # The bar is redrawn after each batch of 5.000 rows has been checked and written (on
-    # PostgreSQL: handed to the writer thread, which holds at most two batches, so at
-    # 20.000 the first batches are written).
-    while b"20.000/" not in seen and time.monotonic() < deadline:
-        chunk = os.read(proc.stderr.fileno(), 256)
-        if not chunk:
+    state = None
+    while time.monotonic() < deadline:
+        state = _sql(env, tmp_path, "SELECT status, done_rows FROM exchange_importjob "
+                                    "WHERE id = %s", (pk,))[0]
+        if state[0] == "dang_luu" and state[1] >= 20_000:
             break
-        seen += chunk
-    assert b"20.000/" in seen, seen
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
+        time.sleep(0.2)
+    assert state[0] == "dang_luu" and state[1] >= 20_000, state  # the progress bar's figures
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=30)
 
     assert _people(env) == before
-    # And the file imports cleanly afterwards.
-    done = _dv(env, "import", "members", str(path), "--no-progress")
-    assert "Mới: 40.000" in done.stdout
+    out = _dv(env, "shell", "-c", JOB + f"""
+job = jobs.job_refresh(ImportJob.objects.get(pk={pk}))
+print("STATE", job.status, job.can_retry, job.message)
+""")
+    assert "STATE that_bai True Lượt lưu bị dừng giữa chừng" in out.stdout
+    assert "không có dữ liệu nào được ghi" in out.stdout
+    assert _sql(env, tmp_path, "SELECT status FROM django_tasks_database_dbtaskresult "
+                               "ORDER BY enqueued_at DESC LIMIT 1") == [("FAILED",)]
+    assert [_sql(env, tmp_path, f"SELECT COUNT(*) FROM {t}")[0][0] for t in tables] == physical  # noqa: S608
+
+    # "Chạy lại": the same file is saved by the next worker.
+    _dv(env, "shell", "-c", JOB + f"assert jobs.job_retry(ImportJob.objects.get(pk={pk}))")
+    _dv(env, "worker", "--batch", "-v", "0")
+    assert _sql(env, tmp_path, "SELECT status, new FROM exchange_importjob WHERE id = %s",
+                (pk,)) == [("xong", 40_000)]
     assert _people(env) == before + 40_000
