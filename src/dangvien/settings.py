@@ -307,13 +307,13 @@ if PRODUCTION:
         SECURE_SSL_REDIRECT = _flag("DANGVIEN_SSL_REDIRECT", True)
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Content-Security-Policy (django-csp): every script is a file of ours, no inline script,
-# nothing from another origin. Inline styles are still allowed (a few style attributes
-# and <style> blocks remain: decisions.md).
+# Content-Security-Policy (django-csp): every script and every style is a file of ours (no
+# inline script, <style> or style attribute: tests/web/test_headers.py), nothing from
+# another origin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"], "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"], "img-src": ["'self'", "data:"],
+        "style-src": ["'self'"], "img-src": ["'self'", "data:"],
         "object-src": ["'none'"], "base-uri": ["'self'"], "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     },

@@ -95,3 +95,36 @@ def second_step(page, username: str) -> None:
         page.get_by_label("Mã xác thực").fill(totp_now(key, 1 if device.last_t >= 0 else 0))
         page.get_by_role("button", name="Xác nhận").click()
     page.wait_for_load_state()
+
+
+@pytest.fixture
+def job_worker(live_server):
+    """A worker of the job queue beside the live server, as `dangvien serve` runs one (a
+    thread here: the test database lives in this process). SQLite's in-memory test
+    database is shared by the threads with table locks that do not wait, so a start that
+    meets one tries again."""
+    import threading
+    import time
+
+    from django.db import OperationalError, connections
+
+    from dangvien.jobs.runner import make_worker
+
+    worker = make_worker(interval=0.2)
+
+    def run():
+        try:
+            while worker.running:
+                try:
+                    worker.run()
+                except OperationalError:
+                    connections.close_all()
+                    time.sleep(0.2)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name="job-worker", daemon=True)
+    thread.start()
+    yield worker
+    worker.running = False
+    thread.join(timeout=30)

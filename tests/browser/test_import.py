@@ -44,8 +44,8 @@ def both_sizes(page, shots, name):
     page.set_viewport_size(DESKTOP)
 
 
-def test_upload_errors_fix_save(live_server, province, personas, kim_boi, browser_page, shots,
-                                tmp_path):
+def test_upload_errors_fix_save(live_server, job_worker, province, personas, kim_boi, browser_page,
+                                shots, tmp_path):
     bad = write_xlsx(tmp_path / "dang-vien-kb.xlsx", MEMBER_HEADERS, _rows(True))
     good = write_xlsx(tmp_path / "dang-vien-kb-da-sua.xlsx", MEMBER_HEADERS, _rows(False))
     people_before = Person.objects.count()

@@ -27,12 +27,13 @@ PRINT_ONLY = {"reports/document.html"}
 demo = crawler.demo
 
 
-def test_pages_have_a_policy_without_inline_scripts(client, personas):
+def test_pages_have_a_policy_without_inline_scripts_or_styles(client, personas):
     client.force_login(personas.kimboi)
     response = client.get("/to-chuc/")
     policy = response["Content-Security-Policy"]
     script = re.search(r"script-src ([^;]+)", policy).group(1)
     assert script.strip() == "'self'"
+    assert re.search(r"style-src ([^;]+)", policy).group(1).strip() == "'self'"
     assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
 
 
