@@ -64,10 +64,21 @@ def texts(result) -> list[str]:
 
 def run_jobs(job=None):
     """Run what waits in the job queue in this thread, as `dangvien worker --batch` does;
-    return the job as it then stands."""
+    return the job as it then stands. (The worker loop closes its connection between
+    jobs, as a request does; inside a test's transaction that connection must stay.)"""
+    from unittest import mock
+
+    from django.db import close_old_connections, connection
+
     from dangvien.jobs.runner import run_pending
 
-    run_pending()
+    def close_unless_in_test_transaction():
+        if not connection.in_atomic_block:
+            close_old_connections()
+
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections",
+                    close_unless_in_test_transaction):
+        run_pending()
     if job is not None:
         job.refresh_from_db()
     return job

@@ -137,6 +137,11 @@ def test_kim_boi_officer_cannot_import_into_lac_son(province, personas, xlsx, ma
     ]
     assert "Lạc Sơn" not in " ".join(texts(result)) and "Xóm Bai" not in " ".join(texts(result))
     assert not Person.objects.filter(cccd="017190000001").exists()
+    # The attempt is audited once for the file: who, which row, the CCCD masked.
+    tried = AuditEvent.objects.get(action="import.members.cccd_elsewhere.refused")
+    assert tried.actor_id == personas.kimboi.pk
+    assert tried.after["rows"] == 1 and tried.after["row_numbers"] == [3]
+    assert tried.after["cccd"] == ["017*******99"] and "017180000099" not in str(tried.after)
     assert imp(xlsx([member_row(cell="LS.01.01")], name="ls.xlsx"), personas.lacson).committed
 
 

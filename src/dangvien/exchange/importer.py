@@ -24,7 +24,7 @@ from pathlib import Path
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from dangvien.audit.services import audit_record
+from dangvien.audit.services import audit_record, mask
 
 from . import kinds
 from .kinds.base import Context, Counts, Kind, Problem, Row
@@ -64,6 +64,22 @@ class ImportResult:
 
 class _Rollback(Exception):
     pass
+
+
+#: CCCDs (masked) kept in the audit row of an import that named people registered elsewhere.
+ELSEWHERE_KEPT = 50
+
+
+def _audit_elsewhere(ctx: Context, kind: type[Kind], file_name: str) -> None:
+    """One audit row (after the import's transaction) for the rows that named a CCCD
+    registered in a unit the user does not manage: the message told them nothing of where,
+    the audit keeps who tried, how many and which (masked)."""
+    audit_record(by=ctx.user, action=f"import.{kind.name}.cccd_elsewhere.refused",
+                 object_type="exchange.import", unit_path="", after={
+                     "file": file_name, "rows": len(ctx.elsewhere),
+                     "cccd": [mask("cccd", c) for _, c, _ in ctx.elsewhere[:ELSEWHERE_KEPT]],
+                     "row_numbers": [n for n, _, _ in ctx.elsewhere[:ELSEWHERE_KEPT]],
+                     "holders": [h for _, _, h in ctx.elsewhere[:ELSEWHERE_KEPT]]})
 
 
 def file_sha256(path: Path) -> str:
@@ -134,6 +150,8 @@ def run_import(*, kind: str | type[Kind], path: Path, user, dry_run: bool,
     finally:
         sheet.close()
     result.counts = ctx.counts
+    if ctx.elsewhere:
+        _audit_elsewhere(ctx, kind, file_name)
     # Row by row as in the file (cell errors, then the rules, within a row).
     ctx.problems.sort(key=lambda p: p.row or 0)
     ctx.warnings.sort(key=lambda p: p.row or 0)

@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections, connections
+from django.db import OperationalError, close_old_connections, connection, connections
 from django.utils import timezone
 
 from dangvien.core import vn
@@ -267,7 +267,8 @@ def run_save(pk: int, worker: str) -> None:
 
 
 def _crashed(pk: int, what: str) -> None:
-    close_old_connections()
+    if not connection.in_atomic_block:
+        close_old_connections()  # a connection the failure broke
     ImportJob.objects.filter(pk=pk).update(
         status=JobStatus.FAILED, finished_at=timezone.now(), message=CRASHED.format(what=what))
 

@@ -110,6 +110,9 @@ class Context:
     submit: Callable[[Callable[[], None]], None] = field(default=lambda write: write())
     #: SQLite, `Importer.staged`: where the batches' rows wait until the last is checked.
     stage: Any = None
+    #: Rows that named a CCCD registered in a unit the user does not manage: (row, CCCD,
+    #: holder's id). The import writes ONE audit row for them (the message names nowhere).
+    elsewhere: list[tuple[int, str, int]] = field(default_factory=list)
     _seen: set = field(default_factory=set)
 
     def error(self, row: int | None, key: str | None, message: str) -> None:

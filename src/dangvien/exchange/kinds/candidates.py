@@ -86,6 +86,7 @@ class CandidatesImporter(Importer):
             self._warn(n, candidacy)
             return
         if not may_edit(ctx.user, person.unit.path):
+            ctx.elsewhere.append((n, person.cccd, person.pk))
             raise DomainError("số CCCD này đã được đăng ký trong hệ thống (ở đơn vị bạn không quản "
                               "lý). Hãy liên hệ Ban Tổ chức cấp trên để chuyển hồ sơ.", field="cccd")
         person_changed = any(data[f] != getattr(person, f) for f in data

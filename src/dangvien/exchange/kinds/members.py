@@ -132,6 +132,7 @@ class MembersImporter(Importer):
                 ctx.error(n, "cell", out_of_scope(code))
             existing = people.get(cccd) if cccd else None
             if existing is not None and not may_edit(ctx.user, existing["unit__path"]):
+                ctx.elsewhere.append((n, cccd, existing["id"]))
                 ctx.error(n, "cccd", "số CCCD này đã được đăng ký trong hệ thống (ở đơn vị bạn "
                                      "không quản lý). Hãy liên hệ Ban Tổ chức cấp trên để chuyển "
                                      "hồ sơ.")
