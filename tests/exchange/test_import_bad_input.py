@@ -181,3 +181,20 @@ def test_an_import_stopped_half_way_leaves_the_database_as_it_was(personas, xlsx
         imp(path, personas.kimboi, progress=stop)
     assert calls == [5000]
     _nothing_written(audit_count)
+
+
+def test_a_file_wrong_in_every_cell_keeps_the_first_problems_and_counts_all(
+        personas, tmp_path, audit_count, monkeypatch):
+    """Millions of wrong cells must not mean millions of messages held in memory: the
+    first ones are kept (here 50), every one is counted."""
+    from dangvien.exchange.kinds import base
+
+    monkeypatch.setattr(base, "KEPT", 50)
+    rows = [["x", "?", "31/02/1990", "không-phải-số", "x", "x", "x", "x", "x", "LS.99",
+             "99/99/9999"] for _ in range(300)]
+    result = imp(write_xlsx(tmp_path / "sai.xlsx", MEMBER_HEADERS, rows), personas.kimboi)
+    assert not result.ok and not result.committed
+    assert len(result.problems) == 50
+    assert result.problem_count > 300 * 4
+    assert result.counts.error_rows == 300
+    assert [p.row for p in result.problems[:3]] == [2, 2, 2]  # in file order

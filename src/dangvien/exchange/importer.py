@@ -27,11 +27,11 @@ from django.utils import timezone
 from dangvien.audit.services import audit_record, mask
 
 from . import kinds
-from .kinds.base import Context, Counts, Kind, Problem, Row
+from .kinds.base import KEPT, Context, Counts, Kind, Problem, Row
 from .reader import FileProblem, Sheet, open_sheet
 
 #: Problems kept in full; the count goes on beyond it.
-MAX_PROBLEMS_KEPT = 5000
+MAX_PROBLEMS_KEPT = KEPT
 
 Progress = Callable[[int, int], None]
 
@@ -155,7 +155,7 @@ def run_import(*, kind: str | type[Kind], path: Path, user, dry_run: bool,
     # Row by row as in the file (cell errors, then the rules, within a row).
     ctx.problems.sort(key=lambda p: p.row or 0)
     ctx.warnings.sort(key=lambda p: p.row or 0)
-    result.problem_count = len(ctx.problems)
+    result.problem_count = ctx.problem_count
     result.problems = ctx.problems[:MAX_PROBLEMS_KEPT]
     result.warnings = ctx.warnings[:MAX_PROBLEMS_KEPT]
     result.seconds = time.perf_counter() - started
@@ -372,6 +372,7 @@ def _feed(sheet: Sheet, kind: type[Kind], ctx: Context, importer, progress: Prog
         if len(batch) >= size:
             importer.check(batch)
             batch = []
+            ctx._seen.clear()  # one message per cell holds within a batch: memory stays flat
             if progress:
                 progress(last - sheet.header_row, total)
     if batch:

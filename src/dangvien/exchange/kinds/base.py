@@ -92,6 +92,10 @@ class Counts:
                 f"{f(self.unchanged)} · Có lỗi: {f(self.error_rows)} dòng")
 
 
+#: Problems (and warnings) an import keeps in full; the count goes on beyond it.
+KEPT = 5000
+
+
 @dataclass
 class Context:
     """What an import knows about its run: who, when, which file, and the report so far."""
@@ -100,7 +104,10 @@ class Context:
     today: dt.date
     kind: Kind
     headers: dict[str, str] = field(default_factory=dict)  # column key -> header as in the file
+    #: The first `KEPT` problems in file order; `problem_count` counts them all (a file
+    #: wrong in every cell must not hold millions of messages in memory).
     problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
     warnings: list[Problem] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
     bad_rows: set[int] = field(default_factory=set)
@@ -120,14 +127,18 @@ class Context:
             if (row, key) in self._seen:
                 return  # one message per cell: the first says what to fix
             self._seen.add((row, key))
-        column = (self.headers.get(key) or self.kind.column(key).header) if key else None
-        self.problems.append(Problem(row, column, message))
+        self.problem_count += 1
+        if len(self.problems) < KEPT:
+            column = (self.headers.get(key) or self.kind.column(key).header) if key else None
+            self.problems.append(Problem(row, column, message))
         if row is not None:
             if row not in self.bad_rows:
                 self.bad_rows.add(row)
                 self.counts.error_rows += 1
 
     def warn(self, row: int | None, key: str | None, message: str) -> None:
+        if len(self.warnings) >= KEPT:
+            return
         column = self.headers.get(key) if key else None
         self.warnings.append(Problem(row, column, message))
 
