@@ -13,5 +13,6 @@ urlpatterns = [
     path("danh-gia/", include("dangvien.ratings.urls")),
     path("trao-doi/", include("dangvien.exchange.urls")),
     path("bao-cao/", include("dangvien.reports.urls")),
+    path("tep/", include("dangvien.jobs.urls")),
     path("quan-tri/", admin.site.urls),
 ]
