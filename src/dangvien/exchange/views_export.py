@@ -6,6 +6,10 @@ so the file holds exactly what the user may see there; a unit, plan or class out
 scope is 404 as on the page. The workbook is written to a temporary file, unlinked at
 once (the open handle keeps it readable until the response ends) and streamed: the
 server's memory stays flat however long the list.
+
+A list longer than `DANGVIEN_EXPORT_JOB_ROWS` rows is made by the job queue instead
+(`export.job`): the address checks the scope and counts the rows, then sends the user to
+the job's page, which offers the file when it is ready.
 """
 
 from __future__ import annotations
@@ -15,13 +19,15 @@ import os
 import tempfile
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import path
 from django.views.decorators.http import require_GET
 
 from dangvien.audit.services import audit_export
 
 from .export import BY_SLUG, write_xlsx
+from .export.job import export_job_create, needs_job
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +41,16 @@ def exporter_name(user) -> str:
 
 @require_GET
 @login_required
-def export(request: HttpRequest, kind: str) -> FileResponse:
+def export(request: HttpRequest, kind: str) -> HttpResponse:
     spec = BY_SLUG.get(kind)
     if spec is None:
         raise Http404("Không có danh sách này.")
     built = spec.build(request.user, request.GET)
+    rows = needs_job(built)
+    if rows is not None:
+        job = export_job_create(user=request.user, spec=spec, export=built, params=request.GET,
+                                rows=rows, source_url=request.get_full_path())
+        return redirect("jobs:file_job", pk=job.pk)
     handle = tempfile.NamedTemporaryFile(prefix="dangvien-", suffix=".xlsx", delete=False)  # noqa: SIM115
     handle.close()
     try:
