@@ -5,6 +5,7 @@ Both write one audit row per file handed out (`audit_progress_file`)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dangvien.audit.services import audit_report
@@ -55,13 +56,23 @@ def audit_progress_file(made: ReportFile, *, plan: Plan, unit: OrgUnit, fmt: str
                  file=made.name, detail={"plan": plan.number, "plan_id": plan.pk}, via=via)
 
 
-def progress_file(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user, fmt: str) -> ReportFile:
+#: The steps of `progress_file`, for a job's progress bar: figures, document, file.
+STEPS = 3
+
+
+def progress_file(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user, fmt: str,
+                  step: Callable[[int], None] | None = None) -> ReportFile:
     """The progress report in `fmt` ("docx" or "pdf"). Raises ReportRefused (scope) or
-    PdfUnavailable (no Pango or no font on this machine)."""
+    PdfUnavailable (no Pango or no font on this machine). `step(n)` is told when each of
+    the `STEPS` steps is done."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {sorted(FORMATS)}, not {fmt!r}")
+    step = step or (lambda n: None)
     report = progress_report(plan=plan, unit=unit, as_of=as_of, user=user)
+    step(1)
     doc = progress_document(report)
+    step(2)
     content = render_docx(doc) if fmt == "docx" else render_pdf(doc)
+    step(3)
     return ReportFile(content=content, name=file_name(plan, unit, report.day, fmt),
                       content_type=FORMATS[fmt], title=doc.title, day=report.day)

@@ -140,6 +140,12 @@ def _kind(block) -> tuple[str, object]:
     raise TypeError(block)  # pragma: no cover
 
 
+def pdf_check() -> None:
+    """Raise PdfUnavailable now if this machine cannot make PDF (before a job is queued)."""
+    find_font()
+    _weasyprint()
+
+
 def render_pdf(doc: Document) -> bytes:
     """The PDF's bytes; PdfUnavailable when the machine cannot make it."""
     font = find_font()

@@ -122,9 +122,9 @@ class ProgressReport:
 # --- gathering -----------------------------------------------------------------------------
 
 
-def progress_report(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user) -> ProgressReport:
-    """Everything the report says about `unit` under `plan` on `as_of`, within the user's
-    scope (None: everything, for commands without --user). Raises ReportRefused."""
+def report_allowed(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user) -> tuple[dt.date, list]:
+    """The report's checks alone (scope, plan), before anything is computed: the day the
+    figures are as of and the unit's superiors on it. Raises ReportRefused."""
     if user is not None and not plan_visible(user, plan):
         raise ReportRefused(f"Không tìm thấy Kế hoạch số {plan.number} năm {plan.year} trong "
                             "phạm vi bạn phụ trách.")
@@ -136,6 +136,13 @@ def progress_report(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user) -> Progr
     if not unit_in_plan(plan, unit, ups):
         raise ReportRefused(f"Đơn vị {unit.code} không thuộc phạm vi của Kế hoạch số "
                             f"{plan.number} ({plan.unit.name}).")
+    return day, ups
+
+
+def progress_report(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user) -> ProgressReport:
+    """Everything the report says about `unit` under `plan` on `as_of`, within the user's
+    scope (None: everything, for commands without --user). Raises ReportRefused."""
+    day, ups = report_allowed(plan=plan, unit=unit, as_of=as_of, user=user)
     version = version_on(unit, day)
     table = progress_table(plan=plan, unit=unit, as_of=day, user=user)
     report = ProgressReport(

@@ -5,13 +5,15 @@ unit and day the dashboard shows, with the dashboard's scope rules: a plan the u
 follow, or a unit outside their scope, is 404 like one that does not exist. When the PDF
 cannot be made on this server (no Pango, no font), a page says so in Vietnamese. Each file
 handed out writes one audit row ("export.report"); a refusal writes none, as for exports.
+The PDF of a large unit is made by the job queue (`job`): the checks are done here, then
+the user is sent to the job's page, whose download writes the audit row.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from dangvien.accounts.scope import get_unit_or_404
@@ -19,7 +21,9 @@ from dangvien.core.http import as_of_from_request
 from dangvien.plans.models import Plan
 from dangvien.plans.views_progress import default_unit, plan_visible
 
-from . import files
+from . import files, job
+from .pdf import pdf_check
+from .progress_report import report_allowed
 
 
 @require_GET
@@ -39,6 +43,12 @@ def progress_download(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404("Không tìm thấy đơn vị.")
     as_of = as_of_from_request(request)
     try:
+        if job.needs_job(unit, fmt):
+            day, _ = report_allowed(plan=plan, unit=unit, as_of=as_of.on, user=user)
+            pdf_check()
+            queued = job.report_job_create(user=user, plan=plan, unit=unit, day=day, fmt=fmt,
+                                           source_url=request.get_full_path())
+            return redirect("jobs:file_job", pk=queued.pk)
         made = files.progress_file(plan=plan, unit=unit, as_of=as_of.on, user=user, fmt=fmt)
     except files.ReportRefused as exc:
         raise Http404(str(exc)) from exc
