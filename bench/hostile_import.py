@@ -4,11 +4,13 @@ file is refused.
     python bench/hostile_import.py               # corpus in a temporary folder
     python bench/hostile_import.py --calamine    # also: calamine alone, unguarded
 
-Writes the corpus of tests/exchange/hostile_corpus.py and two ordinary member files
-(100.000 and 200.000 rows, as `make bench-import` writes them), then, for each file, runs
+Writes the corpus of tests/exchange/hostile_corpus.py, two ordinary member files
+(100.000 and 200.000 rows, as `make bench-import` writes them) and the worst file the
+limits accept (every cell of 200.000 rows × 15 columns a distinct text), then, for each file, runs
 the import's file check (`reader.check_file`, the one place every import opens a file)
 in a fresh process and prints: size on disk, verdict and message, seconds, peak memory of
-that process (`wait4` rusage maxrss). With `--calamine`, the same file is also opened and
+that process (`wait4` rusage maxrss). The accepted files are then read to their last row
+by the import's reader, each in a fresh process, with its peak memory. With `--calamine`, the same file is also opened and
 read by python-calamine alone in a process limited to 2 GB of address space and 60 s, to
 show what the check prevents. Not a test: it prints figures and never fails on one.
 """
@@ -48,6 +50,28 @@ except FileProblem as exc:
 seconds = time.perf_counter() - started
 status = Path("/proc/self/status").read_text()
 hwm = int(status.split("VmHWM:")[1].split()[0]) / 1024
+print(json.dumps({"verdict": verdict, "message": message, "seconds": seconds, "hwm": hwm}))
+"""
+
+READ = """
+import json, os, sys, time
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvien.settings")
+import django
+django.setup()
+from pathlib import Path
+from dangvien.exchange.kinds import get
+from dangvien.exchange.reader import FileProblem, open_sheet
+path = Path(sys.argv[1])
+started = time.perf_counter()
+try:
+    sheet = open_sheet(path, get("members"))
+    rows = sum(1 for _ in sheet.rows())
+    sheet.close()
+    verdict, message = f"read {rows} rows", ""
+except FileProblem as exc:
+    verdict, message = "refused", exc.message
+seconds = time.perf_counter() - started
+hwm = int(Path("/proc/self/status").read_text().split("VmHWM:")[1].split()[0]) / 1024
 print(json.dumps({"verdict": verdict, "message": message, "seconds": seconds, "hwm": hwm}))
 """
 
@@ -133,6 +157,23 @@ def ordinary_files(folder: Path, sizes: list[int]) -> list[Path]:
     return out
 
 
+def full_grid(folder: Path, rows: int = 200_000, columns: int = 15) -> Path:
+    """The worst file the limits accept: every cell of the member template's 15 columns
+    filled with a distinct text, 3.000.000 cells (the limit is 3.200.000)."""
+    import xlsxwriter
+
+    from dangvien.exchange.kinds import get
+
+    path = folder / "luoi-day-du.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("Đảng viên")
+    sheet.write_row(0, 0, [c.header for c in get("members").columns][:columns])
+    for r in range(1, rows + 1):
+        sheet.write_row(r, 0, [f"v{r:07d}c{c:02d}xx" for c in range(columns)])
+    book.close()
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calamine", action="store_true",
@@ -145,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         print("Writing the corpus…", file=sys.stderr)
         files = list(hostile_corpus.write_all(folder).values())
         files += ordinary_files(folder, args.rows)
+        accepted = [*files[-len(args.rows):], full_grid(folder)] if args.rows else []
+        files.append(accepted[-1]) if accepted else None
         head = (f"| {'file':<30} | {'on disk':>9} | {'result':<70} | {'check s':>7} | "
                 f"{'wall s':>6} | {'peak MB':>7} |")
         print(head)
@@ -157,6 +200,15 @@ def main(argv: list[str] | None = None) -> int:
                   f"{result[:70]:<70} | {_n(got.get('seconds') or 0, 2):>7} | "
                   f"{_n(got['wall'], 2):>6} | {_n(got['rss_mb'], 0):>7} |",
                   flush=True)
+        if accepted:
+            print("\nAccepted files read to the end by the import's reader (open_sheet, every "
+                  "row; a sheet over DANGVIEN_IMPORT_CHUNK_BYTES of XML is read in pieces)\n")
+            print(f"| {'file':<30} | {'result':<40} | {'s':>6} | {'peak MB':>7} |")
+            print(f"|{'-' * 32}|{'-' * 42}|{'-' * 8}|{'-' * 9}|")
+            for path in accepted:
+                got = run_measured(READ, path, timeout=300)
+                print(f"| {path.name:<30} | {got['verdict'][:40]:<40} | "
+                      f"{_n(got['wall'], 2):>6} | {_n(got['rss_mb'], 0):>7} |", flush=True)
         if args.calamine:
             print("\nWithout the check: python-calamine alone (2 GB address space, 60 s)\n")
             print(f"| {'file':<30} | {'result':<70} | {'s':>5} | {'peak MB':>7} |")

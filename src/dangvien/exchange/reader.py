@@ -20,7 +20,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, Shee
 
 from dangvien.core import vn
 
-from . import zipcheck
+from . import split, zipcheck
 from .cells import CellError, is_empty, shown
 from .kinds.base import Column, Kind, header_key
 
@@ -156,6 +156,26 @@ class Sheet:
     _sheet: object
     #: Headers of the file that match no column (or repeat one): not imported.
     ignored: list[str] = field(default_factory=list)
+    #: A large sheet read in pieces (`split`): the first is `_sheet`, the others follow.
+    _pieces: split.Pieces | None = None
+
+    def _parts(self):
+        """(sheet, column shift, first row) of each piece in turn; a piece is closed and
+        deleted before the next is opened."""
+        yield self._sheet, 0, 1
+        if self._pieces is None:
+            return
+        col0 = self._sheet.start[1]
+        for piece in self._pieces.pieces[1:]:
+            self._book.close()
+            try:
+                self._book = CalamineWorkbook.from_path(str(piece.path))
+                sheet = self._book.get_sheet_by_name(self.name)
+            except CalamineError:
+                raise FileProblem(_corrupt(self.name)) from None
+            if sheet.start is None:
+                continue
+            yield sheet, sheet.start[1] - col0, piece.first_row
 
     def rows(self) -> Iterator[tuple[int, dict[str, object], list[tuple[str, str]]]]:
         """(Excel row number, {column key: converted value}, [(column key, problem)]) for
@@ -163,9 +183,17 @@ class Sheet:
         spec = [(i, c.key, c.convert) for i, c in self.mapping.items()]
         last = max(i for i, _, _ in spec) + 1
         header_row = self.header_row
-        for index, cells in enumerate(self._sheet.iter_rows()):
-            if index < header_row:
+        for sheet, shift, first_row in self._parts():
+            yield from self._rows(sheet, shift, max(header_row, first_row - 1), spec, last)
+
+    def _rows(self, sheet, shift: int, skip: int, spec, last: int):
+        for index, cells in enumerate(sheet.iter_rows()):
+            if index < skip:
                 continue
+            if shift > 0:  # this piece's cells begin further right than the first piece's
+                cells = [""] * shift + cells
+            elif shift < 0:
+                cells = cells[-shift:]
             if len(cells) < last:
                 cells = cells + [""] * (last - len(cells))
             values: dict[str, object] = {}
@@ -191,6 +219,8 @@ class Sheet:
 
     def close(self) -> None:
         self._book.close()
+        if self._pieces is not None:
+            self._pieces.close()
 
 
 def _pick_sheet(book: CalamineWorkbook, kind: type[Kind]):
@@ -209,16 +239,41 @@ def open_sheet(path: Path, kind: type[Kind], *, name: str | None = None) -> Shee
     """Check the file and the sheet; raise FileProblem with one message when unusable."""
     name = name or path.name
     check_file(path, name=name)
+    pieces = None
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheet_name = _pick_sheet(book, kind)
+        pieces = _split(path, sheet_name)
+        if pieces is not None:  # a large sheet: read piece by piece
+            book.close()
+            book = CalamineWorkbook.from_path(str(pieces.pieces[0].path))
         sheet = book.get_sheet_by_name(sheet_name)
     except CalamineError as exc:
+        if pieces is not None:
+            pieces.close()
         if "password" in str(exc).lower():
             raise FileProblem(f"Tệp '{name}' được đặt mật khẩu nên không đọc được.") from None
         raise FileProblem(_corrupt(name)) from None
-    if sheet.start is None or sheet.height == 0:
+    try:
+        return _open(path, kind, book, sheet_name, sheet, pieces)
+    except BaseException:
         book.close()
+        if pieces is not None:
+            pieces.close()
+        raise
+
+
+def _split(path: Path, sheet_name: str) -> split.Pieces | None:
+    try:
+        part = _sheet_parts(path).get(sheet_name)
+    except (KeyError, ET.ParseError, zipfile.BadZipFile):
+        return None
+    return split.split_sheet(path, part) if part else None
+
+
+def _open(path: Path, kind: type[Kind], book, sheet_name: str, sheet,
+          pieces: split.Pieces | None) -> Sheet:
+    if sheet.start is None or sheet.height == 0:
         raise FileProblem(
             f"Trang tính '{sheet_name}' trống: không có dòng tiêu đề và không có dữ liệu. "
             "Hãy điền dữ liệu vào tệp mẫu (mỗi người một dòng, dưới dòng tiêu đề).")
@@ -236,7 +291,6 @@ def open_sheet(path: Path, kind: type[Kind], *, name: str | None = None) -> Shee
         if score and (best is None or score > best[0]):
             best = (score, index, mapping, headers)
     if best is None:
-        book.close()
         needed = ", ".join(f"'{c.header}'" for c in required)
         raise FileProblem(
             f"Không tìm thấy dòng tiêu đề trong {HEADER_SEARCH_ROWS} dòng đầu của trang tính "
@@ -251,20 +305,17 @@ def open_sheet(path: Path, kind: type[Kind], *, name: str | None = None) -> Shee
     if merged:
         (r1, c1), (r2, c2) = merged[0]
         cells = f"{col_letter(c1)}{r1 + 1}:{col_letter(c2)}{r2 + 1}"
-        book.close()
         raise FileProblem(
             f"Dòng tiêu đề (dòng {header_row}) có ô gộp ({cells}). Mỗi cột phải có tiêu đề riêng "
             "trong một ô: hãy bỏ gộp ô (Trang đầu › Gộp và căn giữa › Bỏ gộp ô) hoặc dùng tệp mẫu.")
     missing = [c.header for c in required if c.key not in headers]
     if missing:
-        book.close()
         names = ", ".join(f"'{h}'" for h in missing)
         raise FileProblem(
             f"Trang tính '{sheet_name}' thiếu cột bắt buộc: {names} (dòng tiêu đề là dòng "
             f"{header_row}). Hãy thêm các cột này hoặc dùng tệp mẫu.")
     errors = [e for e in formula_errors(path, sheet_name) if e[0] > header_row]
     if errors:
-        book.close()
         by_index = {col0 + i: c for i, c in mapping.items()}
         shown_cells = "; ".join(
             f"dòng {r}, cột '{headers.get(by_index[c].key) if c in by_index else col_letter(c)}'"
@@ -273,14 +324,14 @@ def open_sheet(path: Path, kind: type[Kind], *, name: str | None = None) -> Shee
         raise FileProblem(
             f"Tệp có ô công thức bị lỗi: {shown_cells}{more}. Hãy sửa công thức hoặc thay bằng "
             "giá trị rồi tải lên lại.")
-    total = max(sheet.height + sheet.start[0] - header_row, 0)
+    last_row = pieces.last_row if pieces is not None else sheet.height + sheet.start[0]
+    total = max(last_row - header_row, 0)
     if total == 0:
-        book.close()
         raise FileProblem(
             f"Trang tính '{sheet_name}' chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")
     ignored = [vn.normalize_spaces(shown(v)) for i, v in enumerate(head_rows[header_index])
                if i not in mapping and not is_empty(v) and header_key(shown(v)) not in _INDEX]
-    return Sheet(sheet_name, header_row, mapping, headers, total, book, sheet, ignored)
+    return Sheet(sheet_name, header_row, mapping, headers, total, book, sheet, ignored, pieces)
 
 
 def _match(cells: list, kind: type[Kind]) -> tuple[dict[int, Column], dict[str, str]]:
