@@ -94,3 +94,7 @@ bench-import: install
 .PHONY: bench-hostile
 bench-hostile: install
 	@.venv/bin/python bench/hostile_import.py $(BENCH_ARGS)
+
+.PHONY: bench-concurrency
+bench-concurrency: install
+	@.venv/bin/python bench/import_concurrency.py $(BENCH_ARGS)

@@ -130,6 +130,8 @@ DANGVIEN_IMPORT_MAX_CELL_CHARS = int(os.environ.get("DANGVIEN_IMPORT_MAX_CELL_CH
 DANGVIEN_IMPORT_MAX_SHARED_STRINGS = int(
     os.environ.get("DANGVIEN_IMPORT_MAX_SHARED_STRINGS", "1000000"))
 DANGVIEN_IMPORT_MAX_TEXT_BYTES = int(os.environ.get("DANGVIEN_IMPORT_MAX_TEXT_BYTES", str(64 * 2**20)))
+# A sheet with more XML than this is read in pieces of about this size (exchange.split).
+DANGVIEN_IMPORT_CHUNK_BYTES = int(os.environ.get("DANGVIEN_IMPORT_CHUNK_BYTES", str(16 * 2**20)))
 # Transfers (people.transfers): days the member has to present the letter to the
 # receiving unit, from the letter's date (HD 09-HD/BTCTW; 30 by default).
 DANGVIEN_TRANSFER_PRESENT_DAYS = int(os.environ.get("DANGVIEN_TRANSFER_PRESENT_DAYS", "30"))
