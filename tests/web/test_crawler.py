@@ -88,6 +88,7 @@ def _real_values() -> dict[str, str]:
     from django.contrib.auth import get_user_model
 
     from dangvien.exchange.models import ImportJob
+    from dangvien.jobs.models import FileJob
     from dangvien.ratings.models import ScreeningCase
 
     member = Membership.objects.order_by("pk").first()
@@ -99,6 +100,7 @@ def _real_values() -> dict[str, str]:
         "lop/": _first(TrainingClass), "ke-hoach/": _first(Plan),
         "tai-khoan/": _first(get_user_model(), username="chibo"),
         "trao-doi/": _first(ImportJob), "danh-gia/": _first(ScreeningCase),
+        "tep/": _first(FileJob),
         "enrolment_pk": _first(Enrolment), "year": "2021", "step": "de-nghi-chi-bo",
         "slug": "to-chuc", "kind": "dang-vien", "fmt": "docx",
     }
@@ -166,8 +168,28 @@ def demo():
     build_demo(scale=0.01)
 
 
+def _file_job(user, folder, settings) -> None:
+    """A finished file job of the crawling user, so its pages are crawled for real."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dangvien.jobs.models import FileJob, FileJobStatus
+
+    settings.DANGVIEN_FILE_JOB_DIR = folder
+    (folder / "0123456789abcdef0123456789abcdef.xlsx").write_bytes(b"PK")
+    FileJob.objects.create(
+        user=user, kind="exchange.export", label="Tải Excel: Danh sách đảng viên",
+        params={"kind": "dang-vien", "params": {"don-vi": "KB"}}, status=FileJobStatus.DONE,
+        stored_as="0123456789abcdef0123456789abcdef.xlsx", file_name="dang-vien-KB.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        result={"kind": "members", "title": "DANH SÁCH ĐẢNG VIÊN", "rows": 1,
+                "filename": "dang-vien-KB.xlsx", "params": {"don-vi": "KB"}},
+        finished_at=timezone.now(), expires_at=timezone.now() + dt.timedelta(days=2))
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_no_hostile_value_gives_a_server_error(demo, persona, capsys):
+def test_no_hostile_value_gives_a_server_error(demo, persona, capsys, settings, tmp_path):
     from django.contrib.auth import get_user_model
 
     client = Client()
@@ -178,6 +200,8 @@ def test_no_hostile_value_gives_a_server_error(demo, persona, capsys):
             client.force_login(user)
 
     login()
+    if user is not None:
+        _file_job(user, tmp_path, settings)
     crawl = Crawl(client, login)
     real, names = _real_values(), _param_names()
     for pattern, name in _patterns():
