@@ -4,8 +4,6 @@ it whole finds (rows, row numbers, errors, writes), and the pieces are gone afte
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -45,6 +43,7 @@ def pieces_made(monkeypatch):
 @pytest.mark.parametrize("chunk", [None, 3000])
 def test_pieces_read_as_the_whole_sheet(province, personas, tmp_path, settings, chunk,
                                         pieces_made):
+    settings.DANGVIEN_IMPORT_DIR = tmp_path / "imports"
     if chunk:
         settings.DANGVIEN_IMPORT_CHUNK_BYTES = chunk
     path = write_xlsx(tmp_path / "lon.xlsx", ["STT", *MEMBER_HEADERS], _rows(300))
@@ -59,7 +58,7 @@ def test_pieces_read_as_the_whole_sheet(province, personas, tmp_path, settings, 
         "Dòng 292, cột 'Số CCCD': trùng số CCCD với dòng 12: mỗi người chỉ ghi một dòng "
         "(dòng 12 và dòng 292).",
     ]
-    assert not list(Path(tempfile.gettempdir()).glob("dv-tach-*"))
+    assert not list(settings.DANGVIEN_IMPORT_DIR.glob("dv-tach-*"))  # the pieces are gone
 
 
 @pytest.mark.django_db(transaction=True)

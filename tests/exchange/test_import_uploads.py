@@ -82,6 +82,14 @@ def test_files_not_saved_within_the_set_days_go_at_the_next_upload(province, per
     stray_new.write_bytes(b"PK")
     eight_days = (timezone.now() - dt.timedelta(days=8)).timestamp()
     os.utime(stray_old, (eight_days, eight_days))
+    # Left by processes killed mid-import two days ago: a stage file, a sheet's pieces.
+    stage, pieces = folder / "abc.stage", folder / "dv-tach-abc"
+    stage.write_bytes(b"")
+    pieces.mkdir()
+    (pieces / "1.xlsx").write_bytes(b"PK")
+    two_days = (timezone.now() - dt.timedelta(days=2)).timestamp()
+    for path in (stage, pieces):
+        os.utime(path, (two_days, two_days))
 
     third = _upload(client, xlsx([member_row()], name="ba.xlsx"))
     assert _files(folder) == {recent.stored_as, third.stored_as, stray_new.name}

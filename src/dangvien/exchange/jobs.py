@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import shutil
 import threading
 import uuid
 from pathlib import Path
@@ -89,6 +90,13 @@ def clean_uploads(now=None) -> int:
         with contextlib.suppress(OSError):
             if path.name not in kept and path.stat().st_mtime < cutoff.timestamp():
                 path.unlink()
+                deleted += 1
+    # What a process killed mid-import left: its stage file, the pieces of a large sheet.
+    day_ago = (now or timezone.now()).timestamp() - 86_400
+    for path in [*folder.glob("*.stage"), *folder.glob("dv-tach-*")]:
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < day_ago:
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
                 deleted += 1
     return deleted
 

@@ -27,7 +27,7 @@ _PIECE = 1 << 20
 _OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData\b[^>]*?(/?)>")
 _CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData\s*>")
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b")
-_ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
+_NUMBERED_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\br=\"(\d+)\"")
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*/>")
 #: The sheet's head and tail (before and after its rows) are kept in memory: a larger one
 #: is not a sheet worth cutting.
@@ -78,20 +78,23 @@ def split_sheet(path: Path, part: str) -> Pieces | None:
             return None
         head, start, end, tail = edges
         head = _DIMENSION.sub(b"", head)
-        folder = Path(tempfile.mkdtemp(prefix="dv-tach-"))
+        base = Path(settings.DANGVIEN_IMPORT_DIR)
+        base.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix="dv-tach-", dir=base))
         pieces: list[Piece] = []
         writer = None
         try:
-            for number, row in _rows(zf, part, start, end):
-                if number is None:
+            for run in _blocks(zf, part, start, end, min(_PIECE, limit)):
+                if run is None:
                     shutil.rmtree(folder, ignore_errors=True)
                     return None
+                rows, first, last = run
                 if writer is None or writer.size >= limit:
                     if writer is not None:
                         pieces.append(writer.close(tail if not pieces else _closing(tail)))
                     writer = _Writer(zf, part, folder / f"{len(pieces) + 1}.xlsx", head,
-                                     number)
-                writer.add(row, number)
+                                     first)
+                writer.add(rows, last)
             if writer is None:
                 shutil.rmtree(folder, ignore_errors=True)
                 return None
@@ -155,8 +158,9 @@ def _closing(tail: bytes) -> bytes:
     return (close.group(0) if close else b"</sheetData>") + (end.group(0) if end else b"</worksheet>")
 
 
-def _rows(zf: zipfile.ZipFile, part: str, start: int, end: int):
-    """(Excel row number or None, the row's XML) for each row between the offsets."""
+def _blocks(zf: zipfile.ZipFile, part: str, start: int, end: int, size: int):
+    """Runs of whole rows between the offsets, about `size` bytes each: (XML, first row
+    number, last row number), or None for a run holding a row without its number."""
     with zf.open(part) as fh:
         skipped = 0
         while skipped < start:
@@ -166,29 +170,48 @@ def _rows(zf: zipfile.ZipFile, part: str, start: int, end: int):
             skipped += len(piece)
         left = end - start
         buffer = b""
-        while left > 0:
-            piece = fh.read(min(_PIECE, left))
-            if not piece:
-                break
+        while left > 0 or buffer:
+            piece = fh.read(min(size, left)) if left > 0 else b""
             left -= len(piece)
             buffer += piece
-            starts = [m.start() for m in _ROW.finditer(buffer)]
-            if len(starts) < 2:
-                continue
-            for a, b in zip(starts, starts[1:], strict=False):
-                yield _number(buffer[a:b]), buffer[a:b]
-            buffer = buffer[starts[-1]:]
-        if buffer.strip():
-            first = _ROW.search(buffer)
+            if left > 0 and piece:
+                cut = _last_row_start(buffer)
+                if cut <= 0:
+                    continue
+                block, buffer = buffer[:cut], buffer[cut:]
+            else:
+                block, buffer = buffer, b""
+            first = _ROW.search(block)
             if first is None:
-                return
-            yield _number(buffer[first.start():]), buffer[first.start():]
+                continue
+            block = block[first.start():]
+            yield _run(block)
 
 
-def _number(row: bytes) -> int | None:
-    tag_end = row.find(b">")
-    m = _ROW_NUMBER.search(row, 0, tag_end if tag_end > 0 else len(row))
-    return int(m.group(1)) if m else None
+def _last_row_start(data: bytes) -> int:
+    """Where the last row of `data` begins (it may be incomplete): -1 if none."""
+    at = len(data)
+    while True:
+        at = data.rfind(b"row", 0, at)
+        if at <= 0:
+            return -1
+        lt = data.rfind(b"<", 0, at)
+        if lt >= 0 and _ROW.match(data, lt):
+            return lt
+
+
+def _run(block: bytes) -> tuple[bytes, int, int] | None:
+    # Every row numbered? Counted in C: "<row " with r first (Excel, LibreOffice,
+    # XlsxWriter, openpyxl), else by the slower expressions.
+    plain = block.count(b"<row ") + block.count(b"<row>")
+    if not plain or block.count(b'<row r="') != plain:
+        if len(_ROW.findall(block)) != len(_NUMBERED_ROW.findall(block)):
+            return None
+    first = _NUMBERED_ROW.match(block)
+    last = _NUMBERED_ROW.match(block, _last_row_start(block))
+    if first is None or last is None:
+        return None
+    return block, int(first.group(1)), int(last.group(1))
 
 
 class _Writer:
@@ -198,7 +221,7 @@ class _Writer:
         self.path = path
         self.first = self.last = first
         self.size = 0
-        self.zip = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
+        self.zip = zipfile.ZipFile(path, "w", zipfile.ZIP_STORED)  # written once, read once
         for info in src.infolist():
             if info.filename == part or info.is_dir():
                 continue
