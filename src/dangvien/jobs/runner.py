@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 import os
 import secrets
+import signal
 import socket
 import threading
 
@@ -114,8 +115,9 @@ class _Heartbeat:
     connection: it never waits for the job's transaction, and a locked SQLite database
     only skips a beat)."""
 
-    def __init__(self, worker_id: str):
+    def __init__(self, worker_id: str, check=None):
         self.worker_id = worker_id
+        self.check = check
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, name="worker-heartbeat", daemon=True)
 
@@ -140,6 +142,8 @@ class _Heartbeat:
     def _run(self) -> None:
         try:
             while not self.stop.wait(BEAT_SECONDS):
+                if self.check:
+                    self.check()
                 try:
                     WorkerProcess.objects.filter(worker_id=self.worker_id).update(
                         seen_at=timezone.now())
@@ -151,20 +155,32 @@ class _Heartbeat:
 
 class Worker(DBWorker):
     """The backend's worker loop, with a heartbeat and the dead workers' tasks failed on
-    start."""
+    start. Started by `dangvien serve` (`parent`), it stops when the server is gone, even
+    killed with SIGKILL."""
+
+    parent: int | None = None
 
     def run(self) -> None:
         with contextlib.suppress(OperationalError):
             reap()
-        with _Heartbeat(self.worker_id):
+        with _Heartbeat(self.worker_id, self._orphaned):
             super().run()
+
+    def _orphaned(self) -> None:
+        if self.parent and os.getppid() != self.parent:
+            log.warning("dangvien serve (%s) đã dừng: tiến trình xử lý nền dừng theo.",
+                        self.parent)
+            os.kill(os.getpid(), signal.SIGTERM)  # as Ctrl+C: the running job finishes
 
 
 def make_worker(*, batch: bool = False, interval: float = 1.0, queues: str = "*",
-                worker_id: str | None = None, max_tasks: int | None = None) -> Worker:
-    return Worker(queue_names=queues.split(","), interval=interval, batch=batch,
-                  backend_name="default", startup_delay=False, max_tasks=max_tasks,
-                  worker_id=worker_id or new_worker_id(), excluded_queue_names=[])
+                worker_id: str | None = None, max_tasks: int | None = None,
+                parent: int | None = None) -> Worker:
+    worker = Worker(queue_names=queues.split(","), interval=interval, batch=batch,
+                    backend_name="default", startup_delay=False, max_tasks=max_tasks,
+                    worker_id=worker_id or new_worker_id(), excluded_queue_names=[])
+    worker.parent = parent
+    return worker
 
 
 def run_pending() -> None:

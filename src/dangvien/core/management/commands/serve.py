@@ -2,6 +2,7 @@
 and one worker of the job queue beside it (`dangvien worker`) so one command runs all."""
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -35,8 +36,12 @@ class Command(BaseCommand):
         host, port = options["host"], options["port"]
         shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
         self.stdout.write(self.style.SUCCESS(f"dangvien đang chạy tại http://{shown}:{port}/"))
-        workers = [subprocess.Popen([sys.executable, "-m", "dangvien", "worker", "-v", "0"])  # noqa: S603
+        parent = str(os.getpid())
+        workers = [subprocess.Popen([sys.executable, "-m", "dangvien", "worker", "-v", "0",  # noqa: S603
+                                     "--parent", parent])
                    for _ in range(max(0, options["job_workers"]))]
+        # SIGTERM (systemd, kill) stops the server as Ctrl+C does, so the workers stop too.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         if workers:
             self.stdout.write(f"Đã chạy {len(workers)} tiến trình xử lý nền (dangvien worker).")
         self.stdout.write("Nhấn Ctrl+C để dừng.")

@@ -18,12 +18,14 @@ class Command(BaseCommand):
                             help="chạy hết việc đang chờ rồi dừng")
         parser.add_argument("--interval", type=float, default=1.0,
                             help="số giây chờ giữa hai lần tìm việc mới (mặc định 1)")
+        parser.add_argument("--parent", type=int, default=None,
+                            help="dừng khi tiến trình này (dangvien serve) không còn")
         parser.add_argument("--queue", default="*",
                             help="hàng đợi cần xử lý, cách nhau bởi dấu phẩy (mặc định: tất cả)")
 
     def handle(self, *args, **options):
         worker = make_worker(batch=options["batch"], interval=max(0.05, options["interval"]),
-                             queues=options["queue"])
+                             queues=options["queue"], parent=options["parent"])
         logger = logging.getLogger("django_tasks_db")
         if options["verbosity"] and not logger.hasHandlers():
             logger.addHandler(logging.StreamHandler(self.stdout))
