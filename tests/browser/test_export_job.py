@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 members = web.members
 
 
-def test_a_large_list_is_made_then_downloaded(live_server, job_worker, personas, members,
+def test_a_large_list_is_made_then_downloaded(personas, members, live_server, job_worker,
                                               browser_page, settings, tmp_path, shots):
     settings.DANGVIEN_EXPORT_JOB_ROWS = 50  # Kim Bôi has 63 members
     page = browser_page

@@ -1,4 +1,6 @@
-/* The import's progress bar: ask the server every second; reload when the save ends.
+/* The progress bar of an import or a file job: ask the server every second; reload when
+   the job ends. A server error (the web server restarting) is asked again a little later:
+   the job runs in `dangvien worker` and goes on meanwhile.
    Without JavaScript a reload of the page shows the same figures. */
 (function () {
   "use strict";
@@ -7,7 +9,11 @@
   var bar = box.querySelector(".imp-bar");
   function tick() {
     fetch(box.getAttribute("data-src"), { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (r) {
+        if (r.ok) return r.json();
+        if (r.status >= 500) setTimeout(tick, 3000);  // restarting, or busy: ask again
+        return null;
+      })
       .then(function (s) {
         if (!s) return;
         bar.value = s.percent;  // a <progress>: no style to set (no inline styles under the CSP)
