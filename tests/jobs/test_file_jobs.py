@@ -114,6 +114,13 @@ def test_only_the_jobs_own_user_sees_it(client, personas):
     client.force_login(personas.kimboi)
     assert client.get(f"/tep/{job.pk}/tai-ve/").status_code == 200
     assert client.get("/tep/999999/").status_code == 404
+    # "Tệp của tôi" lists one's own files only.
+    create(personas.lacson, "cua-lac-son")
+    html = client.get("/tep/").content.decode()
+    assert f'href="/tep/{job.pk}/">Tệp thử</a>' in html and "Đã xong" in html
+    assert html.count('href="/tep/') == 1
+    client.force_login(personas.outsider)
+    assert "Chưa có tệp nào trong 2 ngày qua." in client.get("/tep/").content.decode()
 
 
 def test_a_job_whose_worker_died_is_failed_and_runs_again(client, personas):

@@ -305,6 +305,12 @@ def file_job_download(job: FileJob, *, by) -> IO[bytes] | None:
     return handle
 
 
+def recent_file_jobs(*, user, limit: int = 50) -> list[FileJob]:
+    """The user's jobs of the last `keep_days()` days (or still running), newest first."""
+    since = timezone.now() - dt.timedelta(days=max(1, keep_days()))
+    return list(FileJob.objects.filter(user=user, created_at__gte=since)[:limit])
+
+
 def waiting_for_worker(job: FileJob) -> bool:
     """A queued job that no running worker will pick up (nobody started `dangvien worker`)."""
     return job.status in FILE_ACTIVE and not job.worker and not runner.workers_running()

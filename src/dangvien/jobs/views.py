@@ -27,6 +27,16 @@ def _job(request: HttpRequest, pk: int) -> FileJob:
 
 @require_GET
 @login_required
+def file_jobs_page(request: HttpRequest) -> HttpResponse:
+    """Tệp của tôi: the user's files of the last days, to come back to one."""
+    return render(request, "jobs/file_jobs.html", {
+        "jobs": [files.file_job_refresh(j) for j in files.recent_file_jobs(user=request.user)],
+        "keep_days": files.keep_days(),
+    })
+
+
+@require_GET
+@login_required
 def file_job_page(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     return render(request, "jobs/file_job.html", {
