@@ -130,6 +130,13 @@ DANGVIEN_IMPORT_MAX_CELL_CHARS = int(os.environ.get("DANGVIEN_IMPORT_MAX_CELL_CH
 DANGVIEN_IMPORT_MAX_SHARED_STRINGS = int(
     os.environ.get("DANGVIEN_IMPORT_MAX_SHARED_STRINGS", "1000000"))
 DANGVIEN_IMPORT_MAX_TEXT_BYTES = int(os.environ.get("DANGVIEN_IMPORT_MAX_TEXT_BYTES", str(64 * 2**20)))
+# Large lists and reports made by the job queue (dangvien.jobs.files): lists longer than
+# this many rows, PDF reports of units with more units than this in their tree.
+DANGVIEN_EXPORT_JOB_ROWS = int(os.environ.get("DANGVIEN_EXPORT_JOB_ROWS", "5000"))
+DANGVIEN_REPORT_JOB_UNITS = int(os.environ.get("DANGVIEN_REPORT_JOB_UNITS", "200"))
+# Where those files wait for download, and for how many days.
+DANGVIEN_FILE_JOB_DIR = VAR_DIR / "files"
+DANGVIEN_FILE_JOB_KEEP_DAYS = int(os.environ.get("DANGVIEN_FILE_JOB_KEEP_DAYS", "2"))
 # A sheet with more XML than this is read in pieces of about this size (exchange.split).
 DANGVIEN_IMPORT_CHUNK_BYTES = int(os.environ.get("DANGVIEN_IMPORT_CHUNK_BYTES", str(16 * 2**20)))
 # Transfers (people.transfers): days the member has to present the letter to the

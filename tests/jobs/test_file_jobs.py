@@ -121,6 +121,7 @@ def test_only_the_jobs_own_user_sees_it(client, personas):
     assert html.count('href="/tep/') == 1
     client.force_login(personas.outsider)
     assert "Chưa có tệp nào trong 2 ngày qua." in client.get("/tep/").content.decode()
+    assert 'href="/tep/">Tệp của tôi</a>' in client.get("/tai-khoan/").content.decode()
 
 
 def test_a_job_whose_worker_died_is_failed_and_runs_again(client, personas):
