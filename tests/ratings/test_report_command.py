@@ -105,3 +105,12 @@ def test_a_file_written_is_audited_and_the_screen_is_not(rated, province, person
                           "via": "dòng lệnh", "year": 2021}
     assert json_file.actor == personas.secretary and json_file.unit_path == province.kb_cell.path
     assert json_file.after["format"] == "json"
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_a_format_the_ratings_report_lacks_is_refused(rated, tmp_path, fmt):
+    """Not JSON quietly written into a file named .pdf."""
+    target = tmp_path / f"xep-loai.{fmt}"
+    with pytest.raises(CommandError, match="--format json hoặc --format xlsx"):
+        call_command("report", "ratings", "--year", "2021", "--format", fmt, "-o", str(target))
+    assert not target.exists()

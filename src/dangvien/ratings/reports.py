@@ -134,6 +134,9 @@ def run(command, options) -> None:
     year = options.get("year")
     if not year:
         raise CommandError("Hãy ghi năm đánh giá: --year 2021.")
+    if options["format"] not in ("json", "xlsx"):
+        raise CommandError(f"Báo cáo xếp loại chưa có dạng {options['format']}: hãy dùng "
+                           "--format json hoặc --format xlsx.")
     if options["format"] == "xlsx" and not options.get("output"):
         raise CommandError("Báo cáo Excel cần tên tệp để ghi: -o TEP.xlsx.")
     user = user_option(options.get("user"))
