@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from docx import Document as read_docx
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from dangvien.people.models import Person
@@ -84,7 +85,10 @@ def test_upload_errors_fix_save(live_server, job_worker, province, personas, kim
     expect(page.locator("#imp-progress, .imp-ok").first).to_be_visible()
     if page.locator("#imp-progress").count():
         page.screenshot(path=str(shots / "import-progress-desktop.png"), full_page=True)
-        page.reload()  # the job survives a reload
+        try:
+            page.reload()  # the job survives a reload
+        except PlaywrightError:  # …unless the page reloaded itself that instant (job done)
+            page.wait_for_load_state()
     expect(page.locator("p.imp-ok")).to_contain_text("Đã lưu xong", timeout=30_000)
     expect(page.locator("#imp-status")).to_contain_text("Đã lưu xong")
     expect(page.locator(".stat").nth(0)).to_contain_text("3.000")
