@@ -136,14 +136,28 @@ def test_status_change_from_the_member_page(client, province, personas, make_mem
     bad = client.post(f"/dang-vien/{person.pk}/bien-dong/", {"status": "tu_tran", "ended_on": "01/01/2010"})
     assert bad.status_code == 400 and "trước" in bad.content.decode()
     assert person.memberships.get().ended_on is None
-    ok = client.post(f"/dang-vien/{person.pk}/bien-dong/", {"status": "tu_tran", "ended_on": "02/04/2022"})
+    # Nothing preselected on the page: neither the event nor its day.
+    page = client.get(f"/dang-vien/{person.pk}/").content.decode()
+    assert '<option value="" selected>— Chọn biến động —</option>' in page
+    assert 'name="ended_on" value=' not in page
+    # The first step only names the consequence; nothing is recorded before "Xác nhận".
+    ask = client.post(f"/dang-vien/{person.pk}/bien-dong/",
+                      {"status": "tu_tran", "ended_on": "02/04/2022"})
+    html = ask.content.decode()
+    assert ask.status_code == 200
+    assert ("sẽ không còn được tính là đảng viên từ ngày <b>02/04/2022</b>" in html
+            and "Xác nhận: từ trần từ 02/04/2022" in html)
+    assert person.memberships.get().ended_on is None
+    ok = client.post(f"/dang-vien/{person.pk}/bien-dong/",
+                     {"status": "tu_tran", "ended_on": "02/04/2022", "confirmed": "True"})
     assert ok.status_code == 302
     assert person.memberships.get().status == MemberStatus.DECEASED
     client.logout()
     client.force_login(personas.lacson)
     other = make_member(province.kb_cell2, "Bùi Văn Bốn")
     assert client.post(f"/dang-vien/{other.pk}/bien-dong/",
-                       {"status": "tu_tran", "ended_on": "02/04/2022"}).status_code == 404
+                       {"status": "tu_tran", "ended_on": "02/04/2022",
+                        "confirmed": "True"}).status_code == 404
     assert other.memberships.get().ended_on is None
 
 

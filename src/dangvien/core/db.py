@@ -33,3 +33,21 @@ class UpperText(Func):
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return super().as_sql(compiler, connection, function=SQLITE_UPPER, **extra_context)
+
+
+class _Rehearsal(Exception):
+    pass
+
+
+def rehearse(write) -> None:
+    """Run `write()` and roll it back: it raises what the real save would (a DomainError
+    with the rule's message), and leaves nothing behind. Used before a confirmation
+    screen, so the screen appears only for what the save will accept."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            write()
+            raise _Rehearsal
+    except _Rehearsal:
+        pass

@@ -55,8 +55,12 @@ class RefuseForm(forms.Form):
 class EndForm(forms.Form):
     """Biến động thôi sinh hoạt: xóa tên, cho ra khỏi Đảng, khai trừ, từ trần."""
 
-    status = forms.ChoiceField(label="Biến động", choices=END_CHOICES)
+    # Nothing preselected: neither the action nor the day (an irreversible record).
+    status = forms.ChoiceField(label="Biến động", choices=[("", "— Chọn biến động —"),
+                                                            *END_CHOICES])
     ended_on = VnDateField(label="Ngày có hiệu lực")
+    #: Set by the confirmation screen's button: only then is the event recorded.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     decision_no = forms.CharField(label="Số quyết định (không bắt buộc với từ trần)", required=False,
                                   max_length=60)
     decision_on = VnDateField(label="Ngày quyết định", required=False)

@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can, get_unit_or_404
 from dangvien.core import vn
+from dangvien.core.db import rehearse
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 from dangvien.org.models import CELL_KINDS, OrgUnit
 
-from .forms import ConfirmForm, EndForm, IncomingForm, RefuseForm, TransferForm
+from .forms import END_CHOICES, ConfirmForm, EndForm, IncomingForm, RefuseForm, TransferForm
 from .models import Transfer, TransferKind, TransferStatus
 from .selectors import (
     cells_matching,
@@ -56,7 +57,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def _render_member(request, page, *, end_form=None, status=200) -> HttpResponse:
     return render(request, "people/member.html", {
-        "p": page, "end_form": end_form or EndForm(initial={"ended_on": timezone.localdate()}),
+        "p": page, "end_form": end_form or EndForm(),
     }, status=status)
 
 
@@ -80,13 +81,23 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
     form = EndForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        confirmed = d["confirmed"]
+
+        def record():
             membership_end(by=request.user, membership=page.current, status=d["status"],
                            ended_on=d["ended_on"], decision_no=d["decision_no"],
                            decision_on=d["decision_on"], note=d["note"])
+        try:
+            # Before "Xác nhận" the rules are tried and rolled back: the second screen
+            # appears only for an event the save will accept.
+            record() if confirmed else rehearse(record)
         except DomainError as err:
             add_domain_error(form, err, {"status": "status", "unit": None})
         else:
+            if not confirmed:
+                return render(request, "people/member_end_confirm.html", {
+                    "p": page, "form": form, "label": dict(END_CHOICES)[d["status"]],
+                    "ended_on": d["ended_on"]})
             messages.success(request, f"Đã ghi biến động của {page.person.full_name}.")
             return redirect("people:member", pk=pk)
     return _render_member(request, page, end_form=form, status=400)
