@@ -349,3 +349,25 @@ def test_inbox_marks_a_letter_presented_late(client, settings, province, persona
     assert "hạn xuất trình 31/03/2022" in page and "quá hạn" in page
     settings.DANGVIEN_TRANSFER_PRESENT_DAYS = 60
     assert "hạn xuất trình 30/04/2022" in client.get("/dang-vien/chuyen-den/KB/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_transfer_out_of_the_province_confirms_first(client, province, personas, make_member):
+    """It ends the membership here: a second screen names that, and only "Xác nhận"
+    records it. Its rules are judged before the screen (a letter before admission)."""
+    person = make_member(province.kb_cell, "Bùi Văn Tám")
+    client.force_login(personas.secretary)
+    url = f"/dang-vien/{person.pk}/chuyen-sinh-hoat/"
+    data = {"kind": "ra_ngoai_tinh", "outside_unit": "Đảng bộ xã X, Phú Thọ",
+            "letter_no": "9-GGT/ĐU", "letter_on": "01/03/2022"}
+    bad = client.post(url, {**data, "letter_on": "01/01/2001"})
+    assert bad.status_code == 400 and "Xác nhận" not in bad.content.decode()
+    ask = client.post(url, data)
+    html = ask.content.decode()
+    assert ask.status_code == 200
+    assert ("sẽ không còn được tính là đảng viên của tỉnh từ ngày <b>01/03/2022</b>" in html
+            and "Xác nhận chuyển ra ngoài tỉnh từ 01/03/2022" in html)
+    assert person.memberships.get().ended_on is None and not Transfer.objects.exists()
+    done = client.post(url, {**data, "confirmed": "True"})
+    assert done.status_code == 302
+    assert person.memberships.get().ended_on == dt.date(2022, 3, 1)

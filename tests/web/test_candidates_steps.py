@@ -234,8 +234,15 @@ def test_close_needs_a_reason(client, personas, ready):
     response = post(client, personas.kimboi, url(ready, "dung-theo-doi"),
                     {"on": "01/05/2022", "reason": " "}, status=400)
     assert response.context["form"].errors["reason"] == ["Hãy ghi lý do."]
+    # Ending a candidacy confirms first: the second screen names the end; nothing yet.
+    ask = post(client, personas.kimboi, url(ready, "dung-theo-doi"),
+               {"on": "01/05/2022", "reason": "Chuyển công tác ra tỉnh khác"}, status=200)
+    assert "kết thúc từ ngày <b>01/05/2022</b> (dừng theo dõi)" in ask.content.decode()
+    ready.refresh_from_db()
+    assert ready.stage != Stage.WITHDRAWN
     post(client, personas.kimboi, url(ready, "dung-theo-doi"),
-         {"on": "01/05/2022", "reason": "Chuyển công tác ra tỉnh khác"}, status=302)
+         {"on": "01/05/2022", "reason": "Chuyển công tác ra tỉnh khác", "confirmed": "1"},
+         status=302)
     ready.refresh_from_db()
     assert ready.stage == Stage.WITHDRAWN
     page = text(client.get(f"/ket-nap/ho-so/{ready.pk}/").content.decode())

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can, get_unit_or_404
 from dangvien.core import vn
+from dangvien.core.db import rehearse
 from dangvien.core.errors import DomainError
 from dangvien.org.models import OrgUnit
 from dangvien.people.models import Person
@@ -35,7 +36,7 @@ from .forms import (
     StepForm,
     add_domain_error,
 )
-from .models import Candidacy
+from .models import Candidacy, Stage
 from .registration import candidate_register
 from .selectors import (
     STEPS,
@@ -263,6 +264,19 @@ def candidate_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                     rule_set, results = services.preview(candidacy, spec.stage, data["on"])
                 except DomainError as err:
                     add_domain_error(form, err)
+            elif spec.closes and not request.POST.get("confirmed"):
+                # Ending a candidacy (or a probationary membership) confirms first: its
+                # rules are tried and rolled back, then a second screen names the end.
+                try:
+                    rehearse(lambda: _take_step(user=user, candidacy=candidacy, step=spec,
+                                                data=data))
+                except DomainError as err:
+                    add_domain_error(form, err)
+                    status = 400
+                else:
+                    return render(request, "admission/candidate_step_confirm.html", {
+                        "c": candidacy, "step": spec, "form": form, "on": data["on"],
+                        "member": spec.stage == Stage.REMOVED})
             else:
                 try:
                     _take_step(user=user, candidacy=candidacy, step=spec, data=data)

@@ -32,6 +32,9 @@ class TransferForm(forms.Form):
     letter_no = forms.CharField(label="Số giấy giới thiệu sinh hoạt đảng", max_length=60)
     letter_on = VnDateField(label="Ngày giới thiệu chuyển đi")
     reason = forms.CharField(label="Lý do chuyển (không bắt buộc)", required=False, max_length=300)
+    #: A transfer out of the province ends the membership here: recorded only after the
+    #: confirmation screen's button.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     ALIASES = {"membership": "__all__", "unit": "__all__"}
 
@@ -65,6 +68,14 @@ class EndForm(forms.Form):
                                   max_length=60)
     decision_on = VnDateField(label="Ngày quyết định", required=False)
     note = forms.CharField(label="Ghi chú", required=False, max_length=500)
+
+
+class EndCancelForm(forms.Form):
+    """Hủy biến động thôi sinh hoạt ghi nhầm."""
+
+    reason = forms.CharField(label="Lý do hủy", max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Ví dụ: ghi nhầm người; đảng viên vẫn đang sinh hoạt.")
 
 
 class IncomingForm(forms.Form):

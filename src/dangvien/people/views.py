@@ -21,7 +21,15 @@ from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 from dangvien.org.models import CELL_KINDS, OrgUnit
 
-from .forms import END_CHOICES, ConfirmForm, EndForm, IncomingForm, RefuseForm, TransferForm
+from .forms import (
+    END_CHOICES,
+    ConfirmForm,
+    EndCancelForm,
+    EndForm,
+    IncomingForm,
+    RefuseForm,
+    TransferForm,
+)
 from .models import Transfer, TransferKind, TransferStatus
 from .selectors import (
     cells_matching,
@@ -30,7 +38,7 @@ from .selectors import (
     transfer_inbox,
     transfer_outbox,
 )
-from .services import membership_end
+from .services import membership_end, membership_end_cancel
 from .transfers import (
     IncomingLetter,
     present_by,
@@ -57,7 +65,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def _render_member(request, page, *, end_form=None, status=200) -> HttpResponse:
     return render(request, "people/member.html", {
-        "p": page, "end_form": end_form or EndForm(),
+        "p": page, "end_form": end_form or EndForm(), "cancel_form": EndCancelForm(),
     }, status=status)
 
 
@@ -103,6 +111,28 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_member(request, page, end_form=form, status=400)
 
 
+@require_POST
+@login_required
+def member_end_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hủy biến động thôi sinh hoạt ghi nhầm: the member is counted again."""
+    page = member_page(user=request.user, pk=pk)
+    if not page.can_cancel_end:
+        raise Http404("Không có biến động nào bạn được hủy trên hồ sơ này.")
+    form = EndCancelForm(request.POST)
+    if form.is_valid():
+        try:
+            membership_end_cancel(by=request.user, membership=page.ended,
+                                  reason=form.cleaned_data["reason"])
+        except DomainError as err:
+            add_domain_error(form, err, {"reason": "reason"})
+        else:
+            messages.success(request, f"Đã hủy biến động ghi nhầm: {page.person.full_name} "
+                                      "được tính lại là đảng viên.")
+            return redirect("people:member", pk=pk)
+    return render(request, "people/member.html", {"p": page, "end_form": EndForm(),
+                                                  "cancel_form": form}, status=400)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
@@ -126,9 +156,16 @@ def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, f"Đã gửi giấy giới thiệu đến {to_cell.name}; "
                                               "đảng viên vẫn sinh hoạt ở chi bộ cũ cho đến khi nơi đến tiếp nhận.")
                 else:
-                    transfer_out_of_province(by=request.user, membership=page.current,
-                                             outside_unit=d["outside_unit"], letter_no=d["letter_no"],
-                                             letter_on=d["letter_on"], reason=d["reason"])
+                    def record():
+                        transfer_out_of_province(
+                            by=request.user, membership=page.current,
+                            outside_unit=d["outside_unit"], letter_no=d["letter_no"],
+                            letter_on=d["letter_on"], reason=d["reason"])
+                    if not d["confirmed"]:  # rules tried, then the consequence named
+                        rehearse(record)
+                        return render(request, "people/transfer_out_confirm.html", {
+                            "p": page, "form": form, "d": d})
+                    record()
                     messages.success(request, "Đã ghi chuyển sinh hoạt ra ngoài tỉnh.")
             except DomainError as err:
                 add_domain_error(form, err, TransferForm.ALIASES)
