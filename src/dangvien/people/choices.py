@@ -70,3 +70,8 @@ class MemberStatus(models.TextChoices):
 
 
 ACTIVE_STATUSES = frozenset({MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL})
+
+
+#: Endings a "Hủy biến động ghi nhầm" may undo (a transfer has its own way back).
+CANCELLABLE_ENDINGS = (MemberStatus.REMOVED, MemberStatus.LEFT, MemberStatus.EXPELLED,
+                       MemberStatus.DECEASED)

@@ -66,7 +66,7 @@ def record_event(*, membership: Membership, kind: str, on: dt.date, by=None, cel
 
 def last_event_on(membership: Membership) -> dt.date:
     """The latest dated thing on this cell's record: its start or its newest event."""
-    latest = membership.events.aggregate(last=Max("on"))["last"]
+    latest = membership.events.filter(cancelled_at=None).aggregate(last=Max("on"))["last"]
     return max(d for d in (latest, membership.started_on) if d is not None)
 
 

@@ -262,6 +262,16 @@ class MembershipEvent(models.Model):
         related_name="+", verbose_name="người ghi",
     )
     created_at = models.DateTimeField("ghi lúc", auto_now_add=True)
+    #: A status event recorded by mistake is cancelled, never deleted: it stays in the
+    #: history, marked, and no longer counts (people.services.membership_end_cancel).
+    cancelled_at = models.DateTimeField("hủy lúc", null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="người hủy",
+    )
+    # A database default too: bulk loaders and imports insert events with plain SQL.
+    cancel_reason = models.CharField("lý do hủy", max_length=500, blank=True, default="",
+                                     db_default="")
 
     batch = batch_field()
 

@@ -18,6 +18,7 @@ from dangvien.core import vn
 from dangvien.org.models import CELL_KINDS, OrgUnit, OrgUnitVersion
 from dangvien.org.selectors import subtree_unit_ids
 
+from .choices import CANCELLABLE_ENDINGS
 from .events import history
 from .models import Membership, Person, Transfer, TransferStatus
 
@@ -99,6 +100,9 @@ class MemberPage:
     pending: object | None
     can_edit: bool
 
+    #: The user may cancel the ending recorded on `ended` (recorded by mistake).
+    can_cancel_end: bool = False
+
     @property
     def ended(self) -> Membership | None:
         """The last record when the member no longer belongs to any cell."""
@@ -116,8 +120,12 @@ def member_page(*, user, pk: int) -> MemberPage:
     transfers = list(person.transfers.select_related("from_cell", "to_cell").order_by("-letter_on", "-id"))
     pending = next((t for t in transfers if t.status == TransferStatus.PENDING), None)
     editable = current is not None and can(user, current.cell, Role.EDITOR)
+    last = memberships[-1] if current is None and memberships else None
+    cancel = (last is not None and last.status in CANCELLABLE_ENDINGS
+              and can(user, last.cell, Role.EDITOR))
     return MemberPage(person=person, memberships=memberships, events=history(person.pk),
-                      transfers=transfers, current=current, pending=pending, can_edit=editable)
+                      transfers=transfers, current=current, pending=pending, can_edit=editable,
+                      can_cancel_end=cancel)
 
 
 def _in_unit(qs, field: str, unit: OrgUnit):

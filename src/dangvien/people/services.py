@@ -18,6 +18,7 @@ from dangvien.org.models import CELL_KINDS, OrgUnit
 
 from .choices import (
     ACTIVE_STATUSES,
+    CANCELLABLE_ENDINGS,
     ETHNIC_GROUPS,
     Education,
     Gender,
@@ -341,4 +342,42 @@ def membership_end(*, by, membership: Membership, status: str, ended_on: dt.date
                  decision_on=decision_on, note=note)
     audit_record(by=by, action="membership.end", obj=membership, before=before,
                  after=snapshot(membership), unit_path=membership.cell.path)
+    return membership
+
+
+@transaction.atomic
+def membership_end_cancel(*, by, membership: Membership, reason: str) -> Membership:
+    """Hủy biến động ghi nhầm: a removal, leaving, expulsion or death recorded by mistake.
+
+    The member is on the rolls again as if it had never been recorded (counts as of any
+    day include them again); the event stays in the history, marked cancelled with who,
+    when and why; the audit keeps the before and after. By an editor of the cell (or of
+    a unit above it).
+    """
+    membership = Membership.objects.select_for_update(of=("self",)).select_related(
+        "cell", "person").get(pk=membership.pk)
+    _require_editor_of_either(by, membership, membership)
+    reason = vn.normalize_spaces(reason)
+    if len(reason) < 10:
+        raise DomainError("Hãy ghi lý do hủy (ít nhất 10 ký tự), ví dụ: ghi nhầm người, "
+                          "ghi nhầm loại biến động.", field="reason")
+    if membership.ended_on is None or membership.status not in CANCELLABLE_ENDINGS:
+        raise DomainError("Hồ sơ này không có biến động thôi sinh hoạt nào để hủy.")
+    if Membership.objects.filter(person_id=membership.person_id, ended_on=None).exists():
+        raise DomainError(f"{membership.person.full_name} đang sinh hoạt ở một chi bộ khác: "
+                          "không thể hủy biến động của hồ sơ cũ.")
+    event = (membership.events.filter(kind=membership.status, on=membership.ended_on,
+                                      cancelled_at=None).order_by("-id").first())
+    before = snapshot(membership)
+    membership.status = (MemberStatus.OFFICIAL if membership.recognized_on
+                         else MemberStatus.PROBATIONARY)
+    membership.ended_on = None
+    membership.save(update_fields=["status", "ended_on", "updated_at"])
+    if event is not None:
+        event.cancelled_at = timezone.now()
+        event.cancelled_by = by if getattr(by, "pk", None) else None
+        event.cancel_reason = reason[:500]
+        event.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+    audit_record(by=by, action="membership.end.cancel", obj=membership, before=before,
+                 after=snapshot(membership) | {"reason": reason}, unit_path=membership.cell.path)
     return membership

@@ -7,6 +7,7 @@ urlpatterns = [
     path("tim-kiem/", views.search, name="search"),
     path("<int:pk>/", views.member, name="member"),
     path("<int:pk>/bien-dong/", views.member_end, name="member_end"),
+    path("<int:pk>/bien-dong/huy/", views.member_end_cancel, name="member_end_cancel"),
     path("<int:pk>/chuyen-sinh-hoat/", views.member_transfer, name="member_transfer"),
     path("chuyen-den/<str:code>/", views.inbox, name="inbox"),
     path("chuyen-den/<str:code>/ngoai-tinh/", views.incoming_outside, name="incoming_outside"),
