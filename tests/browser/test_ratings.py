@@ -17,6 +17,8 @@ crowd = crowd_fixture  # the ratings tests' bulk members
 
 
 def row_text(page, unit: str, year: int) -> str:
+    # The text depends on the stylesheet (the share sits on its own line): wait for it.
+    page.wait_for_load_state("load")
     cells = page.locator(f'tr[data-unit="{unit}"][data-year="{year}"] td')
     return " ".join(" ".join(cells.all_inner_texts()).split())
 
