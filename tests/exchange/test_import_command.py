@@ -58,3 +58,31 @@ def test_exit_code_of_the_real_command(tmp_path):
                           check=False)
     assert done.returncode == 1
     assert "không phải tệp Excel (.xlsx)" in done.stderr
+
+
+def test_dry_run_json_lists_every_change_old_to_new(province, personas, xlsx, capsys):
+    """A changed row says which fields change, old → new; a blank cell keeps the stored
+    value; every error of a row is listed at once."""
+    import json
+
+    from django.core.management import call_command
+
+    from .conftest import member_row
+
+    call_command("import", "members", str(xlsx([member_row()], name="a.xlsx")), "--user",
+                 "kimboi", "--no-progress")
+    capsys.readouterr()
+    fixed = member_row("Bùi Thị Hoà", recognized=None)  # recognition left blank: kept
+    broken = member_row("Đinh Văn Nam", "017185000002", birth="31/02/1990", cell="LS.01.01")
+    path = xlsx([fixed], name="b.xlsx")  # (a blank cell never demotes an official member)
+    call_command("import", "members", str(path), "--dry-run", "--format", "json",
+                 "--user", "kimboi", "--no-progress")
+    out = json.loads(capsys.readouterr().out)
+    assert (out["new"], out["changed"], out["unchanged"], out["errors"]) == (0, 1, 0, [])
+    assert out["changes"] == [{"row": 2, "key": "017*******01", "fields": {
+        "full_name": {"old": "Bùi Thị Hoa", "new": "Bùi Thị Hoà"}}}]
+    with pytest.raises(CommandError):
+        call_command("import", "members", str(xlsx([broken], name="c.xlsx")), "--dry-run",
+                     "--format", "json", "--user", "kimboi", "--no-progress")
+    errors = json.loads(capsys.readouterr().out)["errors"]
+    assert {(e["row"], e["column"]) for e in errors} == {(2, "Ngày sinh"), (2, "Chi bộ")}

@@ -104,3 +104,16 @@ def test_a_filled_in_template_imports(province, personas, tmp_path):
         "Dòng 2: đây là dòng ví dụ của tệp mẫu: đã bỏ qua."]
     assert list(Person.objects.values_list("full_name", "education")) == [
         ("Quách Văn Đông", "thcs")]
+
+
+def test_the_members_guide_says_a_blank_cell_keeps_the_stored_value(personas, tmp_path):
+    import openpyxl
+
+    from dangvien.exchange.blank import BLANK_KEEPS, HELP_SHEET, write_template
+    from dangvien.exchange.kinds import get
+
+    write_template(get("members"), tmp_path / "dv.xlsx", user=personas.kimboi)
+    guide = openpyxl.load_workbook(tmp_path / "dv.xlsx")[HELP_SHEET]
+    assert guide["A4"].value == BLANK_KEEPS
+    write_template(get("units"), tmp_path / "tc.xlsx", user=personas.kimboi)
+    assert openpyxl.load_workbook(tmp_path / "tc.xlsx")[HELP_SHEET]["A4"].value is None

@@ -22,6 +22,9 @@ from .reader import col_letter
 TEMPLATE_ROWS = 20_000
 LISTS_SHEET = "DanhMuc"
 HELP_SHEET = "Hướng dẫn"
+BLANK_KEEPS = ("Với người đã có hồ sơ, ô để trống giữ nguyên giá trị đã lưu; muốn xóa một giá "
+               "trị, hãy sửa trên trang của người đó. Trước khi lưu, trang kiểm tra liệt kê "
+               "từng thay đổi (cũ → mới).")
 
 
 def write_template(kind: type[Kind], target: str | Path | IO[bytes], *, user, **options) -> None:
@@ -133,6 +136,8 @@ def _write_guide(guide, kind: type[Kind], fmt) -> None:
     guide.write_string(2, 0, "Mỗi dòng một bản ghi, bắt đầu từ dòng 2 của trang "
                              f"'{kind.sheet_title}'. Dòng ví dụ (chữ nghiêng) hãy ghi đè hoặc xóa. "
                              "Tải lên lại cùng một tệp không làm thay đổi gì.")
+    if kind.blank_keeps:
+        guide.write_string(3, 0, BLANK_KEEPS)
     guide.write_row(4, 0, ["Cột", "Bắt buộc", "Cách ghi"], fmt["bold"])
     for r, column in enumerate(kind.columns, start=5):
         guide.write_row(r, 0, [column.header, "Có" if column.required else "", column.note])

@@ -49,6 +49,7 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     warnings: list[Problem] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)
     file_problem: str | None = None
     committed: bool = False
     seconds: float = 0.0
@@ -56,6 +57,13 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return self.file_problem is None and not self.problem_count
+
+    def as_json(self) -> dict:
+        """What `dangvien import --format json` prints."""
+        return {"new": self.counts.new, "changed": self.counts.changed,
+                "unchanged": self.counts.unchanged,
+                "errors": [p.as_dict() for p in self.problems], "changes": self.changes,
+                **({"file_problem": self.file_problem} if self.file_problem else {})}
 
     def summary(self) -> dict:
         return {"kind": self.kind, "file": self.file_name, "sha256": self.sha256,
@@ -158,6 +166,7 @@ def run_import(*, kind: str | type[Kind], path: Path, user, dry_run: bool,
     result.problem_count = ctx.problem_count
     result.problems = ctx.problems[:MAX_PROBLEMS_KEPT]
     result.warnings = ctx.warnings[:MAX_PROBLEMS_KEPT]
+    result.changes = sorted(ctx.changes, key=lambda c: c["row"])
     result.seconds = time.perf_counter() - started
     return result
 

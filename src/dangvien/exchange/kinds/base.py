@@ -96,6 +96,15 @@ class Counts:
 KEPT = 5000
 
 
+def _plain(value: Any) -> Any:
+    """A value as the preview and JSON show it: dates dd/mm/yyyy, text as is."""
+    if isinstance(value, dt.date):
+        return vn.format_date(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
 @dataclass
 class Context:
     """What an import knows about its run: who, when, which file, and the report so far."""
@@ -109,6 +118,8 @@ class Context:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     warnings: list[Problem] = field(default_factory=list)
+    #: Each changed row's changed fields, old → new (the first `KEPT` rows).
+    changes: list[dict] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
     bad_rows: set[int] = field(default_factory=set)
     write: bool = False
@@ -135,6 +146,13 @@ class Context:
             if row not in self.bad_rows:
                 self.bad_rows.add(row)
                 self.counts.error_rows += 1
+
+    def change(self, row: int, key: str, fields: dict[str, tuple[Any, Any]]) -> None:
+        """Row `row` (natural key `key`) changes these fields from old to new."""
+        if len(self.changes) < KEPT:
+            self.changes.append({"row": row, "key": key, "fields": {
+                name: {"old": _plain(old), "new": _plain(new)}
+                for name, (old, new) in fields.items()}})
 
     def warn(self, row: int | None, key: str | None, message: str) -> None:
         if len(self.warnings) >= KEPT:
@@ -190,6 +208,8 @@ class Kind:
     #: The template's first row is an example, skipped when the file comes back unchanged.
     #: Off for kinds whose template is filled with real rows (allocations of a plan).
     skip_example: ClassVar[bool] = True
+    #: A blank cell of an existing record keeps the stored value (the guide says so).
+    blank_keeps: ClassVar[bool] = False
 
     @classmethod
     def column(cls, key: str) -> Column:

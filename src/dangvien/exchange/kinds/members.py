@@ -17,6 +17,7 @@ from django.db.models import FilteredRelation, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from dangvien.audit.services import mask
 from dangvien.core import vn
 from dangvien.people.choices import MemberStatus
 from dangvien.people.models import EventKind, Membership, MembershipEvent, Person
@@ -200,12 +201,25 @@ class MembersImporter(Importer):
                 m_new["card_number"] = ms["card_number"] if ms else ""
             if "decided_on" not in v or decided is None:
                 m_new["decided_on"] = ms["decided_on"] if ms else None
+            if recognized is None and ms and ms["recognized_on"]:
+                # A blank cell keeps what is stored: a recognition is withdrawn on the
+                # member's page (with a reason), never by an empty cell.
+                if status == MemberStatus.PROBATIONARY:
+                    ctx.error(n, "status", f"đã được công nhận đảng viên chính thức ngày "
+                                           f"{ms['recognized_on']:%d/%m/%Y}: bỏ công nhận "
+                                           "làm trên trang đảng viên, không qua tệp nhập.")
+                    continue
+                m_new["recognized_on"] = ms["recognized_on"]
+                m_new["status"] = MemberStatus.OFFICIAL
             person_diff = [f for f in PERSON_FIELDS if clean[f] != existing[f]]
             ms_diff = [f for f in MEMBERSHIP_FIELDS if ms is None or m_new[f] != ms[f]]
             if not person_diff and not ms_diff:
                 ctx.counts.unchanged += 1
                 continue
             ctx.counts.changed += 1
+            ctx.change(n, mask("cccd", cccd), {
+                **{f: (existing[f], clean[f]) for f in person_diff},
+                **{f: (ms[f] if ms else None, m_new[f]) for f in ms_diff if f != "cell_id"}})
             if not ctx.write:
                 continue
             if person_diff:
@@ -475,6 +489,7 @@ class Members(Kind):
     description = ("Danh sách đảng viên đang sinh hoạt: lý lịch và hồ sơ đảng viên, mỗi người "
                    "một dòng, nhận ra người đã có hồ sơ theo số CCCD.")
     importer = MembersImporter
+    blank_keeps = True
     columns = [
         *person_columns(),
         Column("cell", "Chi bộ", "Bắt buộc. Chọn chi bộ trong danh sách (chỉ các chi bộ bạn "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -28,6 +29,9 @@ class Command(BaseCommand):
                             help="chỉ kiểm tra và đếm mới / thay đổi / không đổi / lỗi, không ghi")
         parser.add_argument("--no-progress", action="store_true",
                             help="không hiện thanh tiến độ")
+        parser.add_argument("--format", choices=["text", "json"], default="text",
+                            help="json: số mới / thay đổi / không đổi, mọi lỗi, và từng thay đổi "
+                                 "(cũ → mới) của mỗi dòng")
         add_user_argument(parser)
 
     def handle(self, *args, **options):
@@ -45,6 +49,12 @@ class Command(BaseCommand):
         finally:
             if bar:
                 bar.close()
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+            if result.file_problem or result.problem_count:
+                raise CommandError("Có lỗi: chưa ghi gì." if not result.file_problem
+                                   else result.file_problem)
+            return
         if result.file_problem:
             raise CommandError(result.file_problem)
         out = self.stdout
