@@ -211,3 +211,20 @@ def test_allocations_template_from_the_plan_page_lists_its_units(province, perso
     # Another district's officer cannot get this plan's template.
     client.force_login(personas.lacson)
     assert client.get(f"/trao-doi/mau/chi-tieu/?ke-hoach={plan.pk}").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_preview_shows_each_change_old_to_new(province, personas, xlsx, client):
+    """"1 thay đổi" names what changes before "Lưu": the address that would be replaced."""
+    from .conftest import imp
+
+    imp(xlsx([member_row()], name="a.xlsx"), personas.kimboi)
+    client.force_login(personas.kimboi)
+    moved = member_row("Bùi Thị Hoa", gender="Nam")
+    _upload(client, xlsx([moved], name="sua.xlsx"))
+    job = ImportJob.objects.get(file_name="sua.xlsx")
+    html = client.get(f"/trao-doi/nhap/luot/{job.pk}/").content.decode()
+    assert "Các thay đổi sẽ được lưu (1 dòng)" in html
+    assert ('<td data-label="Dòng" class="n">2</td><td data-label="Cột">Giới tính</td>'
+            '<td data-label="Đang lưu">Nữ</td><td data-label="Sẽ thành">Nam</td>') in html
+    assert Person.objects.get().gender == "nu"  # nothing saved before "Lưu"

@@ -142,6 +142,7 @@ def _record(job: ImportJob, result: ImportResult) -> None:
     job.problem_count = result.problem_count
     job.problems = [p.as_dict() for p in result.problems[:STORED_PROBLEMS]]
     job.warnings = [p.as_dict() for p in result.warnings[:STORED_PROBLEMS]]
+    job.changes = result.changes[:STORED_PROBLEMS]
     job.message = result.file_problem or ""
 
 

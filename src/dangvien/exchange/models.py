@@ -46,6 +46,7 @@ class ImportJob(BaseModel):
     problem_count = models.PositiveIntegerField("số lỗi", default=0)
     problems = models.JSONField("lỗi", default=list, blank=True)
     warnings = models.JSONField("lưu ý", default=list, blank=True)
+    changes = models.JSONField("thay đổi (cũ → mới)", default=list, blank=True)
     started_at = models.DateTimeField("bắt đầu lưu", null=True, blank=True)
     finished_at = models.DateTimeField("kết thúc", null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)

@@ -95,8 +95,29 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
         "running": job.status in ACTIVE, "form": UploadForm(),
         "no_worker": jobs.waiting_for_worker(job),
         "problems": [_problem_row(p) for p in job.problems],
+        "changes": _change_rows(kind, job.changes),
         "more": job.problem_count - len(job.problems),
     })
+
+
+def _change_rows(kind, changes: list[dict]) -> list[dict]:
+    """One line per changed field: row, column as in the template, old → new."""
+    from dangvien.people import choices
+
+    labels = {"gender": choices.Gender, "religion": choices.Religion,
+              "education": choices.Education, "occupation": choices.Occupation,
+              "status": choices.MemberStatus}
+    headers = {c.key: c.header for c in kind.columns}
+
+    def shown(key, value):
+        enum = labels.get(key)
+        if enum is not None and value in enum.values:
+            return enum(value).label
+        return "(trống)" if value in (None, "") else value
+
+    return [{"row": c["row"], "column": headers.get(key, key),
+             "old": shown(key, f["old"]), "new": shown(key, f["new"])}
+            for c in changes for key, f in c["fields"].items()]
 
 
 def _problem_row(p: dict) -> dict:
