@@ -128,3 +128,14 @@ def job_worker(live_server):
     yield worker
     worker.running = False
     thread.join(timeout=30)
+
+
+def sign_in(page, url: str, username: str) -> None:
+    """Open `url` (a page that asks to sign in) and sign in with the demo password."""
+    from tests.conftest import PASSWORD
+
+    page.goto(url)
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state()

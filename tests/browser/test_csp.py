@@ -12,8 +12,9 @@ from playwright.sync_api import expect
 
 from dangvien.exchange import jobs
 from dangvien.exchange.models import ImportJob, JobStatus
-from tests.conftest import PASSWORD
 from tests.ratings.conftest import crowd as crowd_fixture
+
+from .conftest import sign_in
 
 pytestmark = pytest.mark.browser
 crowd = crowd_fixture
@@ -33,14 +34,6 @@ def refused(browser_page):
     browser_page.on("console", lambda m: said.append(f"{browser_page.url}: {m.text}")
                     if "Content Security Policy" in m.text else None)
     return said
-
-
-def sign_in(page, url: str, username: str) -> None:
-    page.goto(url)
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state()
 
 
 def css(page, selector: str, prop: str) -> str:

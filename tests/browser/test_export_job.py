@@ -11,10 +11,11 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
 from tests.exchange import test_export as web
 from tests.exchange.test_export import MEMBER_HEADERS, body, headers
 from tests.jobs.helpers import file_dir  # noqa: F401 - a fixture
+
+from .conftest import sign_in
 
 pytestmark = pytest.mark.browser
 members = web.members
@@ -24,10 +25,7 @@ def test_a_large_list_is_made_then_downloaded(personas, members, live_server, jo
                                               browser_page, settings, tmp_path, shots):
     settings.DANGVIEN_EXPORT_JOB_ROWS = 50  # Kim Bôi has 63 members
     page = browser_page
-    page.goto(live_server.url + "/tai-khoan/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill("kimboi")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    sign_in(page, live_server.url + "/tai-khoan/dang-nhap/", "kimboi")
     page.goto(live_server.url + "/to-chuc/KB/?ngay=31/05/2022")
     page.locator("#dang-vien ~ p.xlsx a").click()
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import socket
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import BatchState, WriteBatch
+from .processes import host, pid_gone
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ DELETE_CHUNK = 20_000
 
 
 def _owner() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}"
+    return f"{host()}:{os.getpid()}"
 
 
 def _max_id(model) -> int:
@@ -87,17 +87,9 @@ def batch_discard(batch: WriteBatch) -> int:
 
 
 def _owner_dead(batch: WriteBatch) -> bool:
-    host, _, pid = batch.owner.rpartition(":")
-    if host == socket.gethostname()[:40] and pid.isdigit():
-        if int(pid) == os.getpid():
-            return False
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return True
-        except (PermissionError, OverflowError):
-            return False
-        return False
+    machine, _, pid = batch.owner.rpartition(":")
+    if machine == host() and pid.isdigit():
+        return int(pid) != os.getpid() and pid_gone(int(pid))
     return batch.created_at < timezone.now() - FOREIGN_TIMEOUT
 
 

@@ -25,6 +25,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from dangvien.audit.services import audit_record, mask
+from dangvien.core.db import sqlite_cache
 
 from . import kinds
 from .kinds.base import KEPT, Context, Counts, Kind, Problem, Row
@@ -171,28 +172,6 @@ def run_import(*, kind: str | type[Kind], path: Path, user, dry_run: bool,
     return result
 
 
-#: SQLite page cache while an import writes (KiB). The default 2 MB makes the indexes of
-#: 100.000 new people spill out of the cache again and again: 64 MB takes a quarter off
-#: the write time (bench/README.md) and stays within the import's memory budget.
-SQLITE_IMPORT_CACHE_KIB = 65_536
-
-
-@contextlib.contextmanager
-def _sqlite_cache(writing: bool):
-    if not writing or connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-
 class _Inline:
     """The writes run where they are submitted, inside one transaction of this thread (a
     dry run that writes nothing takes none: on SQLite that would be the write lock)."""
@@ -204,7 +183,7 @@ class _Inline:
     def __enter__(self):
         if self.writing:
             self.stack.enter_context(transaction.atomic())
-            self.stack.enter_context(_sqlite_cache(True))
+            self.stack.enter_context(sqlite_cache())
         return self
 
     def __exit__(self, *exc):

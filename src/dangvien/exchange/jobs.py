@@ -15,12 +15,11 @@ import contextlib
 import datetime as dt
 import logging
 import shutil
-import threading
 import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections, connection, connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from dangvien.core import vn
@@ -176,46 +175,10 @@ def job_retry(job: ImportJob) -> bool:
     return True
 
 
-class _Progress:
-    """Writes the rows done and a heartbeat on the job row every second, from a thread of
-    its own (its own connection: the import's transaction never hides it, and a locked
-    SQLite database only skips a beat)."""
-
-    EVERY = 1.0
-
-    def __init__(self, pk: int):
-        self.pk = pk
-        self.done: tuple[int, int] | None = None
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, name=f"import-{pk}-progress",
-                                       daemon=True)
-
-    def __call__(self, done: int, total: int) -> None:
-        self.done = (done, total)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join(timeout=30)
-        return False
-
-    def _run(self) -> None:
-        written = None
-        try:
-            while not self.stop.wait(self.EVERY):
-                fields = {"heartbeat_at": timezone.now()}
-                if self.done is not None and self.done != written:
-                    fields["done_rows"], fields["rows"] = self.done
-                try:
-                    ImportJob.objects.filter(pk=self.pk, status__in=ACTIVE).update(**fields)
-                    written = self.done
-                except OperationalError:
-                    close_old_connections()
-        finally:
-            connections.close_all()
+def _progress(pk: int) -> runner.ProgressWriter:
+    """Rows done and a heartbeat on the job row while it is checked or saved."""
+    return runner.ProgressWriter(ImportJob.objects.filter(pk=pk, status__in=ACTIVE),
+                                 ("done_rows", "rows"), f"import-{pk}-progress")
 
 
 def _claim(pk: int, status: str, worker: str) -> ImportJob | None:
@@ -234,7 +197,7 @@ def run_check(pk: int, worker: str) -> None:
     if job is None:
         return
     try:
-        with _Progress(pk) as progress:
+        with _progress(pk) as progress:
             result = run_import(kind=job.kind, path=job_path(job), user=job.user, dry_run=True,
                                 file_name=job.file_name, progress=progress)
         _record(job, result)
@@ -256,7 +219,7 @@ def run_save(pk: int, worker: str) -> None:
     try:
         ImportJob.objects.filter(pk=pk).update(status=JobStatus.RUNNING,
                                                started_at=timezone.now())
-        with _Progress(pk) as progress:
+        with _progress(pk) as progress:
             result = run_import(kind=job.kind, path=job_path(job), user=job.user,
                                 dry_run=False, file_name=job.file_name, progress=progress,
                                 audit_id=str(pk))

@@ -129,7 +129,8 @@ def _locate(zf: zipfile.ZipFile, part: str) -> tuple[bytes, int, int, bytes] | N
                     return None
                 start = m.end()
                 head = head[:start]
-                data, data_at = data[start - data_at:] if start > data_at else data, max(start, data_at)
+                # The tag ends in this piece (else an earlier one had found it).
+                data, data_at = data[start - data_at:], start
             if end is None:
                 m = _CLOSE.search(data)
                 if m is None:

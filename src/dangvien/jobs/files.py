@@ -18,7 +18,6 @@ import contextlib
 import datetime as dt
 import logging
 import re
-import threading
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections, connection, connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from . import runner
@@ -148,46 +147,10 @@ def file_job_retry(job: FileJob) -> bool:
     return True
 
 
-class _Progress:
-    """Writes how far the producer is and a heartbeat on the job row every second, from a
-    thread of its own (its own connection: a locked SQLite database only skips a beat)."""
-
-    EVERY = 1.0
-
-    def __init__(self, pk: int):
-        self.pk = pk
-        self.done: tuple[int, int] | None = None
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, name=f"file-job-{pk}-progress",
-                                       daemon=True)
-
-    def __call__(self, done: int, total: int) -> None:
-        self.done = (max(0, done), max(0, total))
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join(timeout=30)
-        return False
-
-    def _run(self) -> None:
-        written = None
-        try:
-            while not self.stop.wait(self.EVERY):
-                fields: dict[str, Any] = {"heartbeat_at": timezone.now()}
-                if self.done is not None and self.done != written:
-                    fields["done"], fields["total"] = self.done
-                try:
-                    FileJob.objects.filter(pk=self.pk, status=FileJobStatus.RUNNING) \
-                        .update(**fields)
-                    written = self.done
-                except OperationalError:
-                    close_old_connections()
-        finally:
-            connections.close_all()
+def _progress(pk: int) -> runner.ProgressWriter:
+    """How far the producer is, and a heartbeat, on the job row while it runs."""
+    return runner.ProgressWriter(FileJob.objects.filter(pk=pk, status=FileJobStatus.RUNNING),
+                                 ("done", "total"), f"file-job-{pk}-progress")
 
 
 def file_job_run(pk: int, worker: str) -> None:
@@ -205,7 +168,7 @@ def file_job_run(pk: int, worker: str) -> None:
         if not job.user.is_active:
             raise FileJobError(LOCKED)
         kind = get_kind(job.kind)
-        with _Progress(pk) as progress:
+        with _progress(pk) as progress:
             made = kind.produce(job, part, progress)
         suffix = Path(made.file_name).suffix.lower()
         stored = stem + (suffix if re.fullmatch(r"\.[a-z0-9]{1,10}", suffix) else "")

@@ -17,13 +17,14 @@ import logging
 import os
 import secrets
 import signal
-import socket
 import threading
 
 from django.db import OperationalError, close_old_connections, connections
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker as DBWorker
 from django_tasks_db.models import DBTaskResult
+
+from dangvien.core.processes import host, pid_gone
 
 from .models import WorkerProcess
 
@@ -41,22 +42,8 @@ DIED = ("Tiến trình xử lý nền đã dừng giữa chừng (máy chủ kh�
 _LOCAL: set[str] = set()
 
 
-def host() -> str:
-    return socket.gethostname()[:40]
-
-
 def new_worker_id() -> str:
     return f"{host()}:{os.getpid()}:{secrets.token_hex(4)}"
-
-
-def _pid_gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except (PermissionError, OverflowError, ValueError):
-        return False
-    return False
 
 
 def worker_alive(worker_id: str) -> bool:
@@ -69,7 +56,7 @@ def worker_alive(worker_id: str) -> bool:
         pid = int(parts[1])
         if pid == os.getpid():
             return worker_id in _LOCAL
-        if _pid_gone(pid):
+        if pid_gone(pid):
             return False
     seen = WorkerProcess.objects.filter(worker_id=worker_id, stopped_at=None) \
         .values_list("seen_at", flat=True).first()
@@ -148,6 +135,52 @@ class _Heartbeat:
                     WorkerProcess.objects.filter(worker_id=self.worker_id).update(
                         seen_at=timezone.now())
                 except OperationalError:  # a writer holds SQLite's lock: next beat
+                    close_old_connections()
+        finally:
+            connections.close_all()
+
+
+class ProgressWriter:
+    """Writes how far a job is (done of total) and a heartbeat on its row every second,
+    from a thread of its own: its own connection, so the job's transaction never hides
+    it, and a locked SQLite database only skips a beat. Called as `progress(done, total)`.
+
+    `rows` is the job's row while it runs (a queryset filtered to it); `fields` names the
+    row's done and total columns.
+    """
+
+    EVERY = 1.0
+
+    def __init__(self, rows, fields: tuple[str, str], name: str):
+        self.rows = rows
+        self.fields = fields
+        self.done: tuple[int, int] | None = None
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done = (max(0, done), max(0, total))
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(timeout=30)
+        return False
+
+    def _run(self) -> None:
+        written = None
+        try:
+            while not self.stop.wait(self.EVERY):
+                values = {"heartbeat_at": timezone.now()}
+                if self.done is not None and self.done != written:
+                    values.update(zip(self.fields, self.done, strict=True))
+                try:
+                    self.rows.update(**values)
+                    written = self.done
+                except OperationalError:
                     close_old_connections()
         finally:
             connections.close_all()

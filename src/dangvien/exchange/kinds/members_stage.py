@@ -29,32 +29,18 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from dangvien.core.batches import batch_discard, batch_finish, batch_start
+from dangvien.core.db import sqlite_cache
 from dangvien.people.models import EventKind, Membership, MembershipEvent, Person
 
 #: Staged rows written per transaction: about half a second of the write lock each
 #: (memberships with their history count twice).
 CHUNK = 20_000
-#: SQLite page cache while a chunk is written (KiB): the indexes of the new rows stay in it.
-CACHE_KIB = 65_536
 
 _PERSON = ("full_name", "search_name", "sort_key", "gender", "birth_date", "ethnicity",
            "religion", "cccd", "home_address", "education", "occupation", "unit_id",
            "created_at", "updated_at")
 _MEMBERSHIP = ("cell_id", "status", "decided_on", "admitted_on", "recognized_on", "card_number",
                "started_on", "created_at", "updated_at")
-
-
-@contextlib.contextmanager
-def _cache():
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def _checkpoint() -> None:
@@ -159,7 +145,7 @@ class MembersStage:
                     cursor.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {s}.membership")  # noqa: S608
                     memberships = cursor.fetchone()[0]
                 for low in range(0, people, CHUNK):
-                    with transaction.atomic(), _cache(), connection.cursor() as cursor:
+                    with transaction.atomic(), sqlite_cache(), connection.cursor() as cursor:
                         cursor.execute(
                             f"INSERT INTO {person} ({p_cols}) SELECT {', '.join(_PERSON)}, %s "  # noqa: S608
                             f"FROM {s}.person WHERE rowid > %s AND rowid <= %s ORDER BY rowid",
@@ -168,7 +154,7 @@ class MembersStage:
                 # A membership and its dated history (admitted; recognised when the file
                 # says so, as the services write it) in one chunk; ids ever increase.
                 for low in range(0, memberships, CHUNK // 2):
-                    with transaction.atomic(), _cache(), connection.cursor() as cursor:
+                    with transaction.atomic(), sqlite_cache(), connection.cursor() as cursor:
                         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {membership}")  # noqa: S608
                         last_id = cursor.fetchone()[0]
                         cursor.execute(
