@@ -63,7 +63,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     for field in obj._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
-        if field.name in {"created_at", "updated_at"} or field.name in SECRET_FIELDS:
+        if field.name in {"created_at", "updated_at", "row_version"} or field.name in SECRET_FIELDS:
             continue
         value = getattr(obj, field.attname)
         data[field.name] = mask(field.name, value)

@@ -42,3 +42,24 @@ def add_domain_error(form: forms.Form, error: DomainError, aliases: dict | None 
     """Show a refused write on the field it names, or above the form when it names none."""
     name = (aliases or {}).get(error.field, error.field)
     form.add_error(name if name in form.fields else None, error.message)
+
+
+class VersionedForm(forms.Form):
+    """A form that carries the version token of the record it edits (`core.versions`).
+
+    Build it with `initial={"phien_ban": versions.token(obj)}`; pass
+    `form.cleaned_data["phien_ban"]` to the service. When the service refuses with
+    `StaleRecord`, `form.stale(error)` shows who changed what, keeps what the user typed
+    and puts the fresh token in, so the next "Lưu" re-applies the input on purpose.
+    """
+
+    phien_ban = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+
+    stale_changes: list = []
+
+    def stale(self, error) -> None:
+        data = self.data.copy()
+        data["phien_ban"] = error.fresh_token
+        self.data = data
+        self.stale_changes = error.changes
+        self.add_error(None, error.message)

@@ -6,13 +6,28 @@ from dangvien.core.vn import format_date
 
 
 class BaseModel(models.Model):
-    """Adds creation and last-change times to every domain row."""
+    """Adds creation and last-change times and a version to every domain row.
+
+    `row_version` (phiên bản) counts the row's saves: each `save()` of an existing row adds
+    one. An edit form carries the version it was loaded from, and its service refuses a
+    save over a newer one (`dangvien.core.versions`). A bulk write that changes rows
+    users edit (the importer) bumps it too.
+    """
 
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("sửa lúc", auto_now=True)
+    row_version = models.PositiveIntegerField("phiên bản", default=1, db_default=1, editable=False)
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.pk is not None:
+            self.row_version = (self.row_version or 0) + 1
+            fields = kwargs.get("update_fields")
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "row_version", "updated_at"}
+        super().save(*args, **kwargs)
 
 
 class CalendarDayKind(models.TextChoices):

@@ -1,0 +1,148 @@
+"""Two people at once: an edit is refused when the record changed since it was loaded.
+
+Every domain row has a `row_version` (`core.models.BaseModel`) that each save raises by
+one. An edit form carries a *version token* (`token(obj)`): the row's version and the
+moment the page was made. The service, inside its transaction and after locking the row,
+calls `check(obj, token)`; when the row's version is no longer the token's, it raises
+`StaleRecord` naming who changed what and when (read from the audit trail, everything
+recorded on the row after the page was made). The view shows that and keeps the user's
+input, with a fresh token, so one more click re-applies it on purpose.
+
+A write without a token (the command line, an import, an old API client) is not
+checked: it has no page that could be stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils import timezone
+
+from dangvien.core import vn
+from dangvien.core.errors import DomainError
+
+#: Name of the hidden field every edit form carries.
+FIELD = "phien_ban"
+
+
+def token(obj: models.Model | None, *, at: dt.datetime | None = None) -> str:
+    """The version token of `obj` as loaded now: "<row_version>.<unix microseconds>"."""
+    if obj is None:
+        return ""
+    at = at or timezone.now()
+    return f"{getattr(obj, 'row_version', 1) or 1}.{int(at.timestamp() * 1_000_000)}"
+
+
+def parse(value: str | None) -> tuple[int, dt.datetime] | None:
+    """(version, loaded_at) from a token; None for no token. A forged token is refused."""
+    if value is None or value == "":
+        return None
+    version, _, micros = str(value).partition(".")
+    try:
+        number, stamp = int(version), int(micros or 0)
+        loaded_at = dt.datetime.fromtimestamp(stamp / 1_000_000, tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise DomainError("Trang đã cũ hoặc bị sửa: hãy tải lại trang rồi nhập lại.",
+                          code="stale") from None
+    if number < 1:
+        raise DomainError("Trang đã cũ hoặc bị sửa: hãy tải lại trang rồi nhập lại.",
+                          code="stale")
+    return number, loaded_at
+
+
+@dataclass
+class Change:
+    """One change recorded on the row after the page was loaded."""
+
+    who: str
+    at: dt.datetime
+    action: str
+    fields: list[tuple[str, str, str]] = field(default_factory=list)  # (label, old, new)
+
+    @property
+    def line(self) -> str:
+        what = "; ".join(f"{label}: {old or '(trống)'} → {new or '(trống)'}"
+                         for label, old, new in self.fields)
+        when = timezone.localtime(self.at).strftime("%H:%M ngày %d/%m/%Y")
+        return f"{self.who} lúc {when}" + (f": {what}" if what else "")
+
+
+class StaleRecord(DomainError):
+    """Bản ghi đã bị người khác sửa: the save was refused, nothing was written."""
+
+    def __init__(self, obj: models.Model, changes: list[Change], *, what: str = ""):
+        self.obj = obj
+        self.changes = changes
+        self.fresh_token = token(obj)
+        what = what or str(obj._meta.verbose_name)
+        if changes:
+            last = changes[-1]
+            who = f"{last.who} lúc {timezone.localtime(last.at).strftime('%H:%M ngày %d/%m/%Y')}"
+        else:
+            who = "một người khác"
+        super().__init__(
+            f"Không lưu: {what} đã được {who} sửa sau khi bạn mở trang. Nội dung bạn nhập "
+            "vẫn còn dưới đây; xem thay đổi của họ, sửa nếu cần rồi bấm lưu lần nữa.",
+            code="stale")
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - a key that is not a field (a list, a note)
+        return name.replace("_", " ")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return vn.format_date(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
+
+
+def changes_since(obj: models.Model, loaded_at: dt.datetime, *,
+                  object_type: str | None = None) -> list[Change]:
+    """What the audit trail recorded on `obj` after `loaded_at`, oldest first."""
+    from dangvien.audit.models import AuditEvent
+
+    events = (AuditEvent.objects
+              .filter(object_type=object_type or obj._meta.label_lower, object_id=str(obj.pk),
+                      at__gt=loaded_at)
+              .exclude(action__endswith=".refused").order_by("id")[:20])
+    out = []
+    for event in events:
+        before, after = event.before or {}, event.after or {}
+        if not isinstance(before, dict):
+            before = {}
+        if not isinstance(after, dict):
+            after = {}
+        keys = [k for k in after if k in before and before.get(k) != after.get(k)
+                and k not in {"row_version", "reason"}]
+        fields = [(_label(type(obj), k), _text(before.get(k)), _text(after.get(k)))
+                  for k in keys[:8]]
+        out.append(Change(who=event.actor_name or "hệ thống", at=event.at,
+                          action=event.action, fields=fields))
+    return out
+
+
+def check(obj: models.Model, value: str | None, *, what: str = "",
+          object_type: str | None = None) -> None:
+    """Refuse (`StaleRecord`) when `obj` (freshly read, locked) is newer than the token."""
+    parsed = parse(value)
+    if parsed is None:
+        return
+    loaded, loaded_at = parsed
+    if (getattr(obj, "row_version", 1) or 1) != loaded:
+        raise StaleRecord(obj, changes_since(obj, loaded_at, object_type=object_type),
+                          what=what)
+
+
+def lock(model: type[models.Model], pk) -> models.Model:
+    """The row, re-read inside the caller's transaction with a row lock (PostgreSQL)."""
+    return model._base_manager.select_for_update().get(pk=pk)
