@@ -251,3 +251,54 @@ def test_plan_page_queries_do_not_grow_with_units(client, personas, province, tu
     many = [_queries(client, url) for url in urls]
     assert many == few
     assert max(many) <= 20
+
+
+# --- two people at once ----------------------------------------------------------------
+
+
+def _token(html: str, form_action: str) -> str:
+    """The version token of the form posting to `form_action` on a page."""
+    import re
+
+    form = html.split(f'action="{form_action}"', 1)[1].split("</form>", 1)[0]
+    return re.search(r'name="phien_ban" value="([^"]*)"', form).group(1)
+
+
+def test_second_officer_saving_allocations_over_a_newer_draft_is_told_and_can_reapply(
+        client, personas, province, kb_plan):
+    from django.test import Client
+
+    url = f"/ke-hoach/{kb_plan.pk}/"
+    action = f"/ke-hoach/{kb_plan.pk}/giao-chi-tieu/"
+    other = Client()
+    client.force_login(personas.kimboi)
+    other.force_login(personas.provincial)
+    mine = _token(client.get(url).content.decode(), action)
+    theirs = _token(other.get(url).content.decode(), action)
+    commune, school = f"u{province.kb_commune.pk}", f"u{province.kb_school.pk}"
+    response = client.post(action, {"target": "150", commune: "108", school: "42",
+                                    "phien_ban": mine})
+    assert response.status_code == 302
+    # The provincial officer loaded the page before that save: his save is refused.
+    response = other.post(action, {"target": "150", commune: "100", school: "55",
+                                   "phien_ban": theirs})
+    assert response.status_code == 400
+    page = text(response.content.decode())
+    assert "Không lưu: Chỉ tiêu giao của Kế hoạch số 25-KH/HU đã được kimboi lúc" in page
+    assert "chỉ tiêu giao KB.01: (trống) → 108" in page
+    assert dict(draft_of(kb_plan).allocations.values_list("unit__code", "target")) == {
+        "KB.01": 108, "KB.02": 42}
+    # His input is still in the boxes, with the fresh version: one more save re-applies it.
+    html = response.content.decode()
+    assert f'name="{commune}" value="100"' in html
+    fresh = _token(html, action)
+    assert fresh != theirs
+    response = other.post(action, {"target": "150", commune: "100", school: "55",
+                                   "phien_ban": fresh})
+    assert response.status_code == 302
+    assert dict(draft_of(kb_plan).allocations.values_list("unit__code", "target")) == {
+        "KB.01": 100, "KB.02": 55}
+    # A forged version is refused with a message, not a server error.
+    response = client.post(action, {"target": "150", commune: "1", "phien_ban": "x.y"})
+    assert response.status_code == 400
+    assert "Trang đã cũ hoặc bị sửa" in text(response.content.decode())

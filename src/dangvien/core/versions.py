@@ -88,7 +88,13 @@ class StaleRecord(DomainError):
             code="stale")
 
 
+#: Labels of audited keys that are not fields of the row.
+LABELS = {"allocations": "chỉ tiêu giao", "note": "ghi chú"}
+
+
 def _label(model: type[models.Model], name: str) -> str:
+    if name in LABELS:
+        return LABELS[name]
     try:
         return str(model._meta.get_field(name).verbose_name)
     except Exception:  # noqa: BLE001 - a key that is not a field (a list, a note)
@@ -124,8 +130,16 @@ def changes_since(obj: models.Model, loaded_at: dt.datetime, *,
             after = {}
         keys = [k for k in after if k in before and before.get(k) != after.get(k)
                 and k not in {"row_version", "reason"}]
-        fields = [(_label(type(obj), k), _text(before.get(k)), _text(after.get(k)))
-                  for k in keys[:8]]
+        fields = []
+        for k in keys:
+            old, new = before.get(k), after.get(k)
+            if isinstance(old, dict) and isinstance(new, dict):  # e.g. {unit code: target}
+                fields += [(f"{_label(type(obj), k)} {sub}", _text(old.get(sub)),
+                            _text(new.get(sub)))
+                           for sub in sorted({*old, *new}, key=str) if old.get(sub) != new.get(sub)]
+            else:
+                fields.append((_label(type(obj), k), _text(old), _text(new)))
+        fields = fields[:8]
         out.append(Change(who=event.actor_name or "hệ thống", at=event.at,
                           action=event.action, fields=fields))
     return out

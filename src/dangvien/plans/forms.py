@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from dangvien.core.forms import VnDateField
+from dangvien.core.forms import VersionedForm, VnDateField
 
 from .models import Plan
 
@@ -80,7 +80,7 @@ class PlanForm(forms.Form):
         return self.parents.get(self.cleaned_data.get("parent") or "")
 
 
-class AllocationForm(forms.Form):
+class AllocationForm(VersionedForm):
     """Chỉ tiêu của bản dự thảo và một ô chỉ tiêu giao cho mỗi đơn vị trực thuộc (`u<id>`)."""
 
     target = VnCountField(label="Chỉ tiêu của kế hoạch (trở lên)")
@@ -110,7 +110,7 @@ class AllocationForm(forms.Form):
         return [(row, self[self.key(row.unit)]) for row in self.rows]
 
 
-class IssueForm(forms.Form):
+class IssueForm(VersionedForm):
     issued_on = VnDateField(label="Ngày ban hành")
 
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
 from dangvien.audit.services import audit_record, snapshot
-from dangvien.core import vn
+from dangvien.core import versions, vn
 from dangvien.core.errors import DomainError
 from dangvien.org.models import OrgUnit
 
@@ -154,12 +154,16 @@ def _check_parent(parent: Plan, *, unit: OrgUnit, year: int) -> None:
 
 @transaction.atomic
 def plan_allocate(*, by, version: PlanVersion, allocations: Mapping[OrgUnit, int],
-                  target: int | None = None) -> PlanVersion:
+                  target: int | None = None, token: str | None = None) -> PlanVersion:
     """Giao chỉ tiêu cho các đơn vị trực thuộc trực tiếp (thay toàn bộ phân bổ của bản
-    dự thảo); `target`, khi có, sửa luôn chỉ tiêu của bản dự thảo."""
+    dự thảo); `target`, khi có, sửa luôn chỉ tiêu của bản dự thảo.
+
+    `token` is the draft's version token from the page (`core.versions`): a save over a
+    draft someone else changed since is refused, naming who changed what."""
     version = _locked_version(version)
     plan = version.plan
     _require(by, plan.unit)
+    versions.check(version, token, what=f"Chỉ tiêu giao của Kế hoạch số {plan.number}")
     if version.status != PlanStatus.DRAFT:
         raise DomainError(
             f"Lần {version.revision} của Kế hoạch số {plan.number} đã ban hành: không sửa được "
@@ -179,7 +183,7 @@ def plan_allocate(*, by, version: PlanVersion, allocations: Mapping[OrgUnit, int
     before = _version_state(version)
     if target is not None:
         version.target = _count(target, field="target", what="Chỉ tiêu kết nạp")
-        version.save(update_fields=["target", "updated_at"])
+    version.save(update_fields=["target", "updated_at"])  # a new row version either way
     Allocation.objects.filter(version=version).delete()
     Allocation.objects.bulk_create(rows)
     audit_record(by=by, action="plan.allocate", obj=version, before=before,
@@ -192,14 +196,17 @@ def plan_allocate(*, by, version: PlanVersion, allocations: Mapping[OrgUnit, int
 
 @transaction.atomic
 def plan_issue(*, by, version: PlanVersion, issued_on: dt.date,
-               today: dt.date | None = None) -> PlanVersion:
+               today: dt.date | None = None, token: str | None = None) -> PlanVersion:
     """Ban hành bản dự thảo (lần đầu hoặc điều chỉnh); bản đang có hiệu lực chuyển thành
-    "đã được điều chỉnh" và vẫn được lưu."""
+    "đã được điều chỉnh" và vẫn được lưu. With `token`, a draft changed since the page
+    was loaded is not issued: the approver sees what changed first."""
     today = _today(today)
     _locked_plan(version.plan)
     version = _locked_version(version)
     plan = version.plan
     _require(by, plan.unit, Role.APPROVER)
+    versions.check(version, token, what=f"Dự thảo lần {version.revision} của Kế hoạch số "
+                                        f"{plan.number}")
     if version.status != PlanStatus.DRAFT:
         raise DomainError(
             f"Lần {version.revision} của Kế hoạch số {plan.number} đã ban hành ngày "

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import get_unit_or_404
-from dangvien.core import vn
+from dangvien.core import versions, vn
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 
@@ -122,13 +122,14 @@ def _render_plan(request: HttpRequest, plan, *, status: int = 200, revision: int
     today = timezone.localdate()
     page = selectors.plan_page(user=request.user, plan=plan, revision=revision, today=today)
     if allocation_form is None and page.shown_is_draft and page.can_edit:
-        allocation_form = AllocationForm(rows=page.summary.rows,
-                                         initial={"target": page.shown.target})
+        allocation_form = AllocationForm(rows=page.summary.rows, initial={
+            "target": page.shown.target, "phien_ban": versions.token(page.shown)})
     return render(request, "plans/plan_page.html", {
         "p": page, "plan": plan, "today": today,
         "allocation_form": allocation_form,
-        "issue_form": issue_form or IssueForm(
-            initial={"issued_on": today if today.year <= plan.year else None}),
+        "issue_form": issue_form or IssueForm(initial={
+            "issued_on": today if today.year <= plan.year else None,
+            "phien_ban": versions.token(page.draft) if page.draft else ""}),
         "revise_form": revise_form or ReviseForm(initial={
             "target": page.current.target if page.current else None}),
         "date_long": vn.format_date_long(page.shown.issued_on, pad=True),
@@ -160,7 +161,10 @@ def plan_allocate(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.plan_allocate(by=request.user, version=draft,
                                    allocations=form.allocations(),
-                                   target=form.cleaned_data["target"])
+                                   target=form.cleaned_data["target"],
+                                   token=form.cleaned_data["phien_ban"])
+        except versions.StaleRecord as err:
+            form.stale(err)
         except DomainError as err:
             add_domain_error(form, err)
         else:
@@ -181,7 +185,10 @@ def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.plan_issue(by=request.user, version=draft,
-                                issued_on=form.cleaned_data["issued_on"])
+                                issued_on=form.cleaned_data["issued_on"],
+                                token=form.cleaned_data["phien_ban"])
+        except versions.StaleRecord as err:
+            form.stale(err)
         except DomainError as err:
             add_domain_error(form, err)
         else:
