@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import queue
 import sys
 import threading
@@ -25,6 +26,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from dangvien.audit.services import audit_record, mask
+from dangvien.core.batches import batch_discard, batch_finish, batch_start
 from dangvien.core.db import sqlite_cache
 
 from . import kinds
@@ -35,6 +37,8 @@ from .reader import FileProblem, Sheet, open_sheet
 MAX_PROBLEMS_KEPT = KEPT
 
 Progress = Callable[[int, int], None]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -54,6 +58,8 @@ class ImportResult:
     file_problem: str | None = None
     committed: bool = False
     seconds: float = 0.0
+    #: The write batch of a committed import of an undoable kind (`exchange.undo`).
+    batch_id: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -135,11 +141,19 @@ def run_import(*, kind: str | type[Kind], path: Path, user, dry_run: bool,
     else:
         writer = _Inline(ctx.write)
     ctx.submit = writer.submit
+    if not dry_run and kind.undoable:
+        # What the save creates and changes is recorded against its batch, to be undone.
+        ctx.batch = batch_start(label=f"import.{kind.name}", tables=kind.batch_tables())
 
     def record() -> None:
+        extra = {"batch": ctx.batch.pk} if ctx.batch else {}
         audit_record(by=user, action=f"import.{kind.name}", object_type="exchange.import",
-                     object_id=audit_id, after=result.summary() | ctx.counts.as_dict(),
+                     object_id=audit_id, after=result.summary() | ctx.counts.as_dict() | extra,
                      unit_path="")
+        if ctx.batch is not None:
+            _settle_versions(ctx.batch)
+            if not writer.finishes_batch:
+                batch_finish(ctx.batch)
 
     try:
         with writer:
@@ -152,12 +166,15 @@ def run_import(*, kind: str | type[Kind], path: Path, user, dry_run: bool,
                 raise _Rollback
             writer.commit(record)
             result.committed = True
+            result.batch_id = ctx.batch.pk if ctx.batch else None
     except _Rollback:
         pass
     except FileProblem as exc:
         result.file_problem = exc.message
     finally:
         sheet.close()
+        if ctx.batch is not None and not result.committed:
+            _discard_batch(ctx.batch)
     result.counts = ctx.counts
     if ctx.elsewhere:
         _audit_elsewhere(ctx, kind, file_name)
@@ -172,9 +189,38 @@ def run_import(*, kind: str | type[Kind], path: Path, user, dry_run: bool,
     return result
 
 
+def _discard_batch(batch) -> None:
+    try:
+        batch_discard(batch)
+    except Exception:  # the import's own failure is what the caller must see
+        log.exception("Không hủy được lô ghi #%s của lượt nhập", batch.pk)
+
+
+def _settle_versions(batch) -> None:
+    """Inside the import's last transaction: the row_version each traced row is left with
+    (rows written through the pages' services; the members importer knows its own)."""
+    from django.apps import apps
+
+    from .models import ImportChange
+
+    open_rows = ImportChange.objects.filter(batch=batch, version__isnull=True)
+    for label in set(open_rows.values_list("model", flat=True)):
+        model = apps.get_model(label)
+        if not any(f.name == "row_version" for f in model._meta.concrete_fields):
+            continue
+        traces = list(open_rows.filter(model=label))
+        versions = dict(model._base_manager.filter(pk__in=[t.object_id for t in traces])
+                        .values_list("pk", "row_version"))
+        for t in traces:
+            t.version = versions.get(t.object_id)
+        ImportChange.objects.bulk_update(traces, ["version"], batch_size=500)
+
+
 class _Inline:
     """The writes run where they are submitted, inside one transaction of this thread (a
     dry run that writes nothing takes none: on SQLite that would be the write lock)."""
+
+    finishes_batch = False
 
     def __init__(self, writing: bool):
         self.stack = contextlib.ExitStack()
@@ -202,6 +248,8 @@ class _Staged:
     transactions behind a write batch, visible together with the audit record
     (`kinds.members_stage`)."""
 
+    finishes_batch = True  # the stage's last transaction marks the batch done
+
     def __init__(self, importer):
         self.importer = importer
         self.stage = None
@@ -220,7 +268,7 @@ class _Staged:
         raise RuntimeError("a staged import writes through ctx.stage")
 
     def commit(self, last: Callable[[], None]) -> None:
-        self.stage.apply(timezone.now(), last)
+        self.stage.apply(timezone.now(), last, batch=self.importer.ctx.batch)
 
 
 _COMMIT, _ABORT = object(), object()
@@ -262,6 +310,7 @@ class _Writer:
     transaction back. At most `DEPTH` batches wait, so memory stays flat."""
 
     DEPTH = 2
+    finishes_batch = False
 
     def __init__(self):
         self.queue: queue.Queue = queue.Queue(self.DEPTH)

@@ -226,6 +226,7 @@ def run_save(pk: int, worker: str) -> None:
         job.refresh_from_db()
         _record(job, result)
         job.status = JobStatus.DONE if result.committed else JobStatus.FAILED
+        job.batch_id = result.batch_id
         if not result.committed and not job.message:
             job.message = ("Dữ liệu đã thay đổi từ lúc kiểm tra: có dòng không hợp lệ nữa. "
                            "Không có dữ liệu nào được ghi; hãy sửa tệp và tải lên lại.")

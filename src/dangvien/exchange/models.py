@@ -18,6 +18,7 @@ class JobStatus(models.TextChoices):
     RUNNING = "dang_luu", "Đang lưu"
     DONE = "xong", "Đã lưu xong"
     FAILED = "that_bai", "Không lưu được"
+    UNDONE = "da_hoan_tac", "Đã hoàn tác"
 
 
 #: A job in these states waits for a worker of the job queue or is being run by one.
@@ -53,6 +54,14 @@ class ImportJob(BaseModel):
     worker = models.CharField("tiến trình", max_length=100, blank=True, default="",
                               help_text="tiến trình xử lý nền đang chạy (máy:pid:mã)")
     task_id = models.CharField("mã việc trong hàng đợi", max_length=64, blank=True, default="")
+    #: The save's write batch: the rows it created carry it, `ImportChange` rows keep what
+    #: it changed; an undo reads both (`exchange.undo`).
+    batch = models.ForeignKey("core.WriteBatch", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", verbose_name="lô ghi")
+    undone_at = models.DateTimeField("hoàn tác lúc", null=True, blank=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+",
+                                  verbose_name="người hoàn tác")
 
     class Meta:
         verbose_name = "lượt nhập Excel"
@@ -82,3 +91,37 @@ class ImportJob(BaseModel):
         if self.status == JobStatus.DONE:
             return 100
         return int(self.done_rows * 100 / self.rows) if self.rows else 0
+
+
+class ChangeOp(models.TextChoices):
+    """Việc lần nhập đã làm với một bản ghi."""
+
+    CREATED = "tao", "Tạo mới"
+    CHANGED = "sua", "Sửa"
+
+
+class ImportChange(models.Model):
+    """Dấu vết của lần nhập: một bản ghi lần nhập đã tạo hoặc đã sửa (với giá trị cũ), để
+    hoàn tác lần nhập.
+
+    The many rows a members import creates are not listed here: they carry the save's write
+    batch (`batch_id`). Listed are the existing rows it changed (with the values before and
+    the `row_version` it left: a higher version means someone saved the row again) and,
+    for the kinds written through the pages' services, the rows those created.
+    """
+
+    batch = models.ForeignKey("core.WriteBatch", on_delete=models.CASCADE, related_name="+",
+                              verbose_name="lô ghi")
+    model = models.CharField("bảng", max_length=60)  # "people.person"
+    object_id = models.BigIntegerField("mã bản ghi")
+    op = models.CharField("việc", max_length=4, choices=ChangeOp.choices)
+    before = models.JSONField("giá trị cũ", default=dict, blank=True)
+    version = models.PositiveIntegerField("phiên bản lần nhập để lại", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "dấu vết lần nhập"
+        verbose_name_plural = "dấu vết lần nhập"
+        indexes = [models.Index(fields=["batch", "model"], name="importchange_batch")]
+
+    def __str__(self) -> str:
+        return f"{self.get_op_display()} {self.model} #{self.object_id}"

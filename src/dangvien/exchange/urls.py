@@ -11,6 +11,7 @@ urlpatterns = [
     path("nhap/luot/<int:pk>/luu/", views.job_save, name="job_save"),
     path("nhap/luot/<int:pk>/chay-lai/", views.job_retry, name="job_retry"),
     path("nhap/luot/<int:pk>/tien-do/", views.job_status, name="job_status"),
+    path("nhap/luot/<int:pk>/hoan-tac/", views.job_undo, name="job_undo"),
     # Exports (helper "export") add their addresses below.
 ]
 

@@ -2,7 +2,8 @@
 check (preview) and the save with its progress.
 
 Only users who may update some unit see them (404 otherwise, as everywhere); a job is
-seen only by the user who uploaded it.
+seen by the user who uploaded it, and a saved one also by a superior whose scope covers
+every unit it wrote into (who may undo it: "Hoàn tác lần nhập").
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangvien.accounts.models import Role
 from dangvien.org.models import OrgUnit
 
-from . import jobs, kinds
+from . import jobs, kinds, undo
 from .blank import template_bytes
 from .forms import UploadForm
 from .models import ACTIVE, ImportJob, JobStatus
@@ -37,8 +38,8 @@ def _kind(slug: str):
 
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
-    job = get_object_or_404(ImportJob, pk=pk)
-    if job.user_id != request.user.pk:
+    job = get_object_or_404(ImportJob.objects.select_related("undone_by", "batch"), pk=pk)
+    if not undo.may_see(job, request.user):
         raise Http404("Không tìm thấy lượt nhập.")
     return jobs.job_refresh(job)
 
@@ -97,19 +98,46 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
         "problems": [_problem_row(p) for p in job.problems],
         "changes": _change_rows(kind, job.changes),
         "more": job.problem_count - len(job.problems),
+        "undo_until": undo.undo_deadline(job) if kind.undoable and job.batch_id else None,
+        **({"old_label": "Đang lưu", "new_label": "Sẽ thành"} if job.status == JobStatus.CHECKED
+           else {"old_label": "Giá trị cũ", "new_label": "Giá trị mới"}),
     })
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def job_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Hoàn tác lần nhập": a screen naming what is removed and restored, then the POST."""
+    job = _job(request, pk)
+    if request.method == "POST" and request.POST.get("confirmed"):
+        try:
+            undo.import_undo(job=job, user=request.user)
+        except undo.UndoRefused as err:
+            plan = undo.undo_plan(job=job, user=request.user)
+            return render(request, "exchange/undo.html", {
+                "job": job, "kind": _kind(job.kind), "plan": plan, "error": err.message,
+                "items": err.items}, status=409)
+        messages.success(request, "Đã hoàn tác lần nhập.")
+        return redirect("exchange:job", pk=job.pk)
+    plan = undo.undo_plan(job=job, user=request.user)
+    return render(request, "exchange/undo.html", {"job": job, "kind": _kind(job.kind),
+                                                  "plan": plan})
 
 
 def _change_rows(kind, changes: list[dict]) -> list[dict]:
     """One line per changed field: row, column as in the template, old → new."""
     from dangvien.people import choices
 
+    from dangvien.org.models import PlaceKind
+
     labels = {"gender": choices.Gender, "religion": choices.Religion,
               "education": choices.Education, "occupation": choices.Occupation,
-              "status": choices.MemberStatus}
+              "status": choices.MemberStatus, "place_kind": PlaceKind}
     headers = {c.key: c.header for c in kind.columns}
 
     def shown(key, value):
+        if isinstance(value, bool):
+            return "Có" if value else "Không"
         enum = labels.get(key)
         if enum is not None and value in enum.values:
             return enum(value).label

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
 from dangvien.audit.services import audit_record, snapshot
-from dangvien.core import vn
+from dangvien.core import versions, vn
 from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 from dangvien.org.models import CELL_KINDS, OrgUnit
@@ -203,12 +204,92 @@ def rating_enter(*, by, membership: Membership, year: int, level: str | None = N
 
 @dataclass
 class Entry:
-    """Một dòng của bảng nhập: đảng viên và mức (hoặc điểm) chi bộ chọn."""
+    """Một dòng của bảng nhập: đảng viên và mức (hoặc điểm) chi bộ chọn.
+
+    `note` None keeps the stored note. `version` is the row's token as the sheet was
+    loaded (`row_token`); None (an import, the command line) checks nothing.
+    """
 
     membership_id: int
     level: str | None = None
     score: int | None = None
-    note: str = ""
+    note: str | None = None
+    version: str | None = None
+
+
+def row_token(rating: Rating | None, *, at: dt.datetime | None = None) -> str:
+    """The version token of one sheet row: the rating's (`core.versions.token`), or
+    "0.<time>" for a member not rated when the page was made (a rating entered by someone
+    else since then is a conflict too)."""
+    if rating is not None:
+        return versions.token(rating, at=at)
+    at = at or timezone.now()
+    return f"0.{int(at.timestamp() * 1_000_000)}"
+
+
+def parse_row_token(value: str | None) -> tuple[int, dt.datetime] | None:
+    """(version, loaded_at) of a row token, version 0 for "not rated then"; None: no token."""
+    if value is None or value == "":
+        return None
+    value = str(value)
+    if value.startswith("0."):
+        parsed = versions.parse("1" + value[1:])
+        return (0, parsed[1]) if parsed else None
+    return versions.parse(value)
+
+
+def level_text(level: str | None, score: int | None = None) -> str:
+    """"Hoàn thành tốt nhiệm vụ (78 điểm)"; "(chưa xếp loại)" for nothing."""
+    if not level:
+        return "(chưa xếp loại)"
+    label = RatingLevel(level).label if level in RatingLevel.values else level
+    return label + (f" ({score} điểm)" if score is not None else "")
+
+
+@dataclass
+class Conflict:
+    """Một dòng của bảng nhập không lưu: người khác đã nhập hoặc sửa kết quả của đảng viên
+    này sau khi bạn mở trang. The user's choice is kept on the page to apply again."""
+
+    membership_id: int
+    name: str
+    rating: Rating  # as stored now
+    level: str | None  # what the user chose
+    score: int | None
+    changes: list[versions.Change]
+
+    @property
+    def approved(self) -> bool:
+        return self.rating.status == RatingStatus.APPROVED
+
+    @property
+    def stored(self) -> str:
+        return level_text(self.rating.level, self.rating.score)
+
+    @property
+    def wanted(self) -> str:
+        return level_text(self.level, self.score)
+
+    @property
+    def lines(self) -> list[str]:
+        """Who changed what and when, levels by their names."""
+        out = []
+        for change in self.changes:
+            when = timezone.localtime(change.at).strftime("%H:%M ngày %d/%m/%Y")
+            what = "; ".join(f"{label}: {_shown(old)} → {_shown(new)}"
+                             for label, old, new in change.fields)
+            if not what and change.action == "rating.enter":
+                what = "nhập lần đầu"
+            out.append(f"{change.who} lúc {when}" + (f": {what}" if what else ""))
+        if not out:
+            out.append("một người khác (không rõ lúc nào)")
+        return out
+
+
+def _shown(value: str) -> str:
+    if value in RatingLevel.values:
+        return RatingLevel(value).label
+    return value or "(trống)"
 
 
 @dataclass
@@ -217,6 +298,10 @@ class BatchResult:
     changed: int
     unchanged: int
     cap: CapCheck
+    #: Rows not saved because someone else changed them after the sheet was loaded.
+    conflicts: list[Conflict] = field(default_factory=list)
+    #: Each saved change: (membership id, {field: (old, new)}), for the import's preview.
+    changes: list[tuple[int, dict]] = field(default_factory=list)
 
     @property
     def message(self) -> str:
@@ -226,7 +311,7 @@ class BatchResult:
         if self.changed:
             parts.append(f"sửa {vn.format_number(self.changed)}")
         if not parts:
-            return "Không có thay đổi nào."
+            return "Không có thay đổi nào được lưu." if self.conflicts else "Không có thay đổi nào."
         return "Đã " + ", ".join(parts) + " kết quả xếp loại."
 
 
@@ -235,8 +320,12 @@ def ratings_enter_batch(*, by, cell: OrgUnit, year: int, entries: Iterable[Entry
                         today: dt.date | None = None) -> BatchResult:
     """Nhập (hoặc sửa, khi chưa duyệt) kết quả xếp loại của cả chi bộ trong một lần.
 
-    All or nothing: the first refused row raises and nothing of the batch is saved.
-    Rows without a level or score are skipped (not yet rated).
+    A refused row (a wrong level, a member of another cell…) raises and nothing of the
+    batch is saved. Rows without a level or score are skipped (not yet rated). A row
+    whose rating changed since its `version` was loaded, and that this entry would change,
+    is a conflict: it is not written and comes back in `conflicts` (who changed what and
+    when) while the other rows are saved. Two secretaries rating different members of
+    one sheet therefore both succeed.
     """
     cell = OrgUnit.objects.get(pk=cell.pk)
     _require_cell_editor(by, cell)
@@ -250,6 +339,8 @@ def ratings_enter_batch(*, by, cell: OrgUnit, year: int, entries: Iterable[Entry
     existing = {r.person_id: r for r in Rating.objects.select_for_update()
                 .filter(person_id__in=[m.person_id for m in members.values()], year=year)}
     created = changed = unchanged = 0
+    conflicts: list[Conflict] = []
+    changes: list[tuple[int, dict]] = []
     for entry in entries:
         membership = members.get(entry.membership_id)
         if membership is None:
@@ -258,34 +349,46 @@ def ratings_enter_batch(*, by, cell: OrgUnit, year: int, entries: Iterable[Entry
         _check_member(membership, cell, year)
         level, score = resolve_level(rule_set, level=entry.level, score=entry.score,
                                      name=membership.person.full_name)
+        loaded = parse_row_token(entry.version)
         rating = existing.get(membership.person_id)
         if rating is None:
             _create(by=by, membership=membership, cell=cell, year=year, level=level, score=score,
-                    rule_set=rule_set, note=entry.note)
+                    rule_set=rule_set, note=entry.note or "")
+            changes.append((membership.pk, {"level": (None, level), "score": (None, score)}))
             created += 1
             continue
-        note = (entry.note or "").strip()[:300]
+        note = rating.note if entry.note is None else entry.note.strip()[:300]
         if (rating.level, rating.score, rating.note) == (level, score, note):
-            unchanged += 1
+            unchanged += 1  # the same as stored, whoever stored it: nothing to say
+            continue
+        if loaded is not None and (rating.row_version or 1) != loaded[0]:
+            conflicts.append(Conflict(
+                membership.pk, membership.person.full_name, rating, level, score,
+                versions.changes_since(rating, loaded[1])))
             continue
         if rating.cell_id != cell.pk:
             raise DomainError(f"{membership.person.full_name} đã được {rating.cell.name} xếp loại "
                               f"năm {year}.", field="membership", code="duplicate")
         if rating.status == RatingStatus.APPROVED:
             raise DomainError(f"Kết quả xếp loại năm {year} của {membership.person.full_name} đã "
-                              "được cấp ủy cấp trên duyệt; không sửa được ở chi bộ.",
-                              field="membership")
+                              "được cấp ủy cấp trên duyệt; không sửa được ở chi bộ (cấp đã duyệt "
+                              "sửa trên trang, với lý do).", field="membership")
         before = snapshot(rating)
+        diff = {f: (old, new) for f, old, new in (("level", rating.level, level),
+                                                  ("score", rating.score, score),
+                                                  ("note", rating.note, note)) if old != new}
         rating.level, rating.score, rating.note = level, score, note
         rating.entered_by = by if getattr(by, "pk", None) else None
         rating.save(update_fields=["level", "score", "note", "entered_by", "updated_at"])
         audit_record(by=by, action="rating.update", obj=rating, before=before,
                      after=snapshot(rating), unit_path=cell.path)
+        changes.append((membership.pk, diff))
         changed += 1
     from .selectors import level_counts
 
     cap = cap_check(level_counts(unit=cell, year=year), rule_set)
-    return BatchResult(created=created, changed=changed, unchanged=unchanged, cap=cap)
+    return BatchResult(created=created, changed=changed, unchanged=unchanged, cap=cap,
+                       conflicts=conflicts, changes=changes)
 
 
 # --- approval by the committee above -----------------------------------------------------
@@ -316,8 +419,11 @@ def ratings_approve(*, by, cell: OrgUnit, year: int) -> int:
         raise DomainError(f"{cell.name} không có kết quả xếp loại năm {year} nào chờ duyệt.")
     now = timezone.now()
     user = by if getattr(by, "pk", None) else None
+    # A bulk update does not count saves by itself: bump the versions, so a sheet loaded
+    # before the approval cannot change an approved rating unnoticed.
     Rating.objects.filter(pk__in=[r.pk for r in pending]).update(
-        status=RatingStatus.APPROVED, approved_by=user, approved_at=now, updated_at=now)
+        status=RatingStatus.APPROVED, approved_by=user, approved_at=now, updated_at=now,
+        row_version=F("row_version") + 1)
     audit_record(by=by, action="rating.approve", object_type="ratings.rating",
                  object_id=f"{cell.code}/{year}",
                  after={"cell": cell.code, "year": year, "count": len(pending),

@@ -8,6 +8,8 @@ its page (status 400) and nothing is saved.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -59,25 +61,62 @@ LEVEL_CHOICES = [(lv.value, lv.label, LEVEL_SHORT[lv]) for lv in LEVELS]
 # --- the cell's entry sheet ----------------------------------------------------------------
 
 
+_SCORE = re.compile(r"-?[0-9]{1,6}")
+
+
+def _stored(rating, rule_set) -> str:
+    """A row's value as the sheet shows it: the level code, or the score as text."""
+    if rating is None:
+        return ""
+    if rule_set.uses_score:
+        return "" if rating.score is None else str(rating.score)
+    return rating.level
+
+
 def read_sheet(post, rows, rule_set) -> list[services.Entry]:
-    """One entry per member row that has a level (or, under QĐ 366, a score)."""
+    """One entry per member row the user changed (what was sent differs from what the page
+    loaded, `was-<id>`), with the row's version token (`v-<id>`). An untouched row is not
+    sent, so someone else's change to it since the page was loaded stands."""
     entries = []
     for row in rows:
         mid = row.membership.pk
+        raw = post.get(f"{'diem' if rule_set.uses_score else 'lv'}-{mid}", "").strip()
+        loaded = post.get(f"was-{mid}")
+        if not raw or (loaded is not None and raw == loaded.strip()):
+            continue
+        version = post.get(f"v-{mid}") or None
         if rule_set.uses_score:
-            raw = post.get(f"diem-{mid}", "").strip()
-            if not raw:
-                continue
-            if not raw.lstrip("-").isdigit():
+            if not _SCORE.fullmatch(raw):
                 raise DomainError(f"Điểm của {row.person.full_name} phải là số nguyên từ 0 đến 100 "
                                   f"(đã nhập “{raw[:10]}”).", field="score")
-            entries.append(services.Entry(mid, score=int(raw)))
+            entries.append(services.Entry(mid, score=int(raw), version=version))
         else:
-            level = post.get(f"lv-{mid}", "")
-            if level:
-                entries.append(services.Entry(mid, level=level,
-                                              note=row.rating.note if row.rating else ""))
+            entries.append(services.Entry(mid, level=raw, version=version))
     return entries
+
+
+def _sheet_rows(rows, rule_set, cell, *, posted=None, conflicts=()) -> list[dict]:
+    """What each row of the sheet shows: the choice, the value and token as loaded, and a
+    conflict (kept choice, who changed what) when the last save skipped it."""
+    now = timezone.now()
+    by_member = {c.membership_id: c for c in conflicts}
+    key = "diem" if rule_set.uses_score else "lv"
+    sheet = []
+    for row in rows:
+        r, mid = row.rating, row.membership.pk
+        conflict = by_member.get(mid)
+        was, token = _stored(r, rule_set), services.row_token(r, at=now)
+        chosen = was
+        if conflict is not None:  # the user's choice, to apply again on purpose
+            chosen = str(conflict.score) if rule_set.uses_score else conflict.level
+        elif posted is not None:  # refused: nothing saved, the page as sent
+            chosen = posted.get(f"{key}-{mid}", "")
+            was, token = posted.get(f"was-{mid}", was), posted.get(f"v-{mid}", token)
+        sheet.append({"row": row, "chosen": chosen, "score": chosen if rule_set.uses_score else "",
+                      "was": was, "token": token, "conflict": conflict,
+                      "locked": r is not None and (r.status == RatingStatus.APPROVED
+                                                   or r.cell_id != cell.pk)})
+    return sheet
 
 
 @require_http_methods(["GET", "POST"])
@@ -91,9 +130,7 @@ def entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
     rule_set = _rule_set_or_404(year)
     can_edit = can(user, cell, Role.EDITOR)
     rows = selectors.cell_sheet(cell=cell, year=year)
-    error = ""
-    status = 200
-    posted = None
+    error, status, posted, result = "", 200, None, None
     if request.method == "POST":
         if not can_edit:
             raise Http404("Bạn không có quyền nhập kết quả xếp loại của chi bộ này.")
@@ -103,27 +140,18 @@ def entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
         except DomainError as err:
             error, status, posted = err.message, 400, request.POST
         else:
-            messages.success(request, result.message)  # the 20% warning shows on the page
-            return redirect("ratings:entry", code=cell.code, year=year)
-    sheet = []
-    for row in rows:
-        r = row.rating
-        if posted is not None:
-            chosen = posted.get(f"lv-{row.membership.pk}", "")
-            score = posted.get(f"diem-{row.membership.pk}", "")
-        else:
-            chosen = r.level if r else ""
-            score = "" if r is None or r.score is None else str(r.score)
-        sheet.append({"row": row, "chosen": chosen, "score": score,
-                      "locked": r is not None and (r.status == RatingStatus.APPROVED or r.cell_id != cell.pk)})
+            if not result.conflicts:
+                messages.success(request, result.message)  # the 20% warning shows on the page
+                return redirect("ratings:entry", code=cell.code, year=year)
+            status, rows = 409, selectors.cell_sheet(cell=cell, year=year)
+    sheet = _sheet_rows(rows, rule_set, cell, posted=posted,
+                        conflicts=result.conflicts if result else ())
     counts = selectors.level_counts(unit=cell, year=year)
-    cap = services.cap_check(counts, rule_set)
     return render(request, "ratings/entry.html", {
         "cell": cell, "year": year, "rule_set": rule_set, "sheet": sheet, "can_edit": can_edit,
-        "levels": LEVEL_CHOICES, "error": error, "cap": cap,
-        "tally": [(LEVEL_SHORT[lv], counts.get(lv, 0)) for lv in LEVELS],
-        "years": _year_tabs(year),
-        "can_approve": services.can_approve(user, cell),
+        "levels": LEVEL_CHOICES, "error": error, "cap": services.cap_check(counts, rule_set),
+        "result": result, "tally": [(LEVEL_SHORT[lv], counts.get(lv, 0)) for lv in LEVELS],
+        "years": _year_tabs(year), "can_approve": services.can_approve(user, cell),
         "above": services.committee_above(cell),
     }, status=status)
 

@@ -131,7 +131,23 @@ class Context:
     #: Rows that named a CCCD registered in a unit the user does not manage: (row, CCCD,
     #: holder's id). The import writes ONE audit row for them (the message names nowhere).
     elsewhere: list[tuple[int, str, int]] = field(default_factory=list)
+    #: A real run of an undoable kind (`Kind.undoable`): the save's write batch. The rows
+    #: it creates in `Kind.batch_tables` carry it; other rows it creates or changes are
+    #: recorded with `trace` (`exchange.undo` reads both).
+    batch: Any = None
     _seen: set = field(default_factory=set)
+
+    def trace(self, obj, op: str, before: dict | None = None, version: int | None = None) -> None:
+        """Record that the import created (op "tao") or changed (op "sua", with the values
+        `before`) the row `obj`; `version` is the row_version it leaves (read at the end
+        of the import when None). Nothing on a dry run."""
+        if self.batch is None:
+            return
+        from ..models import ImportChange
+
+        ImportChange.objects.create(batch=self.batch, model=obj._meta.label_lower,
+                                    object_id=obj.pk, op=op, before=before or {},
+                                    version=version)
 
     def error(self, row: int | None, key: str | None, message: str) -> None:
         if row is not None and key is not None:
@@ -210,6 +226,14 @@ class Kind:
     skip_example: ClassVar[bool] = True
     #: A blank cell of an existing record keeps the stored value (the guide says so).
     blank_keeps: ClassVar[bool] = False
+    #: A saved import of this kind can be undone within `DANGVIEN_IMPORT_UNDO_DAYS`
+    #: (`exchange.undo`): it records what it creates and changes.
+    undoable: ClassVar[bool] = False
+
+    @classmethod
+    def batch_tables(cls) -> list:
+        """Models whose rows this kind's import marks with its write batch (parents first)."""
+        return []
 
     @classmethod
     def column(cls, key: str) -> Column:

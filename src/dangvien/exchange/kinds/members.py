@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from django.db import connection
-from django.db.models import FilteredRelation, Q
+from django.db.models import F, FilteredRelation, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -44,7 +44,10 @@ MEMBERSHIP_FIELDS = ("cell_id", "status", "decided_on", "admitted_on", "recogniz
 _LONGEST = (("full_name", Person._meta.get_field("full_name").max_length),
             ("home_address", Person._meta.get_field("home_address").max_length),
             ("card_number", Membership._meta.get_field("card_number").max_length))
-_PERSON_VALUES = ("id", "cccd", "unit_id", "unit__path", *PERSON_FIELDS)
+_PERSON_VALUES = ("id", "cccd", "unit_id", "unit__path", "row_version", *PERSON_FIELDS)
+#: What an undo puts back on a membership the import changed (with its dated history).
+_MS_RESTORED = ("status", "decided_on", "admitted_on", "recognized_on", "card_number",
+                "started_on")
 
 
 class _Born:
@@ -90,13 +93,14 @@ class MembersImporter(Importer):
         found = (Person.objects.filter(wanted)
                  .annotate(om=FilteredRelation("memberships",
                                                condition=Q(memberships__ended_on__isnull=True)))
-                 .values(*_PERSON_VALUES, *(f"om__{f}" for f in ("id", "started_on",
+                 .values(*_PERSON_VALUES, *(f"om__{f}" for f in ("id", "started_on", "row_version",
                                                                    *MEMBERSHIP_FIELDS))))
         for p in found:
             people[p["cccd"]] = p
             if p["om__id"] is not None:
                 open_ms[p["id"]] = {"id": p["om__id"], "person_id": p["id"],
                                     "started_on": p["om__started_on"],
+                                    "row_version": p["om__row_version"],
                                     **{f: p[f"om__{f}"] for f in MEMBERSHIP_FIELDS}}
         # Only people without an open membership can be candidates or former members.
         bare = [p["id"] for p in people.values() if p["id"] not in open_ms]
@@ -116,6 +120,7 @@ class MembersImporter(Importer):
         changed_ms: list[Membership] = []
         changed_before: list[dict] = []
         moved_people: list[Person] = []
+        people_before: list[dict] = []  # the people it changes, as they were (for an undo)
         now = timezone.now()
         for row in rows:
             v = row.values
@@ -222,6 +227,8 @@ class MembersImporter(Importer):
                 **{f: (ms[f] if ms else None, m_new[f]) for f in ms_diff if f != "cell_id"}})
             if not ctx.write:
                 continue
+            if person_diff or ms is None and existing["unit_id"] != unit.id:
+                people_before.append(existing)
             if person_diff:
                 person = Person(id=existing["id"], unit_id=existing["unit_id"], **clean)
                 person.fill_derived()
@@ -241,6 +248,7 @@ class MembersImporter(Importer):
                 changed_before.append(ms)
         if not ctx.write or ctx.problems:
             return
+        updates = (changed_people, moved_people, changed_ms, changed_before, people_before)
         if connection.vendor == "postgresql":
             # The people's ids are taken here, so the writer needs no lookup between its
             # COPYs; the history is made by the server from the memberships just written.
@@ -251,20 +259,27 @@ class MembersImporter(Importer):
             def write() -> None:
                 _copy_text(Person, ("id", *_PERSON_COLUMNS), people_rows)
                 _copy_text(Membership, _MS_COLUMNS, ms_rows)
-                _history_from_memberships(person_ids, by, now)
-                self._update(changed_people, moved_people, changed_ms, changed_before)
+                _history_from_memberships(person_ids, by, now, self._batch_id)
+                self._update(*updates)
         elif ctx.stage is not None:
-            ctx.stage.add(new_people, new_ms,
-                          (changed_people, moved_people, changed_ms, changed_before), now)
+            ctx.stage.add(new_people, new_ms, updates, now)
             return
         else:
             def write() -> None:
                 self._insert_people(new_people, now)
                 self._insert_memberships(new_ms, now)
-                self._update(changed_people, moved_people, changed_ms, changed_before)
+                self._update(*updates)
         ctx.submit(write)
 
-    def _update(self, changed_people, moved_people, changed_ms, changed_before) -> None:
+    @property
+    def _batch_id(self) -> int | None:
+        return self.ctx.batch.pk if self.ctx.batch is not None else None
+
+    def _update(self, changed_people, moved_people, changed_ms, changed_before,
+                people_before=()) -> None:
+        """Apply the batch's changes to existing rows: each changed row's `row_version`
+        goes up by one (an edit form opened before the import is then refused), and what
+        it was is recorded for an undo (`ImportChange`)."""
         if changed_people:
             Person.objects.bulk_update(
                 changed_people, [*PERSON_FIELDS, "search_name", "sort_key", "updated_at"],
@@ -277,6 +292,29 @@ class MembersImporter(Importer):
                 + ["started_on", "updated_at"],
                 batch_size=500)
             self._follow_events(changed_ms, changed_before)
+        self._bump_and_trace(people_before, changed_before)
+
+    def _bump_and_trace(self, people_before, changed_before) -> None:
+        from ..models import ChangeOp, ImportChange
+
+        traces = []
+        batch = self.ctx.batch
+        for model, rows, fields in (
+                (Person, people_before, (*PERSON_FIELDS, "unit_id")),
+                (Membership, changed_before, _MS_RESTORED)):
+            if not rows:
+                continue
+            ids = [r["id"] for r in rows]
+            for start in range(0, len(ids), 5000):
+                model._base_manager.filter(pk__in=ids[start:start + 5000]).update(
+                    row_version=F("row_version") + 1)
+            if batch is not None:
+                traces += [ImportChange(batch=batch, model=model._meta.label_lower,
+                                        object_id=r["id"], op=ChangeOp.CHANGED,
+                                        version=(r["row_version"] or 1) + 1,
+                                        before={f: _json(r[f]) for f in fields})
+                           for r in rows]
+        ImportChange.objects.bulk_create(traces, batch_size=1000)
 
     def _follow_events(self, changed: list[Membership], before: list[dict]) -> None:
         """Keep the dated history in step with corrected dates (few rows)."""
@@ -293,7 +331,8 @@ class MembersImporter(Importer):
                 elif not done.update(on=m.recognized_on):
                     added.append(MembershipEvent(membership_id=m.pk, person_id=m.person_id,
                                                  kind=EventKind.RECOGNISED, on=m.recognized_on,
-                                                 cell_id=m.cell_id, recorded_by=self.recorder))
+                                                 cell_id=m.cell_id, recorded_by=self.recorder,
+                                                 batch_id=self._batch_id))
         MembershipEvent.objects.bulk_create(added)
 
 
@@ -314,6 +353,7 @@ class MembersImporter(Importer):
         memberships (their history is made from them)."""
         person_ids = _next_ids(Person, len(people))
         derived = self._derived
+        batch = self._batch_id
         by_cccd = {}
         people_rows = []
         for pid, (c, unit_id) in zip(person_ids, people, strict=True):
@@ -321,14 +361,15 @@ class MembersImporter(Importer):
             name = c["full_name"]
             people_rows.append((pid, name, *derived(name), c["gender"], c["birth_date"],
                                 c["ethnicity"], c["religion"], c["cccd"], c["home_address"],
-                                c["education"], c["occupation"], unit_id, now, now))
+                                c["education"], c["occupation"], unit_id, now, now, batch))
         ms_rows, ms_people = [], []
         for cccd, pid, m in memberships:
             pid = pid if pid is not None else by_cccd[cccd]
             ms_people.append(pid)
             # Began in the cell on the day of admission (started_on).
             ms_rows.append((pid, m["cell_id"], m["status"], m["decided_on"], m["admitted_on"],
-                            m["recognized_on"], m["card_number"], m["admitted_on"], now, now))
+                            m["recognized_on"], m["card_number"], m["admitted_on"], now, now,
+                            batch))
         # COPY's text, made here: the writer thread only sends it.
         return _copy_lines(people_rows), _copy_lines(ms_rows), ms_people
 
@@ -341,11 +382,12 @@ class MembersImporter(Importer):
         stamp = ops.adapt_datetimefield_value(now)
         day = ops.adapt_datefield_value
         values = []
+        batch = self._batch_id
         for c, unit_id in rows:
             search, sort = self._derived(c["full_name"])
             values.append((c["full_name"], search, sort, c["gender"], day(c["birth_date"]),
                            c["ethnicity"], c["religion"], c["cccd"], c["home_address"],
-                           c["education"], c["occupation"], unit_id, stamp, stamp))
+                           c["education"], c["occupation"], unit_id, stamp, stamp, batch))
         _insert(Person, _PERSON_COLUMNS, values)
 
     def _insert_memberships(self, rows: list[tuple[str, int | None, dict]], now) -> None:
@@ -357,11 +399,12 @@ class MembersImporter(Importer):
         ops = connection.ops
         stamp = ops.adapt_datetimefield_value(now)
         day = ops.adapt_datefield_value
+        batch = self._batch_id
         # A member recorded here began in the cell on the day of admission (started_on).
         _insert(Membership, _MS_COLUMNS, [
             (person_ids[cccd], m["cell_id"], m["status"], day(m["decided_on"]),
              day(m["admitted_on"]), day(m["recognized_on"]), m["card_number"],
-             day(m["admitted_on"]), stamp, stamp) for cccd, _, m in rows])
+             day(m["admitted_on"]), stamp, stamp, batch) for cccd, _, m in rows])
         ms_ids = dict(_lookup(Membership, "person_id", list(person_ids.values()),
                               ("person_id", "id"), open_only=True))
         by = self.recorder.pk if self.recorder else None
@@ -369,20 +412,21 @@ class MembersImporter(Importer):
         for cccd, _, m in rows:
             pid = person_ids[cccd]
             history.append((ms_ids[pid], pid, EventKind.ADMITTED.value, day(m["admitted_on"]),
-                            m["cell_id"], "", day(m["decided_on"]), "", by, stamp))
+                            m["cell_id"], "", day(m["decided_on"]), "", by, stamp, batch))
             if m["recognized_on"] is not None:
                 history.append((ms_ids[pid], pid, EventKind.RECOGNISED.value,
-                                day(m["recognized_on"]), m["cell_id"], "", None, "", by, stamp))
+                                day(m["recognized_on"]), m["cell_id"], "", None, "", by, stamp,
+                                batch))
         _insert(MembershipEvent, _EVENT_COLUMNS, history)
 
 
 _PERSON_COLUMNS = ("full_name", "search_name", "sort_key", "gender", "birth_date", "ethnicity",
                    "religion", "cccd", "home_address", "education", "occupation", "unit_id",
-                   "created_at", "updated_at")
+                   "created_at", "updated_at", "batch_id")
 _MS_COLUMNS = ("person_id", "cell_id", "status", "decided_on", "admitted_on", "recognized_on",
-               "card_number", "started_on", "created_at", "updated_at")
+               "card_number", "started_on", "created_at", "updated_at", "batch_id")
 _EVENT_COLUMNS = ("membership_id", "person_id", "kind", "on", "cell_id", "decision_no",
-                  "decision_on", "note", "recorded_by_id", "created_at")
+                  "decision_on", "note", "recorded_by_id", "created_at", "batch_id")
 
 
 _SPECIAL = re.compile(r"[\\\t\n\r]")
@@ -413,7 +457,12 @@ def _copy_text(model, columns: tuple[str, ...], data: str) -> None:
         copy.write(data)
 
 
-def _history_from_memberships(person_ids: list[int], by: int | None, now) -> None:
+def _json(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _history_from_memberships(person_ids: list[int], by: int | None, now,
+                              batch: int | None = None) -> None:
     """PostgreSQL: the admitted and recognised events of the open memberships of these
     people (just written), made by the server in one statement: no Python tuple per event."""
     if not person_ids:
@@ -421,15 +470,15 @@ def _history_from_memberships(person_ids: list[int], by: int | None, now) -> Non
     with connection.cursor() as cursor:
         cursor.execute(
             'INSERT INTO people_membershipevent (membership_id, person_id, kind, "on", cell_id, '
-            "decision_no, decision_on, note, recorded_by_id, created_at) "
+            "decision_no, decision_on, note, recorded_by_id, created_at, batch_id) "
             "SELECT m.id, m.person_id, k.kind, CASE WHEN k.kind = %(admitted)s THEN m.admitted_on "
             "ELSE m.recognized_on END, m.cell_id, '', CASE WHEN k.kind = %(admitted)s "
-            "THEN m.decided_on END, '', %(by)s, %(now)s "
+            "THEN m.decided_on END, '', %(by)s, %(now)s, %(batch)s "
             "FROM people_membership m CROSS JOIN (VALUES (%(admitted)s), (%(recognised)s)) "
             "AS k (kind) WHERE m.person_id = ANY(%(people)s) AND m.ended_on IS NULL "
             "AND (k.kind = %(admitted)s OR m.recognized_on IS NOT NULL) ORDER BY m.id, k.kind",
             {"admitted": EventKind.ADMITTED.value, "recognised": EventKind.RECOGNISED.value,
-             "by": by, "now": now, "people": person_ids})
+             "by": by, "now": now, "people": person_ids, "batch": batch})
 
 
 def _next_ids(model, count: int) -> list[int]:
@@ -490,6 +539,7 @@ class Members(Kind):
                    "một dòng, nhận ra người đã có hồ sơ theo số CCCD.")
     importer = MembersImporter
     blank_keeps = True
+    undoable = True
     columns = [
         *person_columns(),
         Column("cell", "Chi bộ", "Bắt buộc. Chọn chi bộ trong danh sách (chỉ các chi bộ bạn "
@@ -512,6 +562,10 @@ class Members(Kind):
         Column("card_number", "Số thẻ đảng viên", "Không bắt buộc.", to_text,
                variants=("Số thẻ", "Số thẻ đảng"), width=14, example="17012345"),
     ]
+
+    @classmethod
+    def batch_tables(cls) -> list:
+        return [Person, Membership, MembershipEvent]
 
     @classmethod
     def dropdowns(cls, user, **options) -> dict[str, list[str]]:

@@ -119,11 +119,12 @@ class MembersStage:
             with connection.cursor() as cursor:
                 cursor.execute(f"DETACH DATABASE {self.ALIAS}")
 
-    def apply(self, now, last, *, label: str = "import.members") -> None:
+    def apply(self, now, last, *, label: str = "import.members", batch=None) -> None:
         """Write everything staged, in chunks of `CHUNK` rows, each its own short
         transaction, behind a write batch: the rows stay hidden until the last
         transaction, which also applies the changes to existing people and calls `last`
-        (the audit record), marks the batch done. On any failure the batch is discarded."""
+        (the audit record), marks the batch done. On any failure the batch is discarded.
+        `batch`: the import's own (begun before the file was checked), else a new one."""
         q = connection.ops.quote_name
         s = self.ALIAS
         person = q(Person._meta.db_table)
@@ -136,7 +137,8 @@ class MembersStage:
         e_cols = ", ".join(_column(MembershipEvent, c) for c in (
             "membership_id", "person_id", "kind", "on", "cell_id", "decision_no",
             "decision_on", "note", "recorded_by_id", "created_at", "batch_id"))
-        batch = batch_start(label=label, tables=[Person, Membership, MembershipEvent])
+        if batch is None:
+            batch = batch_start(label=label, tables=[Person, Membership, MembershipEvent])
         try:
             with self.attached():
                 with connection.cursor() as cursor:

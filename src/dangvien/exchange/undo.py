@@ -1,0 +1,437 @@
+"""Hoàn tác lần nhập: take back a saved import, within `DANGVIEN_IMPORT_UNDO_DAYS` days.
+
+What a save did is known from its write batch (`ImportJob.batch`): the rows a members
+import created carry the batch (`batch_id` on people, memberships and their history), and
+every existing row an import changed, and every row the service kinds (units,
+allocations) created or changed, has an `ImportChange` row with the values before and the
+`row_version` the import left.
+
+An undo removes what the import created and puts back what it changed, in one
+transaction, audited ("import.undo"), but only when nothing recorded later depends on
+those rows: a later event, candidacy, rating or transfer on an imported member, a unit
+under an imported unit, a save of an imported or changed row (its `row_version` is past
+what the import left). Then it refuses and lists them. `undo_plan` (a read) says what an
+undo would do or why it cannot; `import_undo` (the write) does it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from dangvien.accounts.scope import can
+from dangvien.audit.services import audit_record
+from dangvien.core import vn
+from dangvien.core.errors import DomainError
+from dangvien.core.versions import changes_since
+
+from . import kinds
+from .models import ChangeOp, ImportChange, ImportJob, JobStatus
+
+#: Dependent records and lines of what is removed, listed in full up to this many.
+LISTED = 50
+
+
+def undo_days() -> int:
+    return settings.DANGVIEN_IMPORT_UNDO_DAYS
+
+
+def undo_deadline(job: ImportJob) -> dt.datetime | None:
+    """Until when the saved job can be undone."""
+    if job.finished_at is None:
+        return None
+    return job.finished_at + dt.timedelta(days=undo_days())
+
+
+def _when(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%H:%M ngày %d/%m/%Y")
+
+
+class UndoRefused(DomainError):
+    """Không hoàn tác được: the reason, and the records recorded later that depend on it."""
+
+    def __init__(self, message: str, items: list[str] | None = None):
+        super().__init__(message, code="undo_refused")
+        self.items = items or []
+
+
+@dataclass
+class UndoPlan:
+    """What undoing the job would remove and restore, or why it cannot be undone."""
+
+    job: ImportJob
+    removes: list[str] = field(default_factory=list)
+    restores: list[str] = field(default_factory=list)
+    #: Records recorded after the import that depend on its rows (the undo is refused).
+    blockers: list[str] = field(default_factory=list)
+    blocker_count: int = 0
+    refusal: str = ""
+    #: Paths of the units the import wrote into: who may undo must hold the kind's role there.
+    unit_paths: set[str] = field(default_factory=set)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refusal and not self.blocker_count
+
+    def block(self, line: str) -> None:
+        self.blocker_count += 1
+        if len(self.blockers) < LISTED:
+            self.blockers.append(line)
+
+    def raise_if_refused(self) -> None:
+        if self.refusal:
+            raise UndoRefused(self.refusal)
+        if self.blocker_count:
+            more = self.blocker_count - len(self.blockers)
+            items = self.blockers + ([f"… và {vn.format_number(more)} bản ghi khác."] if more > 0
+                                     else [])
+            raise UndoRefused(
+                "Không hoàn tác được: sau lần nhập đã có "
+                f"{vn.format_number(self.blocker_count)} bản ghi dựa trên dữ liệu của lần nhập "
+                "này. Hãy xử lý (hủy hoặc sửa lại) các bản ghi dưới đây trước, hoặc sửa trực "
+                "tiếp trên từng trang.", items)
+
+
+def _listed(lines: list[str], total: int, what: str) -> list[str]:
+    if total > len(lines):
+        lines = [*lines, f"… và {vn.format_number(total - len(lines))} {what} khác."]
+    return lines
+
+
+def _covers(user, paths: set[str], role: str) -> bool:
+    if user is None or getattr(user, "is_superuser", False):
+        return True
+    return all(can(user, _Path(p), role) for p in paths)
+
+
+@dataclass
+class _Path:
+    path: str
+
+
+def may_see(job: ImportJob, user) -> bool:
+    """The job's page: the user who imported, or one whose scope covers every unit a saved
+    import wrote into (a superior who may undo it)."""
+    if user is not None and user.pk in (job.user_id, job.undone_by_id):
+        return True
+    if job.batch_id is None or job.status not in (JobStatus.DONE, JobStatus.UNDONE):
+        return False
+    try:
+        kind = kinds.get(job.kind)
+    except KeyError:
+        return False
+    paths = _handler(kind).unit_paths(job)
+    return bool(paths) and _covers(user, paths, kind.role)
+
+
+# --- the plan (read) --------------------------------------------------------------------
+
+
+def undo_plan(*, job: ImportJob, user, now: dt.datetime | None = None) -> UndoPlan:
+    """What an undo of `job` by `user` would do, or why it cannot (never raises)."""
+    now = now or timezone.now()
+    plan = UndoPlan(job=job)
+    try:
+        kind = kinds.get(job.kind)
+    except KeyError:
+        plan.refusal = "Loại dữ liệu của lượt nhập này không còn trong hệ thống."
+        return plan
+    if job.status == JobStatus.UNDONE or job.undone_at is not None:
+        who = job.undone_by.username if job.undone_by_id else "dòng lệnh"
+        plan.refusal = f"Lượt nhập này đã được hoàn tác lúc {_when(job.undone_at)} bởi {who}."
+        return plan
+    if job.status != JobStatus.DONE:
+        plan.refusal = "Chỉ hoàn tác được lượt nhập đã lưu xong."
+        return plan
+    if not kind.undoable or job.batch_id is None:
+        plan.refusal = (f"Lượt nhập {kind.label.lower()} không hoàn tác được bằng một thao tác: "
+                        "hãy sửa hoặc hủy từng bản ghi trên trang của nó.")
+        return plan
+    deadline = undo_deadline(job)
+    if deadline is not None and now > deadline:
+        plan.refusal = (f"Chỉ hoàn tác được trong {undo_days()} ngày sau khi lưu (đến "
+                        f"{_when(deadline)}). Lượt nhập này đã quá hạn: hãy sửa trực tiếp trên "
+                        "từng trang.")
+        return plan
+    handler = _handler(kind)
+    plan.unit_paths = handler.unit_paths(job)
+    if not _covers(user, plan.unit_paths, kind.role):
+        plan.refusal = ("Bạn không có quyền hoàn tác lượt nhập này: cần quyền "
+                        f"{_role_label(kind.role)} ở mọi đơn vị mà lượt nhập đã ghi vào.")
+        return plan
+    handler.plan(job, plan)
+    return plan
+
+
+def _role_label(role: str) -> str:
+    from dangvien.accounts.models import Role
+
+    return Role(role).label.lower()
+
+
+# --- the undo (write) -------------------------------------------------------------------
+
+
+def import_undo(*, job: ImportJob, user, now: dt.datetime | None = None) -> UndoPlan:
+    """Hoàn tác lần nhập: remove what it created, put back what it changed; refused
+    (`UndoRefused`, with the dependent records) when anything recorded later depends on it."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().select_related("undone_by").get(pk=job.pk)
+            plan = undo_plan(job=job, user=user, now=now)
+            plan.raise_if_refused()
+            kind = kinds.get(job.kind)
+            _handler(kind).apply(job, plan, user, now)
+            job.status = JobStatus.UNDONE
+            job.undone_at = now
+            job.undone_by = user if getattr(user, "pk", None) else None
+            job.save(update_fields=["status", "undone_at", "undone_by", "updated_at"])
+            audit_record(by=user, action="import.undo", obj=job, unit_path=_common(plan.unit_paths),
+                         before={"kind": job.kind, "file": job.file_name, "sha256": job.sha256,
+                                 "batch": job.batch_id, "new": job.new, "changed": job.changed},
+                         after={"status": job.status, **plan.counts})
+    except IntegrityError:
+        # Someone recorded something on these rows between the check and the delete.
+        raise UndoRefused("Không hoàn tác được: vừa có người ghi thêm dữ liệu dựa trên lần nhập "
+                          "này. Hãy tải lại trang để xem các bản ghi đó.") from None
+    return plan
+
+
+def _common(paths: set[str]) -> str:
+    """The deepest unit above all `paths` (the audit row's unit)."""
+    if not paths:
+        return ""
+    from dangvien.org.models import OrgUnit
+
+    step = OrgUnit.steplen
+    first, rest = min(paths), max(paths)
+    n = 0
+    while n < min(len(first), len(rest)) and first[n] == rest[n]:
+        n += 1
+    return first[:n - n % step]
+
+
+# --- per kind ---------------------------------------------------------------------------
+
+
+def _handler(kind):
+    return _HANDLERS.get(kind.name, _Traced)
+
+
+def _traces(job: ImportJob):
+    return ImportChange.objects.filter(batch_id=job.batch_id)
+
+
+def _value(model, name: str, raw):
+    """A stored JSON value back into the field's Python value (dates from ISO text)."""
+    return model._meta.get_field(name).to_python(raw)  # "unit_id" names the foreign key too
+
+
+def _has(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except Exception:  # noqa: BLE001
+        return False
+    return True
+
+
+def _edited_line(obj, what: str, since: dt.datetime | None) -> str:
+    later = changes_since(obj, since) if since else []
+    by = f" (bởi {later[-1].who} lúc {_when(later[-1].at)})" if later else ""
+    return f"{what} đã được sửa sau lần nhập{by}."
+
+
+class _Traced:
+    """Rows recorded one by one (`ImportChange`): what the service kinds create and change,
+    and what any kind changes on existing rows."""
+
+    @classmethod
+    def unit_paths(cls, job: ImportJob) -> set[str]:
+        return set()
+
+    @classmethod
+    def plan(cls, job: ImportJob, plan: UndoPlan) -> None:
+        pass
+
+    @classmethod
+    def apply(cls, job: ImportJob, plan: UndoPlan, user, now) -> None:
+        pass
+
+
+class _Members(_Traced):
+    """Đảng viên: the people, memberships and history the import created (marked with its
+    batch), and the people and memberships it changed (`ImportChange`)."""
+
+    @staticmethod
+    def _models():
+        from dangvien.people.models import Membership, MembershipEvent, Person
+
+        return Person, Membership, MembershipEvent
+
+    @classmethod
+    def _created(cls, job: ImportJob, model):
+        floor = int((job.batch.after_ids or {}).get(model._meta.label, 0))
+        return model._base_manager.filter(id__gt=floor, batch_id=job.batch_id)
+
+    @classmethod
+    def unit_paths(cls, job: ImportJob) -> set[str]:
+        from dangvien.org.models import OrgUnit
+
+        Person, Membership, _ = cls._models()
+        units = set(cls._created(job, Membership).values_list("cell_id", flat=True).distinct())
+        changed = defaultdict(list)
+        for label, pk, before in _traces(job).values_list("model", "object_id", "before"):
+            changed[label].append(pk)
+            if label == "people.person" and before.get("unit_id"):
+                units.add(before["unit_id"])
+        units |= set(Person._base_manager.filter(pk__in=changed["people.person"])
+                     .values_list("unit_id", flat=True))
+        units |= set(Membership._base_manager.filter(pk__in=changed["people.membership"])
+                     .values_list("cell_id", flat=True))
+        return set(OrgUnit.objects.filter(pk__in=units).values_list("path", flat=True))
+
+    @classmethod
+    def plan(cls, job: ImportJob, plan: UndoPlan) -> None:
+        Person, Membership, Event = cls._models()
+        people = cls._created(job, Person)
+        memberships = cls._created(job, Membership)
+        since = job.batch.finished_at or job.finished_at
+        # Saved again after the import: their row_version is past the 1 it was written with.
+        for model, what in ((Person, "thông tin cá nhân"), (Membership, "hồ sơ đảng viên")):
+            for obj in cls._created(job, model).filter(row_version__gt=1)[:LISTED]:
+                name = obj.full_name if model is Person else obj.person.full_name
+                plan.block(_edited_line(obj, f"Đảng viên {name}: {what}", since))
+            extra = cls._created(job, model).filter(row_version__gt=1).count() - LISTED
+            plan.blocker_count += max(extra, 0)
+        # Anything recorded later that points at an imported person or membership.
+        for parent, parents in ((Person, people), (Membership, memberships)):
+            for rel in parent._meta.related_objects:
+                qs = rel.related_model._base_manager.filter(
+                    **{f"{rel.field.name}__in": parents.values("id")})
+                if _has(rel.related_model, "batch"):
+                    qs = qs.exclude(batch_id=job.batch_id)
+                if rel.related_model is Event and parent is Person:
+                    continue  # the same events are found through their membership
+                for obj in qs[:LISTED]:
+                    plan.block(_dependent_line(obj))
+                extra = qs.count() - LISTED
+                plan.blocker_count += max(extra, 0)
+        removed = {"people": people.count(), "memberships": memberships.count(),
+                   "events": cls._created(job, Event).count()}
+        names = list(people.order_by("sort_key").values_list("full_name", flat=True)[:LISTED])
+        if removed["people"]:
+            plan.removes.append(f"Xóa {vn.format_number(removed['people'])} người lần nhập này "
+                                "tạo, cùng hồ sơ đảng viên và quá trình sinh hoạt của họ: "
+                                + ", ".join(_listed(names, removed["people"], "người")))
+        elif removed["memberships"]:
+            plan.removes.append(f"Xóa {vn.format_number(removed['memberships'])} hồ sơ đảng viên "
+                                "lần nhập này tạo cho người đã có trong hệ thống.")
+        restored = cls._plan_changed(job, plan, since)
+        plan.counts = {"removed": removed, "restored": restored}
+
+    @classmethod
+    def _plan_changed(cls, job, plan, since) -> dict[str, int]:
+        Person, Membership, Event = cls._models()
+        restored = {}
+        for model, what in ((Person, "thông tin cá nhân"), (Membership, "hồ sơ đảng viên")):
+            traces = list(_traces(job).filter(model=model._meta.label_lower,
+                                              op=ChangeOp.CHANGED))
+            restored[model._meta.model_name] = len(traces)
+            if not traces:
+                continue
+            rows = model._base_manager.in_bulk([t.object_id for t in traces])
+            lines = []
+            for t in traces:
+                obj = rows.get(t.object_id)
+                if obj is None:
+                    plan.block(f"Một {model._meta.verbose_name} lần nhập đã sửa không còn nữa.")
+                    continue
+                name = obj.full_name if model is Person else obj.person.full_name
+                if (obj.row_version or 1) != t.version:
+                    plan.block(_edited_line(obj, f"Đảng viên {name}: {what}", since))
+                    continue
+                if model is Membership:
+                    later = obj.events.exclude(batch_id=job.batch_id).filter(
+                        created_at__gt=since, cancelled_at__isnull=True).first()
+                    if later is not None:
+                        plan.block(_dependent_line(later))
+                        continue
+                if len(lines) < LISTED:
+                    labels = [str(model._meta.get_field(f).verbose_name)
+                              for f, old in t.before.items() if _differs(obj, model, f, old)]
+                    lines.append(f"{name} ({', '.join(labels)})" if labels else name)
+            plan.restores.append(
+                f"Khôi phục {what} như trước lần nhập của {vn.format_number(len(traces))} "
+                f"người: " + ", ".join(_listed(lines, len(traces), "người")))
+        return restored
+
+    @classmethod
+    def apply(cls, job: ImportJob, plan: UndoPlan, user, now) -> None:
+        from dangvien.people.models import EventKind
+
+        Person, Membership, Event = cls._models()
+        q = connection.ops.quote_name
+        # Children first: the history, the memberships, then the people.
+        for model in (Event, Membership, Person):
+            floor = int((job.batch.after_ids or {}).get(model._meta.label, 0))
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {q(model._meta.db_table)} "  # noqa: S608
+                               "WHERE id > %s AND batch_id = %s", [floor, job.batch_id])
+        for t in _traces(job).filter(op=ChangeOp.CHANGED).order_by("-id"):
+            model = apps.get_model(t.model)
+            values = {f: _value(model, f, v) for f, v in t.before.items()}
+            if model is Person:
+                name = values.get("full_name", "")
+                values |= {"search_name": vn.fold(name), "sort_key": vn.name_sort_key(name)}
+            model._base_manager.filter(pk=t.object_id).update(
+                **values, row_version=F("row_version") + 1, updated_at=now)
+            if model is Membership:
+                # The dated history follows the dates put back (as the import moved it).
+                events = Event.objects.filter(membership_id=t.object_id)
+                events.filter(kind=EventKind.ADMITTED).update(on=values["admitted_on"])
+                if values.get("recognized_on") is not None:
+                    events.filter(kind=EventKind.RECOGNISED).update(on=values["recognized_on"])
+
+
+def _differs(obj, model, name: str, old) -> bool:
+    return getattr(obj, name) != _value(model, name, old)
+
+
+def _dependent_line(obj) -> str:
+    """"Đảng viên Nguyễn Văn A: biến động Chuyển sinh hoạt đi ngày 01/06/2022 ghi sau lần
+    nhập" — a record that points at an imported row, named by its person."""
+    person = getattr(obj, "person", None)
+    if person is None and getattr(obj, "membership", None) is not None:
+        person = obj.membership.person
+    who = f"Đảng viên {person.full_name}" if person is not None else "Một bản ghi"
+    meta = obj._meta
+    if meta.label_lower == "people.membershipevent":
+        what = f"biến động {obj.get_kind_display()} ngày {vn.format_date(obj.on)}"
+    elif meta.label_lower == "people.membership":
+        what = f"hồ sơ sinh hoạt ở {obj.cell.name} từ ngày {vn.format_date(obj.started_on)}"
+    else:
+        what = str(meta.verbose_name)
+        for name in ("year", "on", "started_on", "identified_on", "created_at"):
+            value = getattr(obj, name, None)
+            if isinstance(value, dt.datetime):
+                what += f" ghi ngày {vn.format_date(timezone.localtime(value).date())}"
+                break
+            if isinstance(value, dt.date):
+                what += f" ngày {vn.format_date(value)}"
+                break
+            if isinstance(value, int) and name == "year":
+                what += f" năm {value}"
+                break
+    return f"{who}: {what} ghi sau lần nhập."
+
+
+_HANDLERS: dict[str, type[_Traced]] = {"members": _Members}
