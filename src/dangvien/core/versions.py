@@ -60,13 +60,15 @@ class Change:
     at: dt.datetime
     action: str
     fields: list[tuple[str, str, str]] = field(default_factory=list)  # (label, old, new)
+    reason: str = ""
 
     @property
     def line(self) -> str:
         what = "; ".join(f"{label}: {old or '(trống)'} → {new or '(trống)'}"
                          for label, old, new in self.fields)
         when = timezone.localtime(self.at).strftime("%H:%M ngày %d/%m/%Y")
-        return f"{self.who} lúc {when}" + (f": {what}" if what else "")
+        line = f"{self.who} lúc {when}" + (f": {what}" if what else "")
+        return line + (f". Lý do: {self.reason}" if self.reason else "")
 
 
 class StaleRecord(DomainError):
@@ -112,15 +114,20 @@ def _text(value) -> str:
     return str(value)
 
 
-def changes_since(obj: models.Model, loaded_at: dt.datetime, *,
-                  object_type: str | None = None) -> list[Change]:
-    """What the audit trail recorded on `obj` after `loaded_at`, oldest first."""
+def changes_since(obj: models.Model, loaded_at: dt.datetime | None, *,
+                  object_type: str | None = None, actions: tuple[str, ...] = (),
+                  limit: int = 20) -> list[Change]:
+    """What the audit trail recorded on `obj` after `loaded_at` (None: ever), oldest first;
+    `actions` keeps only those actions. Also the record's visible correction history."""
     from dangvien.audit.models import AuditEvent
 
-    events = (AuditEvent.objects
-              .filter(object_type=object_type or obj._meta.label_lower, object_id=str(obj.pk),
-                      at__gt=loaded_at)
-              .exclude(action__endswith=".refused").order_by("id")[:20])
+    events = AuditEvent.objects.filter(object_type=object_type or obj._meta.label_lower,
+                                       object_id=str(obj.pk))
+    if loaded_at is not None:
+        events = events.filter(at__gt=loaded_at)
+    if actions:
+        events = events.filter(action__in=actions)
+    events = events.exclude(action__endswith=".refused").order_by("-id")[:limit]
     out = []
     for event in events:
         before, after = event.before or {}, event.after or {}
@@ -141,8 +148,9 @@ def changes_since(obj: models.Model, loaded_at: dt.datetime, *,
                 fields.append((_label(type(obj), k), _text(old), _text(new)))
         fields = fields[:8]
         out.append(Change(who=event.actor_name or "hệ thống", at=event.at,
-                          action=event.action, fields=fields))
-    return out
+                          action=event.action, fields=fields,
+                          reason=str(after.get("reason") or "")[:500]))
+    return out[::-1]
 
 
 def check(obj: models.Model, value: str | None, *, what: str = "",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from dangvien.core.forms import VnDateField
+from dangvien.core.forms import VersionedForm, VnDateField
 
-from .choices import ETHNIC_GROUPS, KINH, Gender, MemberStatus
+from .choices import ETHNIC_GROUPS, KINH, Education, Gender, MemberStatus, Occupation, Religion
 from .models import TransferKind
 
 #: Endings chosen on the member page (a transfer goes through its own form).
@@ -55,7 +55,7 @@ class RefuseForm(forms.Form):
     reason = forms.CharField(label="Lý do không tiếp nhận", max_length=300)
 
 
-class EndForm(forms.Form):
+class EndForm(VersionedForm):
     """Biến động thôi sinh hoạt: xóa tên, cho ra khỏi Đảng, khai trừ, từ trần."""
 
     # Nothing preselected: neither the action nor the day (an irreversible record).
@@ -70,7 +70,7 @@ class EndForm(forms.Form):
     note = forms.CharField(label="Ghi chú", required=False, max_length=500)
 
 
-class EndCancelForm(forms.Form):
+class EndCancelForm(VersionedForm):
     """Hủy biến động thôi sinh hoạt ghi nhầm."""
 
     reason = forms.CharField(label="Lý do hủy", max_length=500,
@@ -104,3 +104,26 @@ class IncomingForm(forms.Form):
     def person_data(self) -> dict:
         d = self.cleaned_data
         return {k: d[k] for k in ("full_name", "gender", "birth_date", "ethnicity", "cccd")}
+
+
+class PersonCorrectForm(VersionedForm):
+    """Sửa lý lịch có lý do: every biography field, shown with the stored values."""
+
+    full_name = forms.CharField(label="Họ và tên", max_length=120)
+    gender = forms.ChoiceField(label="Giới tính", choices=Gender.choices)
+    birth_date = VnDateField(label="Ngày sinh")
+    ethnicity = forms.ChoiceField(label="Dân tộc", choices=[(e, e) for e in ETHNIC_GROUPS])
+    religion = forms.ChoiceField(label="Tôn giáo", choices=Religion.choices)
+    cccd = forms.CharField(label="Số CCCD", required=False, max_length=20)
+    home_address = forms.CharField(label="Quê quán, nơi ở", required=False, max_length=300)
+    education = forms.ChoiceField(label="Trình độ giáo dục phổ thông", choices=Education.choices)
+    occupation = forms.ChoiceField(label="Nghề nghiệp", choices=Occupation.choices)
+    reason = forms.CharField(label="Lý do sửa", max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Ví dụ: ghi nhầm năm sinh so với lý lịch gốc (mẫu 2-KNĐ).")
+
+    FIELDS = ("full_name", "gender", "birth_date", "ethnicity", "religion", "cccd",
+              "home_address", "education", "occupation")
+
+    def person_data(self) -> dict:
+        return {k: self.cleaned_data[k] for k in self.FIELDS}

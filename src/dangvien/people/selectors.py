@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from dangvien.accounts.models import Role
@@ -102,6 +103,8 @@ class MemberPage:
 
     #: The user may cancel the ending recorded on `ended` (recorded by mistake).
     can_cancel_end: bool = False
+    #: The user may correct the biography (an editor of the unit keeping the record).
+    can_correct: bool = False
 
     @property
     def ended(self) -> Membership | None:
@@ -125,7 +128,7 @@ def member_page(*, user, pk: int) -> MemberPage:
               and can(user, last.cell, Role.EDITOR))
     return MemberPage(person=person, memberships=memberships, events=history(person.pk),
                       transfers=transfers, current=current, pending=pending, can_edit=editable,
-                      can_cancel_end=cancel)
+                      can_cancel_end=cancel, can_correct=can(user, person.unit, Role.EDITOR))
 
 
 def _in_unit(qs, field: str, unit: OrgUnit):
@@ -172,3 +175,20 @@ def cells_matching(text: str, *, on: dt.date, exclude: int | None = None, limit:
             if len(found) >= limit:
                 break
     return found
+
+
+def person_for_correction(*, user, pk: int) -> Person:
+    """A person whose biography the user may correct: an editor of the unit keeping the
+    record or of a unit above it. Anyone else gets 404, as for a person that does not exist."""
+    person = get_object_or_404(Person.objects.for_user(user).select_related("unit"), pk=pk)
+    if not can(user, person.unit, Role.EDITOR):
+        raise Http404("Bạn không có quyền sửa lý lịch của người này.")
+    return person
+
+
+def biography_history(person: Person) -> list:
+    """Lịch sử sửa lý lịch: each correction with who, when, why and old → new values
+    (the citizen ID and address masked as in the audit trail), oldest first."""
+    from dangvien.core.versions import changes_since
+
+    return changes_since(person, None, actions=("person.correct", "person.update"))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
 from dangvien.audit.services import audit_record, mask, snapshot
-from dangvien.core import refusals, vn
+from dangvien.core import refusals, versions, vn
 from dangvien.core.errors import DomainError
 from dangvien.org.models import CELL_KINDS, OrgUnit
 
@@ -182,6 +182,47 @@ def person_update(*, by, person: Person, data: dict[str, Any], today: dt.date | 
     return person
 
 
+#: Shortest reason a correction accepts (lý do sửa).
+MIN_REASON = 10
+
+
+def clean_reason(reason: Any, *, what: str = "sửa") -> str:
+    """The reason of a correction, spaces normalised; refused when too short to mean much."""
+    reason = vn.normalize_spaces(str(reason or ""))
+    if len(reason) < MIN_REASON:
+        raise DomainError(f"Hãy ghi lý do {what} (ít nhất {MIN_REASON} ký tự), ví dụ: ghi nhầm "
+                          "năm sinh so với lý lịch gốc.", field="reason")
+    return reason[:500]
+
+
+@transaction.atomic
+def person_correct(*, by, person: Person, data: dict[str, Any], reason: str,
+                   token: str | None = None, today: dt.date | None = None) -> Person:
+    """Sửa lý lịch có lý do: biography fields corrected on the person's page.
+
+    By an editor of the unit that keeps the record or of a unit above it (the level
+    that recorded it or the level above). The old values stay in the audit trail, which
+    the person's page shows as its correction history; a save over a record changed
+    since the page was loaded (`token`) is refused, naming who changed what.
+    """
+    locked = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    _require_editor(by, locked.unit)
+    versions.check(locked, token, what=f"Lý lịch của {locked.full_name}")
+    reason = clean_reason(reason)
+    merged = {f: getattr(locked, f) for f in PERSON_FIELDS} | data
+    clean = _clean_person(merged, today=today or timezone.localdate())
+    if all(getattr(locked, k) == v for k, v in clean.items()):
+        raise DomainError("Không có trường nào thay đổi: không có gì để lưu.")
+    _check_cccd_free(clean["cccd"], by=by, exclude_pk=locked.pk)
+    before = snapshot(locked)
+    for key, value in clean.items():
+        setattr(locked, key, value)
+    locked.save()
+    audit_record(by=by, action="person.correct", obj=locked, before=before,
+                 after=snapshot(locked) | {"reason": reason}, unit_path=locked.unit.path)
+    return locked
+
+
 def membership_field_errors(
     *, cell: OrgUnit, person: Person, admitted_on: dt.date, recognized_on: dt.date | None
 ) -> list[DomainError]:
@@ -304,11 +345,12 @@ ENDING_STATUSES = frozenset(
 @transaction.atomic
 def membership_end(*, by, membership: Membership, status: str, ended_on: dt.date,
                    decision_no: str = "", decision_on: dt.date | None = None, note: str = "",
-                   today: dt.date | None = None) -> Membership:
+                   today: dt.date | None = None, token: str | None = None) -> Membership:
     """Thôi sinh hoạt: xóa tên, ra khỏi Đảng, khai trừ, từ trần, chuyển đi.
 
     From `ended_on` the member is no longer counted (counts as of an earlier day still
     include them); the record and its events stay, and the event names the decision.
+    With `token` (the member page's version), a record changed since is not ended.
     """
     if status in ACTIVE_STATUSES or status not in ENDING_STATUSES:
         raise DomainError("Tình trạng thôi sinh hoạt không hợp lệ.", field="status")
@@ -317,6 +359,7 @@ def membership_end(*, by, membership: Membership, status: str, ended_on: dt.date
     membership = Membership.objects.select_for_update(of=("self",)).select_related("cell", "person").get(
         pk=membership.pk)
     _require_editor_of_either(by, given, membership)
+    versions.check(membership, token, what=f"Hồ sơ đảng viên của {membership.person.full_name}")
     if membership.ended_on is not None:
         raise DomainError(
             f"Đảng viên này đã thôi sinh hoạt từ ngày {vn.format_date(membership.ended_on)} "
@@ -346,7 +389,8 @@ def membership_end(*, by, membership: Membership, status: str, ended_on: dt.date
 
 
 @transaction.atomic
-def membership_end_cancel(*, by, membership: Membership, reason: str) -> Membership:
+def membership_end_cancel(*, by, membership: Membership, reason: str,
+                          token: str | None = None) -> Membership:
     """Hủy biến động ghi nhầm: a removal, leaving, expulsion or death recorded by mistake.
 
     The member is on the rolls again as if it had never been recorded (counts as of any
@@ -357,6 +401,7 @@ def membership_end_cancel(*, by, membership: Membership, reason: str) -> Members
     membership = Membership.objects.select_for_update(of=("self",)).select_related(
         "cell", "person").get(pk=membership.pk)
     _require_editor_of_either(by, membership, membership)
+    versions.check(membership, token, what=f"Hồ sơ đảng viên của {membership.person.full_name}")
     reason = vn.normalize_spaces(reason)
     if len(reason) < 10:
         raise DomainError("Hãy ghi lý do hủy (ít nhất 10 ký tự), ví dụ: ghi nhầm người, "

@@ -6,6 +6,7 @@ app_name = "people"
 urlpatterns = [
     path("tim-kiem/", views.search, name="search"),
     path("<int:pk>/", views.member, name="member"),
+    path("<int:pk>/ly-lich/", views.person_correct, name="person_correct"),
     path("<int:pk>/bien-dong/", views.member_end, name="member_end"),
     path("<int:pk>/bien-dong/huy/", views.member_end_cancel, name="member_end_cancel"),
     path("<int:pk>/chuyen-sinh-hoat/", views.member_transfer, name="member_transfer"),

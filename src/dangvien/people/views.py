@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can, get_unit_or_404
-from dangvien.core import vn
+from dangvien.core import versions, vn
 from dangvien.core.db import rehearse
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
@@ -27,18 +27,22 @@ from .forms import (
     EndCancelForm,
     EndForm,
     IncomingForm,
+    PersonCorrectForm,
     RefuseForm,
     TransferForm,
 )
 from .models import Transfer, TransferKind, TransferStatus
 from .selectors import (
+    biography_history,
     cells_matching,
     member_page,
     people_search,
+    person_for_correction,
     transfer_inbox,
     transfer_outbox,
 )
 from .services import membership_end, membership_end_cancel
+from .services import person_correct as correct
 from .transfers import (
     IncomingLetter,
     present_by,
@@ -63,9 +67,13 @@ def search(request: HttpRequest) -> HttpResponse:
 # --- a member ----------------------------------------------------------------------------
 
 
-def _render_member(request, page, *, end_form=None, status=200) -> HttpResponse:
+def _render_member(request, page, *, end_form=None, cancel_form=None,
+                   status=200) -> HttpResponse:
     return render(request, "people/member.html", {
-        "p": page, "end_form": end_form or EndForm(), "cancel_form": EndCancelForm(),
+        "p": page,
+        "end_form": end_form or EndForm(initial={"phien_ban": versions.token(page.current)}),
+        "cancel_form": cancel_form or EndCancelForm(
+            initial={"phien_ban": versions.token(page.ended)}),
     }, status=status)
 
 
@@ -82,6 +90,30 @@ def _editable(request, pk: int):
     return page
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sửa lý lịch có lý do, with the record's correction history below the form."""
+    person = person_for_correction(user=request.user, pk=pk)
+    stored = {f: getattr(person, f) for f in PersonCorrectForm.FIELDS}
+    form = PersonCorrectForm(request.POST or None,
+                             initial=stored | {"phien_ban": versions.token(person)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            correct(by=request.user, person=person, data=form.person_data(),
+                    reason=form.cleaned_data["reason"], token=form.cleaned_data["phien_ban"])
+        except versions.StaleRecord as err:
+            form.stale(err)
+        except DomainError as err:
+            add_domain_error(form, err)
+        else:
+            messages.success(request, f"Đã sửa lý lịch của {form.cleaned_data['full_name']}.")
+            return redirect("people:person_correct", pk=pk)
+    return render(request, "people/person_correct.html", {
+        "person": person, "form": form, "history": biography_history(person),
+    }, status=400 if form.errors else 200)
+
+
 @require_POST
 @login_required
 def member_end(request: HttpRequest, pk: int) -> HttpResponse:
@@ -94,11 +126,14 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
         def record():
             membership_end(by=request.user, membership=page.current, status=d["status"],
                            ended_on=d["ended_on"], decision_no=d["decision_no"],
-                           decision_on=d["decision_on"], note=d["note"])
+                           decision_on=d["decision_on"], note=d["note"],
+                           token=d["phien_ban"])
         try:
             # Before "Xác nhận" the rules are tried and rolled back: the second screen
             # appears only for an event the save will accept.
             record() if confirmed else rehearse(record)
+        except versions.StaleRecord as err:
+            form.stale(err)
         except DomainError as err:
             add_domain_error(form, err, {"status": "status", "unit": None})
         else:
@@ -122,15 +157,17 @@ def member_end_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             membership_end_cancel(by=request.user, membership=page.ended,
-                                  reason=form.cleaned_data["reason"])
+                                  reason=form.cleaned_data["reason"],
+                                  token=form.cleaned_data["phien_ban"])
+        except versions.StaleRecord as err:
+            form.stale(err)
         except DomainError as err:
             add_domain_error(form, err, {"reason": "reason"})
         else:
             messages.success(request, f"Đã hủy biến động ghi nhầm: {page.person.full_name} "
                                       "được tính lại là đảng viên.")
             return redirect("people:member", pk=pk)
-    return render(request, "people/member.html", {"p": page, "end_form": EndForm(),
-                                                  "cancel_form": form}, status=400)
+    return _render_member(request, page, cancel_form=form, status=400)
 
 
 @require_http_methods(["GET", "POST"])
