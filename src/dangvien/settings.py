@@ -118,6 +118,7 @@ DANGVIEN_IMPORT_MAX_BYTES = int(os.environ.get("DANGVIEN_IMPORT_MAX_BYTES", str(
 DANGVIEN_IMPORT_DIR = VAR_DIR / "imports"
 #: Days an uploaded file that was checked but never saved is kept (exchange.jobs).
 DANGVIEN_IMPORT_KEEP_DAYS = int(os.environ.get("DANGVIEN_IMPORT_KEEP_DAYS", "7"))
+DANGVIEN_IMPORT_UNDO_DAYS = int(os.environ.get("DANGVIEN_IMPORT_UNDO_DAYS", "7"))  # exchange.undo
 # Bounded import (exchange.zipcheck): what an xlsx may hold before calamine reads it. A
 # file past one limit is refused with one message; the defaults let 200.000 rows of the
 # member template (15 columns) through and keep the reader's memory bounded.

@@ -186,7 +186,8 @@ def import_undo(*, job: ImportJob, user, now: dt.datetime | None = None) -> Undo
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            job = ImportJob.objects.select_for_update().select_related("undone_by").get(pk=job.pk)
+            job = ImportJob.objects.select_for_update(of=("self",)).select_related(
+                "undone_by", "batch", "user").get(pk=job.pk)
             plan = undo_plan(job=job, user=user, now=now)
             plan.raise_if_refused()
             kind = kinds.get(job.kind)

@@ -126,9 +126,8 @@ def job_undo(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _change_rows(kind, changes: list[dict]) -> list[dict]:
     """One line per changed field: row, column as in the template, old → new."""
-    from dangvien.people import choices
-
     from dangvien.org.models import PlaceKind
+    from dangvien.people import choices
 
     labels = {"gender": choices.Gender, "religion": choices.Religion,
               "education": choices.Education, "occupation": choices.Occupation,
