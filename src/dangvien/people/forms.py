@@ -127,3 +127,14 @@ class PersonCorrectForm(VersionedForm):
 
     def person_data(self) -> dict:
         return {k: self.cleaned_data[k] for k in self.FIELDS}
+
+
+class TransferCorrectForm(VersionedForm):
+    """Sửa số, ngày giấy giới thiệu, ngày tiếp nhận của lần chuyển đã hoàn tất, có lý do."""
+
+    letter_no = forms.CharField(label="Số giấy giới thiệu sinh hoạt đảng", max_length=60)
+    letter_on = VnDateField(label="Ngày giới thiệu chuyển đi")
+    received_on = VnDateField(label="Ngày tiếp nhận (chuyển trong tỉnh)", required=False)
+    reason = forms.CharField(label="Lý do sửa", max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Ví dụ: ghi nhầm ngày tiếp nhận so với sổ theo dõi.")

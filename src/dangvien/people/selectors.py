@@ -192,3 +192,22 @@ def biography_history(person: Person) -> list:
     from dangvien.core.versions import changes_since
 
     return changes_since(person, None, actions=("person.correct", "person.update"))
+
+
+def transfer_for_correction(*, user, pk: int) -> Transfer:
+    """A completed transfer the user may correct: an editor of the sending or the receiving
+    cell (or above). Anyone else gets 404."""
+    transfer = get_object_or_404(
+        Transfer.objects.select_related("person", "from_cell", "to_cell")
+        .defer("person__cccd", "person__home_address"), pk=pk, status=TransferStatus.DONE)
+    if not any(cell is not None and can(user, cell, Role.EDITOR)
+               for cell in (transfer.from_cell, transfer.to_cell)):
+        raise Http404("Không tìm thấy lần chuyển sinh hoạt trong đơn vị bạn quản lý.")
+    return transfer
+
+
+def transfer_history(transfer: Transfer) -> list:
+    """Corrections of a transfer, oldest first (who, when, why, old → new)."""
+    from dangvien.core.versions import changes_since
+
+    return changes_since(transfer, None, actions=("transfer.correct",))

@@ -23,7 +23,7 @@ from django.utils import timezone
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
 from dangvien.audit.services import audit_record, snapshot
-from dangvien.core import vn
+from dangvien.core import versions, vn
 from dangvien.core.errors import DomainError
 from dangvien.org.models import CELL_KINDS, OrgUnit
 
@@ -380,4 +380,98 @@ def transfer_in_from_outside(*, by, cell: OrgUnit, person: Person | None = None,
                  unit_path=cell.path)
     audit_record(by=by, action="transfer.in", obj=transfer, after=snapshot(transfer),
                  unit_path=cell.path)
+    return transfer
+
+
+# --- corrections -----------------------------------------------------------------------
+
+
+def _others_bounds(membership: Membership | None, transfer: Transfer) -> tuple[dt.date | None,
+                                                                             dt.date | None]:
+    """(latest, earliest) day of this record's events that are not the transfer's own."""
+    if membership is None:
+        return None, None
+    days = list(membership.events.filter(cancelled_at=None).exclude(transfer=transfer)
+                .values_list("on", flat=True))
+    return max(days, default=None), min(days, default=None)
+
+
+@transaction.atomic
+def transfer_correct(*, by, transfer: Transfer, letter_no: str, letter_on: dt.date,
+                     received_on: dt.date | None, reason: str, token: str | None = None,
+                     today: dt.date | None = None) -> Transfer:
+    """Sửa số, ngày giấy giới thiệu và ngày tiếp nhận của một lần chuyển đã hoàn tất.
+
+    The sending side (an editor of the sending cell or above) corrects the letter; the
+    receiving side corrects the day it received the member (inside the province). The
+    old record then ends, and the new one starts, on the corrected day, and the two
+    transfer events move with it, so counts as of any day follow. The old values stay
+    in the audit trail and the member page's history; the reason is required.
+    """
+    from .services import clean_reason
+
+    today = _today(today)
+    transfer = (Transfer.objects.select_for_update(of=("self",))
+                .select_related("from_cell", "to_cell", "person").get(pk=transfer.pk))
+    if transfer.status != TransferStatus.DONE:
+        raise DomainError("Chỉ sửa được lần chuyển sinh hoạt đã hoàn tất; giấy đang chờ thì "
+                          "rút lại và lập giấy mới.")
+    versions.check(transfer, token, what=f"Việc chuyển sinh hoạt của {transfer.person.full_name}")
+    reason = clean_reason(reason)
+    number, letter_on = _letter(letter_no, letter_on)
+    if transfer.kind == TransferKind.OUT:
+        received_on = letter_on
+    elif not isinstance(received_on, dt.date):
+        raise DomainError("Hãy nhập ngày tiếp nhận (ngày/tháng/năm).", field="received_on")
+    letter_changed = (number, letter_on) != (transfer.letter_no, transfer.letter_on)
+    received_changed = received_on != transfer.received_on
+    if not (letter_changed or received_changed):
+        raise DomainError("Không có gì thay đổi: không có gì để lưu.")
+    if letter_changed and transfer.from_cell is not None:
+        _require(by, transfer.from_cell, "sửa giấy giới thiệu của")
+    if received_changed and transfer.kind == TransferKind.WITHIN:
+        _require(by, transfer.to_cell, "sửa ngày tiếp nhận của")
+    if transfer.from_cell is None and transfer.to_cell is not None:
+        _require(by, transfer.to_cell, "sửa việc tiếp nhận của")
+    if received_on < letter_on:
+        raise DomainError(
+            f"Ngày tiếp nhận ({vn.format_date(received_on)}) ở trước ngày giới thiệu chuyển đi "
+            f"({vn.format_date(letter_on)}).", field="received_on")
+    if received_on > today:
+        raise DomainError(f"Ngày tiếp nhận ({vn.format_date(received_on)}) ở sau hôm nay.",
+                          field="received_on")
+    old = (Membership.objects.select_for_update(of=("self",)).select_related("cell")
+           .filter(pk=transfer.membership_id).first())
+    new = (Membership.objects.select_for_update(of=("self",)).select_related("cell")
+           .filter(pk=transfer.new_membership_id).first())
+    if old is not None:
+        latest, _ = _others_bounds(old, transfer)
+        floor = max(d for d in (latest, old.started_on) if d is not None)
+        if received_on < floor:
+            raise DomainError(
+                f"Ngày chuyển ({vn.format_date(received_on)}) ở trước biến động gần nhất của "
+                f"đảng viên tại {old.cell.name} (ngày {vn.format_date(floor)}).",
+                field="received_on")
+    if new is not None:
+        _, earliest = _others_bounds(new, transfer)
+        ceiling = min(d for d in (earliest, new.ended_on) if d is not None) if (
+            earliest or new.ended_on) else None
+        if ceiling is not None and received_on > ceiling:
+            raise DomainError(
+                f"Ngày tiếp nhận ({vn.format_date(received_on)}) ở sau biến động của đảng viên "
+                f"tại {new.cell.name} ngày {vn.format_date(ceiling)}.", field="received_on")
+    before = snapshot(transfer)
+    transfer.letter_no, transfer.letter_on, transfer.received_on = number, letter_on, received_on
+    transfer.save(update_fields=["letter_no", "letter_on", "received_on", "updated_at"])
+    if old is not None and old.ended_on is not None and old.status == MemberStatus.TRANSFERRED_OUT:
+        old.ended_on = received_on
+        old.save(update_fields=["ended_on", "updated_at"])
+    if new is not None:
+        new.started_on = received_on
+        new.save(update_fields=["started_on", "updated_at"])
+    transfer.events.filter(cancelled_at=None).update(on=received_on, decision_no=number,
+                                                     decision_on=letter_on)
+    audit_record(by=by, action="transfer.correct", obj=transfer, before=before,
+                 after=snapshot(transfer) | {"reason": reason},
+                 unit_path=(transfer.from_cell or transfer.to_cell).path)
     return transfer

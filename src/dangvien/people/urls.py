@@ -13,6 +13,7 @@ urlpatterns = [
     path("chuyen-den/<str:code>/", views.inbox, name="inbox"),
     path("chuyen-den/<str:code>/ngoai-tinh/", views.incoming_outside, name="incoming_outside"),
     path("chuyen-di/<str:code>/", views.outbox, name="outbox"),
+    path("chuyen-sinh-hoat/<int:pk>/sua/", views.transfer_correct, name="transfer_correct"),
     path("chuyen-sinh-hoat/<int:pk>/tiep-nhan/", views.confirm, name="confirm"),
     path("chuyen-sinh-hoat/<int:pk>/tu-choi/", views.refuse, name="refuse"),
     path("chuyen-sinh-hoat/<int:pk>/rut-lai/", views.withdraw, name="withdraw"),

@@ -29,6 +29,7 @@ from .forms import (
     IncomingForm,
     PersonCorrectForm,
     RefuseForm,
+    TransferCorrectForm,
     TransferForm,
 )
 from .models import Transfer, TransferKind, TransferStatus
@@ -38,11 +39,14 @@ from .selectors import (
     member_page,
     people_search,
     person_for_correction,
+    transfer_for_correction,
+    transfer_history,
     transfer_inbox,
     transfer_outbox,
 )
 from .services import membership_end, membership_end_cancel
 from .services import person_correct as correct
+from .transfers import transfer_correct as correct_transfer
 from .transfers import (
     IncomingLetter,
     present_by,
@@ -355,3 +359,29 @@ def incoming_outside(request: HttpRequest, code: str) -> HttpResponse:
         form = IncomingForm(cells=cells, initial={"received_on": timezone.localdate()})
         status = 200
     return render(request, "people/incoming_form.html", {"unit": unit, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def transfer_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sửa giấy giới thiệu, ngày tiếp nhận của lần chuyển đã hoàn tất, có lý do."""
+    transfer = transfer_for_correction(user=request.user, pk=pk)
+    form = TransferCorrectForm(request.POST or None, initial={
+        "letter_no": transfer.letter_no, "letter_on": transfer.letter_on,
+        "received_on": transfer.received_on, "phien_ban": versions.token(transfer)})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            correct_transfer(by=request.user, transfer=transfer, letter_no=d["letter_no"],
+                             letter_on=d["letter_on"], received_on=d["received_on"],
+                             reason=d["reason"], token=d["phien_ban"])
+        except versions.StaleRecord as err:
+            form.stale(err)
+        except DomainError as err:
+            add_domain_error(form, err)
+        else:
+            messages.success(request, "Đã sửa việc chuyển sinh hoạt.")
+            return redirect("people:member", pk=transfer.person_id)
+    return render(request, "people/transfer_correct.html", {
+        "t": transfer, "form": form, "history": transfer_history(transfer),
+    }, status=400 if form.errors else 200)
