@@ -85,7 +85,12 @@ class Enrolment(BaseModel):
     certificate_expires_on = models.DateField("giấy chứng nhận hết hạn ngày", null=True,
                                               blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+                                    on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="người ghi")
+    #: The level that recorded the result: it (or a level above it) may correct it.
+    result_unit = models.ForeignKey(
+        "org.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="cấp ghi kết quả")
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -99,6 +104,10 @@ class Enrolment(BaseModel):
     def __str__(self) -> str:
         return f"{self.person} — {self.training_class}"
 
+    @property
+    def has_result(self) -> bool:
+        return self.result != Result.ENROLLED
+
     def valid_on(self, day: dt.date) -> bool:
         """The certificate exists, was issued by `day` and has not expired on `day`."""
         return (
@@ -107,3 +116,47 @@ class Enrolment(BaseModel):
             and self.certificate_on <= day
             and (self.certificate_expires_on is None or day < self.certificate_expires_on)
         )
+
+
+class ResultCorrection(models.Model):
+    """Lần sửa kết quả học: giá trị cũ và mới, lý do, người sửa, lúc sửa (không bao giờ xóa)."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="corrections",
+                                  verbose_name="học viên")
+    old_result = models.CharField("kết quả cũ", max_length=12, choices=Result.choices)
+    new_result = models.CharField("kết quả mới", max_length=12, choices=Result.choices)
+    old_certificate_number = models.CharField("số giấy cũ", max_length=50, blank=True, default="")
+    new_certificate_number = models.CharField("số giấy mới", max_length=50, blank=True, default="")
+    old_certificate_on = models.DateField("ngày cấp cũ", null=True, blank=True)
+    new_certificate_on = models.DateField("ngày cấp mới", null=True, blank=True)
+    reason = models.CharField("lý do sửa", max_length=500)
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="người sửa")
+    corrected_by_name = models.CharField("người sửa", max_length=150, blank=True, default="")
+    corrected_at = models.DateTimeField("lúc sửa", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lần sửa kết quả học"
+        verbose_name_plural = "các lần sửa kết quả học"
+        ordering = ["corrected_at", "id"]
+
+    def __str__(self) -> str:
+        return self.line
+
+    @property
+    def line(self) -> str:
+        """"Sửa kết quả Không đạt → Đạt, lý do: …, bởi …, lúc …"."""
+        from django.utils import timezone
+
+        def shown(result, number, on):
+            text = Result(result).label.split(",")[0]
+            if on is not None:
+                text += f" (giấy số {number or '—'} ngày {on:%d/%m/%Y})"
+            return text
+
+        old = shown(self.old_result, self.old_certificate_number, self.old_certificate_on)
+        new = shown(self.new_result, self.new_certificate_number, self.new_certificate_on)
+        at = timezone.localtime(self.corrected_at).strftime("%H:%M ngày %d/%m/%Y")
+        return (f"Sửa kết quả {old} → {new}, lý do: {self.reason}, bởi "
+                f"{self.corrected_by_name or 'hệ thống'}, lúc {at}")
