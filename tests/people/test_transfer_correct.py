@@ -97,3 +97,18 @@ def test_a_transfer_out_of_the_province_moves_the_leaving_day(province, personas
                      reason="Ngày giấy giới thiệu ghi nhầm", today=TODAY)
     assert where_counted(province, dt.date(2022, 3, 10))["ls"] == 1
     assert where_counted(province, dt.date(2022, 3, 15))["ls"] == 0
+
+
+def test_the_transfer_form_preselects_neither_the_kind_nor_the_day(client, province, personas,
+                                                                    make_member):
+    person = make_member(province.ls_cell, "Hà Văn Chiến")
+    client.force_login(personas.lacson)
+    html = client.get(f"/dang-vien/{person.pk}/chuyen-sinh-hoat/").content.decode()
+    assert 'name="kind"' in html and "checked" not in html
+    assert re.search(r'name="letter_on"[^>]*value="', html) is None
+    response = client.post(f"/dang-vien/{person.pk}/chuyen-sinh-hoat/", {
+        "letter_no": "9-GGT/HU", "letter_on": "01/03/2022", "outside_unit": "Tỉnh ủy Phú Thọ"})
+    assert response.status_code == 400
+    assert "Hãy chọn chuyển đến một chi bộ trong tỉnh hay ra ngoài tỉnh." in text(
+        response.content.decode())
+    assert person.memberships.get().ended_on is None

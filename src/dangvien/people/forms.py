@@ -16,14 +16,18 @@ END_CHOICES = [
 ]
 
 
-class TransferForm(forms.Form):
-    """Giới thiệu chuyển sinh hoạt đảng chính thức."""
+class TransferForm(VersionedForm):
+    """Giới thiệu chuyển sinh hoạt đảng chính thức.
+
+    Nothing preselected: a transfer out of the province ends the membership here, so
+    neither the kind nor the letter's day is filled in for the officer (choosing a cell
+    from the search picks "trong tỉnh")."""
 
     kind = forms.ChoiceField(
         label="Chuyển đến", widget=forms.RadioSelect,
         choices=[(TransferKind.WITHIN.value, "Một chi bộ trong tỉnh (chi bộ nơi đến xác nhận tiếp nhận)"),
                  (TransferKind.OUT.value, "Tổ chức đảng ngoài tỉnh")],
-        initial=TransferKind.WITHIN.value,
+        error_messages={"required": "Hãy chọn chuyển đến một chi bộ trong tỉnh hay ra ngoài tỉnh."},
     )
     to_cell = forms.CharField(label="Mã chi bộ nơi đến (trong tỉnh)", required=False, max_length=32,
                               help_text="Tìm chi bộ theo tên ở ô bên trên rồi chọn.")

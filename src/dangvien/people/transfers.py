@@ -122,7 +122,8 @@ def _move_person(person: Person, cell: OrgUnit) -> None:
 
 @transaction.atomic
 def transfer_request(*, by, membership: Membership, to_cell: OrgUnit, letter_no: str,
-                     letter_on: dt.date, reason: str = "", today: dt.date | None = None) -> Transfer:
+                     letter_on: dt.date, reason: str = "", today: dt.date | None = None,
+                     token: str | None = None) -> Transfer:
     """Giới thiệu chuyển sinh hoạt đảng đến một chi bộ trong tỉnh; chờ nơi đến tiếp nhận.
 
     The member stays on the sending cell's rolls until the receiving cell confirms.
@@ -130,6 +131,7 @@ def transfer_request(*, by, membership: Membership, to_cell: OrgUnit, letter_no:
     today = _today(today)
     membership = _open_membership(membership)
     _require(by, membership.cell, "chuyển sinh hoạt đảng viên")
+    versions.check(membership, token, what=f"Hồ sơ đảng viên của {membership.person.full_name}")
     number, letter_on = _letter(letter_no, letter_on)
     check_after_last_event(membership, letter_on, what="giới thiệu chuyển đi", today=today,
                            field="letter_on")
@@ -259,11 +261,12 @@ def _outside_name(value: Any, *, where: str) -> str:
 @transaction.atomic
 def transfer_out_of_province(*, by, membership: Membership, outside_unit: str, letter_no: str,
                              letter_on: dt.date, reason: str = "",
-                             today: dt.date | None = None) -> Transfer:
+                             today: dt.date | None = None, token: str | None = None) -> Transfer:
     """Chuyển sinh hoạt đảng ra ngoài tỉnh: thôi tính vào số đảng viên từ ngày giới thiệu."""
     today = _today(today)
     membership = _open_membership(membership)
     _require(by, membership.cell, "chuyển sinh hoạt đảng viên")
+    versions.check(membership, token, what=f"Hồ sơ đảng viên của {membership.person.full_name}")
     number, letter_on = _letter(letter_no, letter_on)
     outside = _outside_name(outside_unit, where="nơi đến")
     check_after_last_event(membership, letter_on, what="giới thiệu chuyển đi", today=today,

@@ -193,7 +193,7 @@ def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
                         raise DomainError(f"Không có đơn vị mã “{d['to_cell']}”.", field="to_cell")
                     transfer_request(by=request.user, membership=page.current, to_cell=to_cell,
                                      letter_no=d["letter_no"], letter_on=d["letter_on"],
-                                     reason=d["reason"])
+                                     reason=d["reason"], token=d["phien_ban"])
                     messages.success(request, f"Đã gửi giấy giới thiệu đến {to_cell.name}; "
                                               "đảng viên vẫn sinh hoạt ở chi bộ cũ cho đến khi nơi đến tiếp nhận.")
                 else:
@@ -201,22 +201,24 @@ def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
                         transfer_out_of_province(
                             by=request.user, membership=page.current,
                             outside_unit=d["outside_unit"], letter_no=d["letter_no"],
-                            letter_on=d["letter_on"], reason=d["reason"])
+                            letter_on=d["letter_on"], reason=d["reason"], token=d["phien_ban"])
                     if not d["confirmed"]:  # rules tried, then the consequence named
                         rehearse(record)
                         return render(request, "people/transfer_out_confirm.html", {
                             "p": page, "form": form, "d": d})
                     record()
                     messages.success(request, "Đã ghi chuyển sinh hoạt ra ngoài tỉnh.")
+            except versions.StaleRecord as err:
+                form.stale(err)
             except DomainError as err:
                 add_domain_error(form, err, TransferForm.ALIASES)
             else:
                 return redirect("people:member", pk=pk)
     else:
-        initial = {"letter_on": today}
+        initial = {"phien_ban": versions.token(page.current)}
         chosen = request.GET.get("chon", "").strip()[:32]
         if chosen:
-            initial["to_cell"] = chosen
+            initial |= {"to_cell": chosen, "kind": TransferKind.WITHIN}
         elif len(found) == 1:
             initial["to_cell"] = found[0].code
         form = TransferForm(initial=initial)
