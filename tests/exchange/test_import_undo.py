@@ -14,12 +14,16 @@ from django.utils import timezone
 from dangvien.audit.models import AuditEvent
 from dangvien.core import versions
 from dangvien.exchange.models import ImportJob, JobStatus
+from dangvien.org.models import OrgUnit, OrgUnitVersion
 from dangvien.org.selectors import members_on
 from dangvien.people.choices import MemberStatus
 from dangvien.people.models import Membership, MembershipEvent, Person
 from dangvien.people.services import membership_end, person_update
+from dangvien.plans.models import Allocation
+from dangvien.plans.services import plan_allocate, plan_create
 
 from .conftest import MEMBER_HEADERS, member_row, run_jobs
+from .test_import_kinds import ALLOCATION_HEADERS, UNIT_HEADERS
 
 HEADERS_WITH_ADDRESS = [*MEMBER_HEADERS, "Quê quán, nơi ở"]
 
@@ -191,6 +195,95 @@ def test_undo_from_the_command_line_lists_then_undoes(province, personas, xlsx, 
     assert "Đã hoàn tác lượt nhập." in out.getvalue()
     assert not Person.objects.filter(cccd="017190000001").exists()
     assert ImportJob.objects.get(pk=job.pk).undone_by == personas.kimboi
+
+
+# --- units and allocations -------------------------------------------------------------------
+
+
+def _unit_rows():
+    return [["KB.03", "Đảng bộ xã Hợp Tiến", "KB", "Đảng bộ cơ sở", "Xã, phường, thị trấn", "Có",
+             dt.date(2022, 1, 1), 9],
+            ["KB.03.01", "Chi bộ xóm Đồi", "KB.03", "Chi bộ trực thuộc đảng ủy cơ sở",
+             "Thôn, bản, tổ dân phố", "Có", dt.date(2022, 1, 1), None],
+            ["KB.01", "Đảng bộ xã Vĩnh Đồng", "KB", "Đảng bộ cơ sở", "Xã, phường, thị trấn", "Có",
+             dt.date(2020, 10, 1), 12]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_undo_a_units_import_removes_new_units_and_restores_details(
+        province, personas, xlsx, client):
+    client.force_login(personas.provincial)
+    versions_before = OrgUnitVersion.objects.count()
+    job = _saved(client, xlsx(_unit_rows(), UNIT_HEADERS, name="to-chuc.xlsx",
+                              sheet="Tổ chức đảng"), slug="to-chuc")
+    assert OrgUnit.objects.get(code="KB.01").village_count == 12
+    confirm = client.get(f"/trao-doi/nhap/luot/{job.pk}/hoan-tac/").content.decode()
+    assert "Xóa 2 đơn vị lần nhập này tạo: Đảng bộ xã Hợp Tiến (KB.03), Chi bộ xóm Đồi " \
+           "(KB.03.01)" in confirm
+    assert "Khôi phục như trước lần nhập: Đảng bộ xã Vĩnh Đồng (số thôn, bản, tổ dân phố)" \
+        in confirm
+    response = client.post(f"/trao-doi/nhap/luot/{job.pk}/hoan-tac/", {"confirmed": "True"})
+    assert response.status_code == 302
+    assert not OrgUnit.objects.filter(code__in=["KB.03", "KB.03.01"]).exists()
+    assert OrgUnit.objects.get(code="KB.01").village_count is None
+    assert OrgUnit.objects.get(code="KB").numchild == 2
+    assert OrgUnitVersion.objects.count() == versions_before
+    # The tree is whole again: the same file imports again.
+    _saved(client, xlsx(_unit_rows(), UNIT_HEADERS, name="lai.xlsx", sheet="Tổ chức đảng"),
+           slug="to-chuc")
+    assert OrgUnit.objects.filter(code__in=["KB.03", "KB.03.01"]).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_member_in_an_imported_cell_refuses_the_units_undo(
+        province, personas, xlsx, client, make_member):
+    client.force_login(personas.provincial)
+    job = _saved(client, xlsx(_unit_rows()[:2], UNIT_HEADERS, name="to-chuc.xlsx",
+                              sheet="Tổ chức đảng"), slug="to-chuc")
+    make_member(OrgUnit.objects.get(code="KB.03.01"), "Lò Văn Pọm")
+    confirm = client.get(f"/trao-doi/nhap/luot/{job.pk}/hoan-tac/").content.decode()
+    assert "Không hoàn tác được" in confirm
+    assert "Chi bộ xóm Đồi (KB.03.01): đảng viên Lò Văn Pọm ghi sau lần nhập." in confirm
+    assert OrgUnit.objects.filter(code="KB.03.01").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_undo_an_allocations_import_puts_the_draft_targets_back(province, personas, xlsx, client):
+    plan = plan_create(by=personas.provincial, unit=province.tu, year=2022, number="77-KH/TU",
+                       title="Phát triển đảng viên năm 2022", target=300)
+    draft = plan.versions.get()
+    plan_allocate(by=personas.provincial, version=draft, allocations={province.kb: 150})
+    client.force_login(personas.provincial)
+    job = _saved(client, xlsx([["77-KH/TU", 2022, "KB", 160], ["77-KH/TU", 2022, "LS", 140]],
+                              ALLOCATION_HEADERS, name="chi-tieu.xlsx", sheet="Chỉ tiêu giao"),
+                 slug="chi-tieu")
+    assert dict(Allocation.objects.filter(version=draft).values_list("unit__code", "target")) \
+        == {"KB": 160, "LS": 140}
+    confirm = client.get(f"/trao-doi/nhap/luot/{job.pk}/hoan-tac/").content.decode()
+    assert "Khôi phục chỉ tiêu giao của Kế hoạch số 77-KH/TU năm 2022 như trước lần nhập: " \
+           "Huyện ủy Kim Bôi 160 → 150; Huyện ủy Lạc Sơn 140 → (chưa giao)" in confirm
+    client.post(f"/trao-doi/nhap/luot/{job.pk}/hoan-tac/", {"confirmed": "True"})
+    assert dict(Allocation.objects.filter(version=draft).values_list("unit__code", "target")) \
+        == {"KB": 150}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_later_allocation_on_the_page_refuses_the_allocations_undo(
+        province, personas, xlsx, client):
+    plan = plan_create(by=personas.provincial, unit=province.tu, year=2022, number="77-KH/TU",
+                       title="Phát triển đảng viên năm 2022", target=300)
+    draft = plan.versions.get()
+    client.force_login(personas.provincial)
+    job = _saved(client, xlsx([["77-KH/TU", 2022, "KB", 160]], ALLOCATION_HEADERS,
+                              name="chi-tieu.xlsx", sheet="Chỉ tiêu giao"), slug="chi-tieu")
+    plan_allocate(by=personas.provincial, version=draft,
+                  allocations={province.kb: 170, province.ls: 130})
+    confirm = client.get(f"/trao-doi/nhap/luot/{job.pk}/hoan-tac/").content.decode()
+    assert "Chỉ tiêu giao của Kế hoạch số 77-KH/TU năm 2022 đã được sửa sau lần nhập (bởi " \
+           "tinhuy" in confirm
+    assert client.post(f"/trao-doi/nhap/luot/{job.pk}/hoan-tac/",
+                       {"confirmed": "True"}).status_code == 409
+    assert Allocation.objects.filter(version=draft).count() == 2
 
 
 @pytest.mark.django_db(transaction=True)

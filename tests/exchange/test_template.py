@@ -116,4 +116,5 @@ def test_the_members_guide_says_a_blank_cell_keeps_the_stored_value(personas, tm
     guide = openpyxl.load_workbook(tmp_path / "dv.xlsx")[HELP_SHEET]
     assert guide["A4"].value == BLANK_KEEPS
     write_template(get("units"), tmp_path / "tc.xlsx", user=personas.kimboi)
-    assert openpyxl.load_workbook(tmp_path / "tc.xlsx")[HELP_SHEET]["A4"].value is None
+    assert openpyxl.load_workbook(tmp_path / "tc.xlsx")[HELP_SHEET]["A4"].value.startswith(
+        "Với đơn vị đã có, ô để trống giữ nguyên giá trị đã lưu.")

@@ -137,7 +137,7 @@ def _write_guide(guide, kind: type[Kind], fmt) -> None:
                              f"'{kind.sheet_title}'. Dòng ví dụ (chữ nghiêng) hãy ghi đè hoặc xóa. "
                              "Tải lên lại cùng một tệp không làm thay đổi gì.")
     if kind.blank_keeps:
-        guide.write_string(3, 0, BLANK_KEEPS)
+        guide.write_string(3, 0, kind.blank_note or BLANK_KEEPS)
     guide.write_row(4, 0, ["Cột", "Bắt buộc", "Cách ghi"], fmt["bold"])
     for r, column in enumerate(kind.columns, start=5):
         guide.write_row(r, 0, [column.header, "Có" if column.required else "", column.note])

@@ -435,4 +435,179 @@ def _dependent_line(obj) -> str:
     return f"{who}: {what} ghi sau lần nhập."
 
 
-_HANDLERS: dict[str, type[_Traced]] = {"members": _Members}
+def _parent_path(path: str) -> str:
+    from dangvien.org.models import OrgUnit
+
+    return path[:-OrgUnit.steplen]
+
+
+def _unit_dependent_line(unit, obj) -> str:
+    """"Chi bộ xóm Đồi (KB.03.01): đảng viên Lò Văn Pọm ghi sau lần nhập"."""
+    meta = obj._meta
+    if meta.label_lower == "org.orgunit":
+        what = f"đơn vị trực thuộc {obj.name} ({obj.code})"
+    elif meta.label_lower == "people.membership":
+        what = f"đảng viên {obj.person.full_name}"
+    elif meta.label_lower == "people.person":
+        what = f"hồ sơ của {obj.full_name}"
+    elif getattr(obj, "person", None) is not None:
+        what = f"{meta.verbose_name} của {obj.person.full_name}"
+    else:
+        what = str(meta.verbose_name)
+    return f"{unit.name} ({unit.code}): {what} ghi sau lần nhập."
+
+
+class _Units(_Traced):
+    """Tổ chức đảng: the units the import created (with their history rows), and the name
+    and details it changed on existing units (with their history rows as they were)."""
+
+    @staticmethod
+    def _traced(job: ImportJob, op: str):
+        return {t.object_id: t for t in _traces(job).filter(model="org.orgunit", op=op)}
+
+    @classmethod
+    def unit_paths(cls, job: ImportJob) -> set[str]:
+        from dangvien.org.models import OrgUnit
+
+        created = cls._traced(job, ChangeOp.CREATED)
+        changed = cls._traced(job, ChangeOp.CHANGED)
+        paths = {_parent_path(p) for p in OrgUnit._base_manager.filter(pk__in=list(created))
+                 .values_list("path", flat=True)}
+        paths |= set(OrgUnit._base_manager.filter(pk__in=list(changed))
+                     .values_list("path", flat=True))
+        return paths
+
+    @classmethod
+    def plan(cls, job: ImportJob, plan: UndoPlan) -> None:
+        from dangvien.admission.models import AdmissionCount
+        from dangvien.org.models import OrgChange, OrgUnit, OrgUnitVersion
+
+        since = job.batch.finished_at or job.finished_at
+        created = cls._traced(job, ChangeOp.CREATED)
+        units = OrgUnit._base_manager.in_bulk(list(created))
+        own_changes = set(_traces(job).filter(model="org.orgchange", op=ChangeOp.CREATED)
+                          .values_list("object_id", flat=True))
+        lines = []
+        for unit in sorted(units.values(), key=lambda u: u.path):
+            if (unit.row_version or 1) != created[unit.pk].version:
+                plan.block(_edited_line(unit, f"Đơn vị {unit.name} ({unit.code})", since))
+            for child in OrgUnit._base_manager.filter(path__startswith=unit.path,
+                                                      depth__gt=unit.depth).exclude(
+                    pk__in=list(created))[:LISTED]:
+                plan.block(_unit_dependent_line(unit, child))
+            for rel in OrgUnit._meta.related_objects:
+                model = rel.related_model
+                if model is AdmissionCount:
+                    continue  # counters follow their candidacies, which are listed themselves
+                qs = model._base_manager.filter(**{rel.field.name: unit})
+                if model is OrgUnitVersion:
+                    qs = qs.exclude(unit_id__in=list(created))
+                elif model is OrgChange:
+                    qs = qs.exclude(pk__in=own_changes)
+                for obj in qs[:LISTED]:
+                    plan.block(_unit_dependent_line(unit, obj))
+            lines.append(f"{unit.name} ({unit.code})")
+        if units:
+            plan.removes.append(f"Xóa {vn.format_number(len(units))} đơn vị lần nhập này tạo: "
+                                + ", ".join(lines))
+        changed = cls._traced(job, ChangeOp.CHANGED)
+        lines = []
+        for unit in OrgUnit._base_manager.filter(pk__in=list(changed)).order_by("path"):
+            t = changed[unit.pk]
+            if (unit.row_version or 1) != t.version:
+                plan.block(_edited_line(unit, f"Đơn vị {unit.name} ({unit.code})", since))
+                continue
+            headers = {c.key: c.header for c in kinds.get("units").columns}
+            labels = [headers[k][:1].lower() + headers[k][1:] for k, old in t.before.items()
+                      if k in headers and getattr(unit, k) != old]
+            lines.append(f"{unit.name} ({', '.join(labels)})" if labels else unit.name)
+        if lines:
+            plan.restores.append("Khôi phục như trước lần nhập: " + ", ".join(lines))
+        plan.counts = {"removed": {"units": len(units)}, "restored": {"units": len(changed)}}
+
+    @classmethod
+    def apply(cls, job: ImportJob, plan: UndoPlan, user, now) -> None:
+        from dangvien.admission.models import AdmissionCount
+        from dangvien.org.models import OrgChange, OrgUnit, OrgUnitVersion
+
+        # Newest first: the history rows of a change before the unit they describe,
+        # units under a new unit before it.
+        for t in _traces(job).order_by("-id"):
+            if t.model == "org.orgunitversion":
+                OrgUnitVersion.objects.filter(pk=t.object_id).delete()
+            elif t.model == "org.orgchange":
+                change = OrgChange.objects.filter(pk=t.object_id).first()
+                if change is not None:
+                    change.units.clear()
+                    change.delete()
+            elif t.model == "org.orgunit" and t.op == ChangeOp.CHANGED:
+                before = dict(t.before)
+                for v in before.pop("versions", []):
+                    OrgUnitVersion.objects.filter(pk=v["id"]).update(
+                        name=v["name"], parent_id=v["parent_id"], path=v["path"],
+                        depth=v["depth"], valid_from=dt.date.fromisoformat(v["valid_from"]),
+                        valid_to=v["valid_to"] and dt.date.fromisoformat(v["valid_to"]))
+                OrgUnit._base_manager.filter(pk=t.object_id).update(
+                    **before, row_version=F("row_version") + 1, updated_at=now)
+            elif t.model == "org.orgunit":
+                AdmissionCount.objects.filter(unit_id=t.object_id).delete()
+                OrgUnitVersion.objects.filter(unit_id=t.object_id).delete()
+                OrgUnit.objects.filter(pk=t.object_id).delete()  # the tree's numchild follows
+
+
+class _Allocations(_Traced):
+    """Chỉ tiêu giao: the draft's targets as they were before the import, given back
+    through the allocation page's service (its rules and its audit row)."""
+
+    @staticmethod
+    def _drafts(job: ImportJob):
+        from dangvien.plans.models import PlanVersion
+
+        traces = {t.object_id: t for t in _traces(job).filter(model="plans.planversion")}
+        drafts = PlanVersion.objects.select_related("plan__unit").in_bulk(list(traces))
+        return [(drafts.get(pk), t) for pk, t in traces.items()]
+
+    @classmethod
+    def unit_paths(cls, job: ImportJob) -> set[str]:
+        return {d.plan.unit.path for d, _ in cls._drafts(job) if d is not None}
+
+    @classmethod
+    def plan(cls, job: ImportJob, plan: UndoPlan) -> None:
+        from dangvien.org.models import OrgUnit
+        from dangvien.plans.models import Allocation, PlanStatus
+
+        since = job.batch.finished_at or job.finished_at
+        for draft, t in cls._drafts(job):
+            if draft is None:
+                plan.block("Bản dự thảo kế hoạch lần nhập đã giao chỉ tiêu không còn nữa.")
+                continue
+            what = f"Chỉ tiêu giao của Kế hoạch số {draft.plan.number} năm {draft.plan.year}"
+            if (draft.row_version or 1) != t.version or draft.status != PlanStatus.DRAFT:
+                plan.block(_edited_line(draft, what, since))
+                continue
+            old = {int(k): v for k, v in t.before["targets"].items()}
+            now = dict(Allocation.objects.filter(version=draft).values_list("unit_id", "target"))
+            names = dict(OrgUnit._base_manager.filter(pk__in={*old, *now})
+                         .values_list("pk", "name"))
+            shown = lambda v: "(chưa giao)" if v is None else vn.format_number(v)  # noqa: E731
+            moves = [f"{names[pk]} {shown(now.get(pk))} → {shown(old.get(pk))}"
+                     for pk in sorted({*old, *now}, key=lambda pk: names[pk])
+                     if now.get(pk) != old.get(pk)]
+            plan.restores.append(f"Khôi phục chỉ tiêu giao của Kế hoạch số {draft.plan.number} "
+                                 f"năm {draft.plan.year} như trước lần nhập: " + "; ".join(moves))
+        plan.counts = {"restored": {"drafts": len(plan.restores)}}
+
+    @classmethod
+    def apply(cls, job: ImportJob, plan: UndoPlan, user, now) -> None:
+        from dangvien.org.models import OrgUnit
+        from dangvien.plans.services import plan_allocate
+
+        for draft, t in cls._drafts(job):
+            old = {int(k): v for k, v in t.before["targets"].items()}
+            units = OrgUnit._base_manager.in_bulk(list(old))
+            plan_allocate(by=user, version=draft,
+                          allocations={units[pk]: v for pk, v in old.items()})
+
+
+_HANDLERS: dict[str, type[_Traced]] = {"members": _Members, "units": _Units,
+                                       "allocations": _Allocations}

@@ -20,6 +20,7 @@ from dangvien.plans.models import Allocation, Plan, PlanStatus
 from dangvien.plans.services import normalize_number, plan_allocate
 
 from ..cells import to_int, to_text
+from ..models import ChangeOp
 from .base import Column, Importer, Kind, Row, register
 from .common import UNIT_SEPARATOR, to_unit_code
 
@@ -82,18 +83,21 @@ class AllocationsImporter(Importer):
                 ctx.error(n, "unit", f"'{v['unit']}' không phải đơn vị trực thuộc trực tiếp của "
                                      f"{state['plan'].unit.name} trong năm {v['year']}: chỉ giao "
                                      "chỉ tiêu cho đơn vị trực thuộc trực tiếp.")
-                continue
             target = v.get("target")
-            if target is None or n in ctx.bad_rows:
-                continue
-            if target < 0:
+            if target is not None and target < 0:
                 ctx.error(n, "target", "chỉ tiêu không được là số âm.")
+            if unit is None or n in ctx.bad_rows:
                 continue
             old = state["before"].get(unit.pk)
+            if target is None:  # a blank cell keeps the stored target (none: nothing to do)
+                ctx.counts.unchanged += 1
+                continue
             if old is None:
                 ctx.counts.new += 1
             elif old != target:
                 ctx.counts.changed += 1
+                ctx.change(n, f"{state['plan'].number} ({v['year']}) {unit.code}",
+                           {"target": (old, target)})
             else:
                 ctx.counts.unchanged += 1
             state["targets"][unit.pk] = target
@@ -107,6 +111,8 @@ class AllocationsImporter(Importer):
             units = {u.pk: u for u in state["children"].values()}
             try:
                 with transaction.atomic():
+                    self.ctx.trace(state["draft"], ChangeOp.CHANGED, before={
+                        "targets": {str(pk): t for pk, t in state["before"].items()}})
                     plan_allocate(by=self.ctx.user, version=state["draft"],
                                   allocations={units[pk]: t for pk, t in state["targets"].items()
                                                if pk in units})
@@ -124,6 +130,11 @@ class Allocations(Kind):
                    "hoạch, mỗi đơn vị một dòng; nhận ra theo số kế hoạch, năm và mã đơn vị.")
     importer = AllocationsImporter
     skip_example = False
+    blank_keeps = True
+    blank_note = ("Ô chỉ tiêu để trống giữ nguyên chỉ tiêu đã giao (đơn vị chưa được giao thì "
+                  "chưa giao). Trước khi lưu, trang kiểm tra liệt kê từng chỉ tiêu thay đổi "
+                  "(cũ → mới).")
+    undoable = True
     columns = [
         Column("plan", "Số kế hoạch", "Bắt buộc. Số, ký hiệu của kế hoạch, ví dụ 77-KH/TU.",
                to_text, required=True, variants=("Kế hoạch", "Số, ký hiệu kế hoạch"), width=14,
@@ -133,8 +144,9 @@ class Allocations(Kind):
         Column("unit", "Đơn vị được giao", "Bắt buộc. Mã đơn vị trực thuộc trực tiếp (hoặc chọn "
                "“mã — tên” như tệp mẫu tải từ trang kế hoạch).", to_unit_code, required=True,
                variants=("Mã đơn vị", "Đơn vị"), dropdown="units", width=40),
-        Column("target", "Chỉ tiêu", "Bắt buộc. Số đảng viên mới giao cho đơn vị (số nguyên).",
-               to_int, required=True, variants=("Chỉ tiêu giao", "Chỉ tiêu kết nạp"), type="int",
+        Column("target", "Chỉ tiêu", "Số đảng viên mới giao cho đơn vị (số nguyên). Để trống: "
+               "giữ chỉ tiêu đang có.",
+               to_int, variants=("Chỉ tiêu giao", "Chỉ tiêu kết nạp"), type="int",
                width=10, example=150),
     ]
 

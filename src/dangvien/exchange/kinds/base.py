@@ -226,6 +226,8 @@ class Kind:
     skip_example: ClassVar[bool] = True
     #: A blank cell of an existing record keeps the stored value (the guide says so).
     blank_keeps: ClassVar[bool] = False
+    #: The guide's sentence about blank cells, when the general one (people) does not fit.
+    blank_note: ClassVar[str] = ""
     #: A saved import of this kind can be undone within `DANGVIEN_IMPORT_UNDO_DAYS`
     #: (`exchange.undo`): it records what it creates and changes.
     undoable: ClassVar[bool] = False

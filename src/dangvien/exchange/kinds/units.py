@@ -20,11 +20,12 @@ from django.db import transaction
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
 from dangvien.core.errors import DomainError
-from dangvien.org.models import CELL_KINDS, OrgUnit, PlaceKind, UnitKind
+from dangvien.org.models import CELL_KINDS, OrgChange, OrgUnit, OrgUnitVersion, PlaceKind, UnitKind
 from dangvien.org.selectors import unit_by_code
 from dangvien.org.services import unit_create, unit_rename, unit_update_details
 
 from ..cells import Choices, to_bool, to_date, to_int, to_text
+from ..models import ChangeOp
 from .base import Column, Importer, Kind, Row, register
 from .common import UNIT_SEPARATOR, out_of_scope, to_unit_code
 
@@ -71,35 +72,57 @@ class UnitsImporter(Importer):
                 is_mountainous=bool(v.get("is_mountainous")))
             if v.get("village_count") is not None:
                 unit_update_details(by=user, unit=unit, village_count=v["village_count"])
+            ctx.trace(unit, ChangeOp.CREATED)
+            for change in OrgChange.objects.filter(units=unit):
+                ctx.trace(change, ChangeOp.CREATED)
             ctx.counts.new += 1
             return
+        # Every reason the row cannot be taken, at once.
+        refused = []
         if parent is not None and not (existing.path.startswith(parent.path)
                                        and len(existing.path) == len(parent.path) + OrgUnit.steplen):
-            raise DomainError(
+            refused.append(("parent",
                 f"{existing.name} đang trực thuộc đơn vị khác: điều chuyển đơn vị làm trên trang "
-                "tổ chức (có ngày hiệu lực và số quyết định), không qua tệp nhập.", field="parent")
+                "tổ chức (có ngày hiệu lực và số quyết định), không qua tệp nhập."))
         if v["kind"] != existing.kind:
-            raise DomainError(
+            refused.append(("kind",
                 f"Loại tổ chức của {existing.name} là '{existing.get_kind_display()}', không sửa "
-                "qua tệp nhập.", field="kind")
+                "qua tệp nhập."))
         if v["valid_from"] != existing.valid_from:
-            raise DomainError(
+            refused.append(("valid_from",
                 f"{existing.name} thành lập ngày {existing.valid_from:%d/%m/%Y}; ngày thành lập "
-                "không sửa qua tệp nhập.", field="valid_from")
-        changed = False
-        if v["name"] != existing.name:
+                "không sửa qua tệp nhập."))
+        for key, message in refused:
+            ctx.error(row.number, key, message)
+        if refused:
+            return
+        # A blank cell keeps what is stored (the guide says so).
+        diff = {key: (getattr(existing, key), v[key]) for key in _KEPT
+                if v.get(key) is not None and v[key] != getattr(existing, key)}
+        if not diff:
+            ctx.counts.unchanged += 1
+            return
+        ctx.counts.changed += 1
+        ctx.change(row.number, existing.code, diff)
+        before = {key: getattr(existing, key) for key in _KEPT}
+        before["versions"] = [
+            {**r, "valid_from": r["valid_from"].isoformat(),
+             "valid_to": r["valid_to"] and r["valid_to"].isoformat()}
+            for r in OrgUnitVersion.objects.filter(unit=existing).values(
+                "id", "name", "parent_id", "path", "depth", "valid_from", "valid_to")]
+        ctx.trace(existing, ChangeOp.CHANGED, before=before)
+        changes_before = OrgChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        if "name" in diff:
             unit_rename(by=user, unit=existing, name=v["name"],
                         effective=v.get("effective") or ctx.today)
-            changed = True
-        details = {"place_kind": v.get("place_kind"), "is_mountainous": v.get("is_mountainous"),
-                   "village_count": v.get("village_count")}
-        if any(val is not None and val != getattr(existing, key) for key, val in details.items()):
+        details = {key: v.get(key) for key in _KEPT if key != "name"}
+        if any(key in diff for key in details):
             unit_update_details(by=user, unit=existing, **details)
-            changed = True
-        if changed:
-            ctx.counts.changed += 1
-        else:
-            ctx.counts.unchanged += 1
+        known = {r["id"] for r in before["versions"]}
+        for version in OrgUnitVersion.objects.filter(unit=existing).exclude(id__in=known):
+            ctx.trace(version, ChangeOp.CREATED)
+        for change in OrgChange.objects.filter(units=existing, id__gt=changes_before):
+            ctx.trace(change, ChangeOp.CREATED)
 
     def _without_parent(self, row: Row, existing: OrgUnit | None) -> None:
         """No parent given: right for an existing top unit (the file that built the tree,
@@ -123,6 +146,8 @@ class UnitsImporter(Importer):
 
 
 _FIELDS = {"effective": "effective", "into": "parent", None: None}
+#: What a file may change on an existing unit (a blank cell keeps the stored value).
+_KEPT = ("name", "place_kind", "is_mountainous", "village_count")
 
 
 @register
@@ -137,6 +162,10 @@ class Units(Kind):
                    "đơn vị cấp cao nhất ở một dòng để trống đơn vị cấp trên.")
     importer = UnitsImporter
     role = Role.ADMIN
+    blank_keeps = True
+    blank_note = ("Với đơn vị đã có, ô để trống giữ nguyên giá trị đã lưu. Trước khi lưu, trang "
+                  "kiểm tra liệt kê từng thay đổi (cũ → mới).")
+    undoable = True
     columns = [
         Column("code", "Mã đơn vị", "Bắt buộc. Mã duy nhất, chữ không dấu, số, dấu chấm, ví dụ "
                "KB.01.03.", to_text, required=True, variants=("Mã", "Mã tổ chức", "Mã số"),
