@@ -53,9 +53,15 @@ def test_full_path_to_recognition_effective_on_probation_end(ready, province):
                             certificate_on=dt.date(2022, 6, 10), today=TODAY)
     for form in ("10-KNĐ", "11-KNĐ", "12-KNĐ", "13-KNĐ", "15-KNĐ"):
         adm.dossier_record(by=None, candidacy=c, form=form, on=dt.date(2023, 5, 20), today=TODAY)
-    # Decided two months late: still official from the end of probation.
-    c = adm.candidacy_recognise(by=None, candidacy=c, on=dt.date(2023, 6, 22),
+    # Decided two months late: refused without a reason, as a late ceremony is.
+    with pytest.raises(adm.RulesFailed, match="cần ghi rõ lý do công nhận muộn"):
+        adm.candidacy_recognise(by=None, candidacy=c, on=dt.date(2023, 6, 22),
                                 document_no="520-QĐ/HU", today=TODAY)
+    # With the reason: still official from the end of probation, the reason kept.
+    c = adm.candidacy_recognise(by=None, candidacy=c, on=dt.date(2023, 6, 22),
+                                document_no="520-QĐ/HU", today=TODAY,
+                                override_reason="Chi bộ họp muộn vì mưa lũ chia cắt xóm")
+    assert c.events.get(stage=Stage.RECOGNISED).override_reason.startswith("Chi bộ họp muộn")
     member.refresh_from_db()
     assert c.stage == Stage.RECOGNISED
     assert member.status == MemberStatus.OFFICIAL

@@ -64,6 +64,7 @@ def test_age_over_60_passes_once_the_approval_is_recorded(ready):
     born(ready, dt.date(1962, 2, 10))
     ready.over60_approval = "125-CV/TU"
     ready.over60_approval_on = dt.date(2022, 2, 1)
+    ready.over60_approval_by = "Ban Thường vụ Tỉnh ủy Hòa Bình"
     ready.save()
     result = results_for(ready)["tuoi_toi_da"]
     assert result.passed and "125-CV/TU" in result.message

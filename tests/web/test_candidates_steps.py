@@ -222,7 +222,7 @@ def test_walk_through_the_step_forms_to_recognition(client, personas, province, 
         post(client, user, f"/ket-nap/ho-so/{ready.pk}/mau/",
              {"form": form, "on": "20/05/2023", "reference": ""}, status=302)
     post(client, user, url(ready, "chinh-thuc"),
-         {"on": "22/06/2023", "document_no": "520-QĐ/HU"}, status=302)
+         {"on": "22/06/2023", "document_no": "520-QĐ/HU", "override_reason": "Chi bộ họp muộn vì mưa lũ, Huyện ủy đồng ý"}, status=302)
     member = Membership.objects.get(person=ready.person)
     assert member.status == MemberStatus.OFFICIAL and member.recognized_on == dt.date(2023, 4, 20)
     page = text(client.get(f"/ket-nap/ho-so/{ready.pk}/").content.decode())

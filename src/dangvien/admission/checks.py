@@ -35,13 +35,36 @@ class RuleResult:
     message: str
     regulation: str
     blocking: bool = False
+    #: Not met yet, but only required at a later step (the over-60 agreement before the
+    #: decision): shown, never a refusal of this step.
+    due_later: bool = False
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
+#: Rules the regulation lets the approver judge: a failure is accepted with a written
+#: reason (a late ceremony or recognition with the superior committee's agreement; an
+#: education exception; papers supplemented afterwards). Every other rule — the age
+#: limits, introducers who are not official members, recognition before the probation
+#: ends — is a condition of the Charter that no reason can stand in for; over 60 passes
+#: only with the provincial standing board's written agreement (`check_admission`).
+OVERRIDABLE = frozenset({
+    RuleCode.EDUCATION, RuleCode.CERTIFICATE, RuleCode.INTRODUCER_COUNT,
+    RuleCode.INTRODUCER_MONTHS, RuleCode.UNION_RESOLUTION, RuleCode.DOSSIER,
+    RuleCode.CEREMONY_ON_TIME, RuleCode.RECOGNITION_ON_TIME, RuleCode.NEW_MEMBER_CLASS,
+})
+#: Rules about when a step was taken: a failure is a step done late ("làm muộn").
+TIMING = frozenset({RuleCode.CEREMONY_ON_TIME, RuleCode.RECOGNITION_ON_TIME})
+
+
 def failed(results: list[RuleResult]) -> list[RuleResult]:
-    return [r for r in results if not r.passed]
+    return [r for r in results if not r.passed and not r.due_later]
+
+
+def not_overridable(results: list[RuleResult]) -> list[RuleResult]:
+    """Failed rules no override reason can accept."""
+    return [r for r in failed(results) if r.blocking or r.code not in OVERRIDABLE]
 
 
 def years_months(months: int) -> str:
@@ -51,13 +74,31 @@ def years_months(months: int) -> str:
 
 def _result(rs: RuleSet, code: str, passed: bool, message: str, *, blocking=False) -> RuleResult:
     return RuleResult(code=code, passed=passed, message=message, regulation=rs.reference(code),
-                      blocking=blocking)
+                      blocking=blocking or (not passed and code not in OVERRIDABLE))
+
+
+def over60_agreement(candidacy: Candidacy, decision_on: dt.date | None) -> str | None:
+    """Why the recorded over-60 agreement does not stand (None: it stands)."""
+    if not (candidacy.over60_approval and candidacy.over60_approval_on
+            and candidacy.over60_approval_by):
+        return "chưa có văn bản đồng ý (số, ngày, cấp ủy ban hành) của ban thường vụ tỉnh ủy"
+    if decision_on is not None and candidacy.over60_approval_on > decision_on:
+        return (f"văn bản đồng ý số {candidacy.over60_approval} ngày "
+                f"{vn.format_date(candidacy.over60_approval_on)} ở sau ngày quyết định kết nạp "
+                f"({vn.format_date(decision_on)})")
+    return None
 
 
 def check_admission(
-    candidacy: Candidacy, *, on: dt.date, rule_set: RuleSet, introducers=None, items=None
+    candidacy: Candidacy, *, on: dt.date, rule_set: RuleSet, introducers=None, items=None,
+    decision_on: dt.date | None = None,
 ) -> list[RuleResult]:
-    """The prerequisites for admission, judged on the day the cell considers the candidate."""
+    """The prerequisites for admission, judged on the day the cell considers the candidate.
+
+    `decision_on`: the day of the admission decision being judged. Over 60, the
+    provincial standing board's written agreement must exist and be dated on or before
+    it; before the decision a missing agreement is shown as needed later (`due_later`).
+    """
     rs = rule_set
     person = candidacy.person
     out: list[RuleResult] = []
@@ -72,14 +113,28 @@ def check_admission(
         blocking=True,
     ))
     over = age > rs.max_age_months
-    if over and candidacy.over60_approval:
-        message = (f"{person.full_name} {years_months(age)}, quá {years_months(rs.max_age_months)}; "
-                   f"đã có văn bản đồng ý {candidacy.over60_approval}.")
+    missing = over60_agreement(candidacy, decision_on) if over else None
+    if not over:
+        out.append(_result(
+            rs, RuleCode.AGE_MAX, True,
+            f"Người vào Đảng không quá {years_months(rs.max_age_months)} (tính theo tháng): "
+            f"{person.full_name} {years_months(age)}."))
+    elif missing is None:
+        out.append(_result(
+            rs, RuleCode.AGE_MAX, True,
+            f"{person.full_name} {years_months(age)}, quá {years_months(rs.max_age_months)}; có "
+            f"văn bản đồng ý số {candidacy.over60_approval} ngày "
+            f"{vn.format_date(candidacy.over60_approval_on)} của {candidacy.over60_approval_by}."))
     else:
-        message = (f"Người vào Đảng không quá {years_months(rs.max_age_months)} (tính theo tháng), "
-                   f"trừ khi có văn bản đồng ý của ban thường vụ tỉnh ủy: {person.full_name} "
-                   f"{years_months(age)}.")
-    out.append(_result(rs, RuleCode.AGE_MAX, not over or bool(candidacy.over60_approval), message))
+        result = _result(
+            rs, RuleCode.AGE_MAX, False,
+            f"{person.full_name} {years_months(age)}, quá {years_months(rs.max_age_months)} "
+            f"(tính theo tháng): chỉ được kết nạp khi có văn bản đồng ý của ban thường vụ tỉnh ủy "
+            f"ban hành trước ngày quyết định kết nạp; {missing}.", blocking=True)
+        if decision_on is None:
+            # Before the decision the agreement may still come: needed, not yet refused.
+            result.blocking, result.due_later = False, True
+        out.append(result)
 
     # Education: lower-secondary, or the exceptions of mountainous and ethnic-minority areas.
     cell = candidacy.cell
@@ -181,6 +236,28 @@ def check_ceremony(candidacy: Candidacy, *, on: dt.date, rule_set: RuleSet) -> l
         f"ngày nhận quyết định ({vn.format_date(received)}), tức chậm nhất {vn.format_date(due)}"
         + ("." if on <= due else
            f"; ngày {vn.format_date(on)} đã quá hạn, cần có ý kiến đồng ý của cấp ủy cấp trên."),
+    )]
+
+
+def check_recognition_on_time(candidacy: Candidacy, *, on: dt.date,
+                              rule_set: RuleSet) -> list[RuleResult]:
+    """The recognition is decided within the set working days after the probation ends.
+
+    Late, it still counts from the end of the probation, but the reason must be written
+    (as for a late ceremony): an approver records it, the timeline shows it.
+    """
+    from dangvien.core.calendar import add_working_days
+
+    end = candidacy.probation_ends_on
+    if end is None:
+        return []
+    due = add_working_days(end, rule_set.recognition_working_days)
+    return [_result(
+        rule_set, RuleCode.RECOGNITION_ON_TIME, on <= due,
+        f"Chi bộ xét công nhận chính thức trong {rule_set.recognition_working_days} ngày làm việc "
+        f"kể từ ngày hết dự bị ({vn.format_date(end)}), tức chậm nhất {vn.format_date(due)}"
+        + ("." if on <= due else
+           f"; ngày {vn.format_date(on)} đã quá hạn, cần ghi rõ lý do công nhận muộn."),
     )]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from dangvien.core.forms import VnDateField, add_domain_error
+from dangvien.core.forms import VersionedForm, VnDateField, add_domain_error
 from dangvien.people.choices import ETHNIC_GROUPS, KINH, Education, Gender, Occupation, Religion
 from dangvien.people.models import Membership, Person
 from dangvien.training.models import Enrolment
@@ -14,8 +14,8 @@ from .models import Source, Stage, UnionRoute
 from .selectors import STAGE_ALL, STAGE_OPEN, Step
 
 __all__ = [
-    "AwarenessForm", "CandidateFilterForm", "DossierForm", "IntroducerForm", "RegistrationForm",
-    "StepForm", "VnDateField", "add_domain_error",
+    "AwarenessForm", "CandidateFilterForm", "CorrectionForm", "DossierForm", "IntroducerForm",
+    "Over60Form", "RegistrationForm", "ReopenForm", "StepForm", "VnDateField", "add_domain_error",
 ]
 
 
@@ -100,8 +100,8 @@ class RegistrationForm(forms.Form):
         return None if value in (None, "tu-dong") else value
 
 
-class StepForm(forms.Form):
-    """Một bước trên đường kết nạp: ngày, số văn bản, và lý do khi cần."""
+class StepForm(VersionedForm):
+    """Một bước trên đường kết nạp: ngày, số văn bản, và lý do khi cần (và phiên bản hồ sơ)."""
 
     on = VnDateField(label="Ngày")
     document_no = forms.CharField(label="Số văn bản", max_length=50, required=False)
@@ -174,3 +174,89 @@ class AwarenessForm(forms.Form):
         field.choices = [("", field.empty_label)] + [
             (e.pk, f"Số {e.certificate_number or '—'}, cấp ngày "
                    f"{e.certificate_on:%d/%m/%Y} — {e.training_class.name}") for e in enrolments]
+
+
+REASON_HELP = "Ít nhất 10 ký tự, ví dụ: ghi nhầm ngày, đã đối chiếu với bản gốc quyết định."
+
+
+class CorrectionForm(VersionedForm):
+    """Đính chính một bước đã ghi: các giá trị mới và lý do sửa."""
+
+    on = VnDateField(label="Ngày")
+    document_no = forms.CharField(label="Số văn bản", max_length=50, required=False)
+    received_on = VnDateField(label="Ngày chi bộ nhận quyết định", required=False)
+    decision_unit = forms.TypedChoiceField(label="Cấp ủy ra quyết định", coerce=int,
+                                           required=False, empty_value=None)
+    reason = forms.CharField(label="Lý do sửa", max_length=2000, help_text=REASON_HELP,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "Hãy ghi lý do sửa."})
+    override_reason = forms.CharField(
+        label="Lý do vẫn chấp thuận khi chưa đủ điều kiện", required=False, max_length=2000,
+        help_text="Chỉ khi có điều kiện chưa đạt ở ngày mới (ít nhất 15 ký tự).",
+        widget=forms.Textarea(attrs={"rows": 2}))
+
+    #: Service field -> form field.
+    ALIASES = {"decision_no": "document_no", "cell_resolution_no": "document_no",
+               "grassroots_resolution_no": "document_no", "recognition_no": "document_no"}
+
+    def __init__(self, *args, spec, date_label: str, document_label: str,
+                 units: list[tuple[int, str]] | None = None, offer_override: bool = False,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        self.fields["on"].label = date_label
+        if spec.number_field:
+            self.fields["document_no"].label = document_label
+            self.fields["document_no"].required = True
+            self.fields["document_no"].error_messages["required"] = "Hãy nhập số văn bản."
+        else:
+            del self.fields["document_no"]
+        if "decision_received_on" not in spec.fields:
+            del self.fields["received_on"]
+        if "decision_unit" in spec.fields and units:
+            self.fields["decision_unit"].choices = units
+        else:
+            del self.fields["decision_unit"]
+        if not offer_override:
+            del self.fields["override_reason"]
+
+    @property
+    def main_fields(self):
+        return [self[n] for n in ("on", "document_no", "received_on", "decision_unit")
+                if n in self.fields]
+
+    def values(self) -> dict:
+        """The service's `values` (model field -> new value)."""
+        data, spec = self.cleaned_data, self.spec
+        out = {spec.date_field: data.get("on")}
+        if spec.number_field:
+            out[spec.number_field] = data.get("document_no")
+        if "received_on" in self.fields:
+            out["decision_received_on"] = data.get("received_on")
+        if "decision_unit" in self.fields and data.get("decision_unit"):
+            from dangvien.org.models import OrgUnit
+
+            out["decision_unit"] = OrgUnit.objects.filter(pk=data["decision_unit"]).first()
+        return out
+
+
+class ReopenForm(VersionedForm):
+    """Hủy việc dừng theo dõi / không kết nạp / xóa tên dự bị ghi nhầm."""
+
+    reason = forms.CharField(label="Lý do hủy", max_length=2000, help_text=REASON_HELP,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "Hãy ghi lý do hủy."})
+
+
+class Over60Form(VersionedForm):
+    """Văn bản đồng ý của ban thường vụ tỉnh ủy kết nạp người trên 60 tuổi."""
+
+    over60_approval = forms.CharField(label="Số văn bản", max_length=100,
+                                      error_messages={"required": "Hãy nhập số văn bản."},
+                                      widget=forms.TextInput(attrs={"placeholder": "125-CV/TU"}))
+    over60_approval_on = VnDateField(label="Ngày văn bản")
+    over60_approval_by = forms.CharField(label="Cấp ủy ban hành", max_length=200,
+                                         error_messages={"required": "Hãy ghi cấp ủy ban hành."})
+    reason = forms.CharField(label="Lý do sửa (khi sửa văn bản đã ghi)", max_length=2000,
+                             required=False, help_text=REASON_HELP,
+                             widget=forms.Textarea(attrs={"rows": 2}))

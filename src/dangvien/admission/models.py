@@ -85,8 +85,11 @@ class Candidacy(BaseModel):
         "già làng, trưởng bản có uy tín", default=False,
         help_text="Được áp dụng ngoại lệ học vấn: chỉ cần biết đọc, biết viết.")
     over60_approval = models.CharField(
-        "văn bản đồng ý kết nạp người trên 60 tuổi", max_length=100, blank=True, default="")
+        "số văn bản đồng ý kết nạp người trên 60 tuổi", max_length=100, blank=True, default="")
     over60_approval_on = models.DateField("ngày văn bản đồng ý", null=True, blank=True)
+    over60_approval_by = models.CharField(
+        "cấp ủy ban hành văn bản đồng ý", max_length=200, blank=True, default="",
+        help_text="Ban Thường vụ Tỉnh ủy, ghi như trên văn bản.")
 
     stage = models.CharField("bước hiện tại", max_length=20, choices=Stage.choices,
                              default=Stage.SOURCE, db_index=True)
@@ -224,6 +227,14 @@ class CandidacyEvent(models.Model):
     results = models.JSONField("kết quả kiểm tra điều kiện", default=list, blank=True)
     override_reason = models.TextField("lý do vẫn chấp thuận khi chưa đủ điều kiện", blank=True,
                                        default="")
+    #: A closing step recorded by mistake is cancelled (the candidacy reopened), never
+    #: deleted: it stays in the timeline, struck through, with who, when and why.
+    cancelled_at = models.DateTimeField("hủy lúc", null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="người hủy")
+    # A database default too: the demo and imports insert events without naming it.
+    cancel_reason = models.TextField("lý do hủy", blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = "bước kết nạp"
@@ -232,6 +243,41 @@ class CandidacyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} {self.on:%d/%m/%Y}"
+
+
+class CandidacyCorrection(models.Model):
+    """Đính chính một bước đã ghi: giá trị cũ → mới, lý do, người sửa, lúc sửa.
+
+    The step's event and the candidacy carry the corrected values; this row keeps the old
+    ones in the record's history (the timeline shows it), beside the audit trail.
+    """
+
+    candidacy = models.ForeignKey(Candidacy, on_delete=models.CASCADE,
+                                  related_name="corrections")
+    event = models.ForeignKey(CandidacyEvent, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="corrections")
+    stage = models.CharField("bước", max_length=20, choices=Stage.choices)
+    #: [{"field", "label", "old", "new"}], values as shown to people (dd/mm/yyyy).
+    changes = models.JSONField("thay đổi", default=list)
+    reason = models.TextField("lý do")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                           on_delete=models.PROTECT, related_name="+", verbose_name="người sửa")
+    at = models.DateTimeField("lúc sửa", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "đính chính bước kết nạp"
+        verbose_name_plural = "đính chính bước kết nạp"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} — {self.reason[:40]}"
+
+    @property
+    def line(self) -> str:
+        """"Sửa ngày quyết định kết nạp 12/03/2024 → 21/03/2024"."""
+        parts = [f"{c['label']} {c['old'] or '(trống)'} → {c['new'] or '(trống)'}"
+                 for c in self.changes]
+        return "Sửa " + "; ".join(parts) if parts else "Sửa"
 
 
 class DossierItem(models.Model):

@@ -16,11 +16,13 @@ from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
 from dangvien.core import vn
 from dangvien.core.calendar import working_calendar
+from dangvien.core.dates import months_between
 from dangvien.org.models import CELL_KINDS, GRASSROOTS_KINDS, OrgUnit, UnitKind
 from dangvien.people.models import Membership, Person
+from dangvien.rules.models import RuleSet
 from dangvien.training.models import ClassKind, Enrolment
 
-from . import deadlines, dossier, services
+from . import checks, corrections, deadlines, dossier, services
 from .models import PATH, RANK, Candidacy, CandidacyEvent, Stage
 
 #: Sensitive fields no list needs.
@@ -277,6 +279,12 @@ class EventRow:
     event: CandidacyEvent
     passed: int
     failed: int
+    #: Corrections of this step, oldest first (`CandidacyCorrection`).
+    corrections: list = field(default_factory=list)
+    #: The step's correction page, when the user may correct it.
+    correct_slug: str = ""
+    #: The step was taken after its deadline, with the reason written ("làm muộn").
+    late: bool = False
 
 
 @dataclass
@@ -303,6 +311,13 @@ class CandidatePage:
     #: Last day the awareness certificate is valid (its expiry date is exclusive).
     awareness_until: dt.date | None = None
     hand_codes: set[str] = field(default_factory=set)
+    #: The closing step may be cancelled (the candidacy reopened) by this user.
+    may_reopen: bool = False
+    #: Over the age limit on the cell's day (or today before it): the agreement matters.
+    over_age: bool = False
+    may_record_over60: bool = False
+    #: Corrections not tied to a step's event (the over-60 agreement, a reopening).
+    other_corrections: list = field(default_factory=list)
 
     @property
     def admission_lines(self):
@@ -340,12 +355,24 @@ def candidate_page(*, user, candidacy: Candidacy, today: dt.date) -> CandidatePa
         line.hint = "" if line.done else form_hint(line.form)
     missing_stage = Stage.RECOGNISED if c.stage == Stage.ON_PROBATION else Stage.CELL_PROPOSED
     missing = [] if c.is_closed else dossier.missing_for(lines, missing_stage)
-    events = []
-    for event in c.events.select_related("recorded_by", "rule_set").order_by("on", "pk"):
-        ok = sum(1 for r in event.results if r.get("passed"))
-        events.append(EventRow(event, ok, len(event.results) - ok))
-    can_edit = can(user, c.cell, Role.EDITOR) and not c.is_closed
     grassroots = services.grassroots_of(c.cell)
+    fixes: dict[int | None, list] = {}
+    for fix in c.corrections.select_related("by").order_by("at", "pk"):
+        fixes.setdefault(fix.event_id, []).append(fix)
+    correctable = {spec.stage: spec.slug for spec in corrections.recorded_steps(c)
+                   if can(user, corrections.step_unit(c, spec), Role.EDITOR)}
+    events = []
+    for event in c.events.select_related("recorded_by", "rule_set", "cancelled_by") \
+            .order_by("on", "pk"):
+        ok = sum(1 for r in event.results if r.get("passed"))
+        bad = [r for r in event.results if not r.get("passed") and not r.get("due_later")]
+        late = bool(event.override_reason) and bool(bad) and all(
+            r.get("code") in checks.TIMING for r in bad)
+        events.append(EventRow(event, ok, len(event.results) - ok,
+                               corrections=fixes.get(event.pk, []),
+                               correct_slug="" if event.cancelled_at else
+                               correctable.get(event.stage, ""), late=late))
+    can_edit = can(user, c.cell, Role.EDITOR) and not c.is_closed
     steps = [s for s in STEPS.values()
              if not c.is_closed and step_is_due(c, s, grassroots=grassroots)
              and can(user, step_unit(c, s), Role.EDITOR)]
@@ -359,7 +386,16 @@ def candidate_page(*, user, candidacy: Candidacy, today: dt.date) -> CandidatePa
             .select_related("training_class").order_by("-certificate_on"))
         introducer_options = introducer_choices(user=user, candidacy=c, grassroots=grassroots,
                                                 today=today, exclude=introducers)
+    reopen_unit = c.cell if c.stage == Stage.WITHDRAWN else (
+        c.decision_unit or services.default_decision_unit(c.cell))
+    judged_on = c.cell_resolution_on or today
+    over_age = months_between(person.birth_date, judged_on) > max_age_months_on(judged_on)
+    decision_unit = c.decision_unit or services.default_decision_unit(c.cell)
     return CandidatePage(
+        may_reopen=c.stage in corrections.REOPENABLE and can(user, reopen_unit, Role.EDITOR),
+        over_age=over_age or bool(c.over60_approval),
+        may_record_over60=not c.is_closed and can(user, decision_unit, Role.EDITOR),
+        other_corrections=fixes.get(None, []),
         candidacy=c, person=person, age=person.age_on(today), cccd=mask_cccd(person.cccd),
         path=path_of(c), events=events, lines=lines, missing=missing, introducers=introducers,
         awareness_options=awareness_options, introducer_options=introducer_options,
@@ -370,6 +406,22 @@ def candidate_page(*, user, candidacy: Candidacy, today: dt.date) -> CandidatePa
         awareness_until=(c.awareness.certificate_expires_on - dt.timedelta(days=1)
                          if c.awareness_id and c.awareness.certificate_expires_on else None),
     )
+
+
+def max_age_months_on(day: dt.date) -> int:
+    """The age limit in months in force on `day` (60 years when no rule set is known)."""
+    found = RuleSet.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+    return found.max_age_months if found is not None else 60 * 12
+
+
+def decision_unit_choices(user, candidacy: Candidacy) -> list[tuple[int, str]]:
+    """Committees that may decide this candidate's admission, where the user is an editor:
+    the grassroots organisation (delegated power) and the committees above it."""
+    grassroots = services.grassroots_of(candidacy.cell)
+    step = OrgUnit.steplen
+    prefixes = [grassroots.path[:i] for i in range(step, len(grassroots.path) + 1, step)]
+    units = OrgUnit.objects.filter(path__in=prefixes).order_by("-depth")
+    return [(u.pk, u.name) for u in units if can(user, u, Role.EDITOR)]
 
 
 def introducer_choices(*, user, candidacy: Candidacy, today: dt.date,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
 from dangvien.audit.services import audit_record, snapshot
-from dangvien.core import vn
+from dangvien.core import versions, vn
 from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 from dangvien.org.models import CELL_KINDS, GRASSROOTS_KINDS, OrgUnit
@@ -111,7 +111,7 @@ def _judge(results: list[RuleResult], *, by, unit: OrgUnit, override_reason: str
     bad = checks.failed(results)
     if not bad:
         return ""
-    blocking = [r for r in bad if r.blocking]
+    blocking = checks.not_overridable(results)
     if blocking or not override_reason.strip():
         raise RulesFailed(results)
     if by is not None and not can(by, unit, Role.APPROVER):
@@ -143,6 +143,11 @@ def _locked(candidacy: Candidacy) -> Candidacy:
     return (Candidacy.objects.select_for_update(of=("self",))
             .select_related("person", "cell", "awareness", "membership")
             .get(pk=candidacy.pk))
+
+
+def _check_version(candidacy: Candidacy, version: str | None) -> None:
+    """Refuse a step taken from a page loaded before someone else changed the record."""
+    versions.check(candidacy, version, what=f"hồ sơ kết nạp của {candidacy.person.full_name}")
 
 
 def _save_step(candidacy: Candidacy, before: dict, *, by, action: str,
@@ -303,12 +308,14 @@ def preview(candidacy: Candidacy, step: str, on: dt.date) -> tuple[RuleSet, list
     if step in {Stage.CELL_PROPOSED, Stage.GRASSROOTS_PROPOSED, Stage.DECIDED}:
         judged_on = candidacy.cell_resolution_on or on
         return rule_set_on(judged_on), checks.check_admission(
-            candidacy, on=judged_on, rule_set=rule_set_on(judged_on))
+            candidacy, on=judged_on, rule_set=rule_set_on(judged_on),
+            decision_on=on if step == Stage.DECIDED else None)
     if step == Stage.ON_PROBATION:
         return rule_set, checks.check_ceremony(candidacy, on=on, rule_set=rule_set)
     if step == Stage.RECOGNISED:
         return rule_set, checks.check_recognition(
-            candidacy, on=on, rule_set=rule_set, new_member_on=new_member_certificate_on(candidacy))
+            candidacy, on=on, rule_set=rule_set, new_member_on=new_member_certificate_on(candidacy)
+        ) + checks.check_recognition_on_time(candidacy, on=on, rule_set=rule_set)
     return rule_set, []
 
 
@@ -321,10 +328,12 @@ def new_member_certificate_on(candidacy: Candidacy) -> dt.date | None:
 
 @transaction.atomic
 def candidacy_propose_by_cell(*, by, candidacy: Candidacy, on: dt.date, document_no: str,
-                              override_reason: str = "", today: dt.date | None = None) -> Candidacy:
+                              override_reason: str = "", today: dt.date | None = None,
+        version: str | None = None) -> Candidacy:
     """Chi bộ xét, ra nghị quyết đề nghị kết nạp (6-KNĐ). Điều kiện tính tại ngày này."""
     today = _today(today)
     candidacy = _locked(candidacy)
+    _check_version(candidacy, version)
     _require(by, candidacy.cell)
     _expect_stage(candidacy, {Stage.CLASS_DONE, Stage.DOSSIER_DONE}, "để chi bộ đề nghị kết nạp")
     _check_date(on, today=today, after=candidacy.stage_on, what="chi bộ xét",
@@ -345,10 +354,12 @@ def candidacy_propose_by_cell(*, by, candidacy: Candidacy, on: dt.date, document
 
 @transaction.atomic
 def candidacy_propose_by_grassroots(*, by, candidacy: Candidacy, on: dt.date, document_no: str,
-                                    today: dt.date | None = None) -> Candidacy:
+                                    today: dt.date | None = None,
+        version: str | None = None) -> Candidacy:
     """Đảng ủy cơ sở xét, ra nghị quyết đề nghị kết nạp (8-KNĐ)."""
     today = _today(today)
     candidacy = _locked(candidacy)
+    _check_version(candidacy, version)
     grassroots = grassroots_of(candidacy.cell)
     _require(by, grassroots)
     _expect_stage(candidacy, {Stage.CELL_PROPOSED}, "để đảng ủy cơ sở đề nghị")
@@ -367,7 +378,8 @@ def candidacy_propose_by_grassroots(*, by, candidacy: Candidacy, on: dt.date, do
 @transaction.atomic
 def candidacy_decide(*, by, candidacy: Candidacy, on: dt.date, document_no: str,
                      unit: OrgUnit | None = None, received_on: dt.date | None = None,
-                     override_reason: str = "", today: dt.date | None = None) -> Candidacy:
+                     override_reason: str = "", today: dt.date | None = None,
+        version: str | None = None) -> Candidacy:
     """Cấp ủy có thẩm quyền ra quyết định kết nạp (9-KNĐ).
 
     The prerequisites are judged as on the day the cell considered the candidate, under
@@ -375,6 +387,7 @@ def candidacy_decide(*, by, candidacy: Candidacy, on: dt.date, document_no: str,
     """
     today = _today(today)
     candidacy = _locked(candidacy)
+    _check_version(candidacy, version)
     unit = unit or default_decision_unit(candidacy.cell)
     if not candidacy.cell.path.startswith(unit.path):
         raise DomainError(f"{unit.name} không phải cấp ủy cấp trên của {candidacy.cell.name}.",
@@ -401,7 +414,7 @@ def candidacy_decide(*, by, candidacy: Candidacy, on: dt.date, document_no: str,
             field="document_no", code="duplicate")
     judged_on = candidacy.cell_resolution_on
     rule_set = rule_set_on(judged_on)
-    results = checks.check_admission(candidacy, on=judged_on, rule_set=rule_set)
+    results = checks.check_admission(candidacy, on=judged_on, rule_set=rule_set, decision_on=on)
     reason = _judge(results, by=by, unit=unit, override_reason=override_reason)
     before = snapshot(candidacy)
     candidacy.stage, candidacy.stage_on = Stage.DECIDED, on
@@ -418,10 +431,12 @@ def candidacy_decide(*, by, candidacy: Candidacy, on: dt.date, document_no: str,
 
 @transaction.atomic
 def candidacy_hold_ceremony(*, by, candidacy: Candidacy, on: dt.date, override_reason: str = "",
-                            today: dt.date | None = None) -> Candidacy:
+                            today: dt.date | None = None,
+        version: str | None = None) -> Candidacy:
     """Lễ kết nạp: ngày vào Đảng; bắt đầu 12 tháng dự bị; lập hồ sơ đảng viên dự bị."""
     today = _today(today)
     candidacy = _locked(candidacy)
+    _check_version(candidacy, version)
     _require(by, candidacy.cell)
     _expect_stage(candidacy, {Stage.DECIDED}, "tổ chức lễ kết nạp")
     _check_date(on, today=today, after=candidacy.decision_received_on, what="lễ kết nạp",
@@ -445,10 +460,12 @@ def candidacy_hold_ceremony(*, by, candidacy: Candidacy, on: dt.date, override_r
 
 @transaction.atomic
 def candidacy_recognise(*, by, candidacy: Candidacy, on: dt.date, document_no: str,
-                        override_reason: str = "", today: dt.date | None = None) -> Candidacy:
+                        override_reason: str = "", today: dt.date | None = None,
+        version: str | None = None) -> Candidacy:
     """Quyết định công nhận đảng viên chính thức; có hiệu lực từ ngày hết dự bị, dù quyết định muộn."""
     today = _today(today)
     candidacy = _locked(candidacy)
+    _check_version(candidacy, version)
     unit = candidacy.decision_unit or default_decision_unit(candidacy.cell)
     _require(by, unit)
     _expect_stage(candidacy, {Stage.ON_PROBATION}, "công nhận đảng viên chính thức")
@@ -458,6 +475,7 @@ def candidacy_recognise(*, by, candidacy: Candidacy, on: dt.date, document_no: s
     rule_set = rule_set_on(on)
     results = checks.check_recognition(candidacy, on=on, rule_set=rule_set,
                                        new_member_on=new_member_certificate_on(candidacy))
+    results += checks.check_recognition_on_time(candidacy, on=on, rule_set=rule_set)
     reason = _judge(results, by=by, unit=unit, override_reason=override_reason)
     before = snapshot(candidacy)
     membership_recognise(by=by, membership=candidacy.membership,
@@ -483,10 +501,12 @@ _CLOSE_FROM: dict[str, Callable[[Candidacy], bool]] = {
 
 @transaction.atomic
 def candidacy_close(*, by, candidacy: Candidacy, outcome: str, on: dt.date, reason: str,
-                    document_no: str = "", today: dt.date | None = None) -> Candidacy:
+                    document_no: str = "", today: dt.date | None = None,
+        version: str | None = None) -> Candidacy:
     """Kết thúc hồ sơ: dừng theo dõi, không được kết nạp, hoặc xóa tên đảng viên dự bị."""
     today = _today(today)
     candidacy = _locked(candidacy)
+    _check_version(candidacy, version)
     if outcome not in _CLOSE_FROM:
         raise DomainError("Kết quả không hợp lệ.", field="outcome")
     unit = candidacy.cell if outcome == Stage.WITHDRAWN else (

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can, get_unit_or_404
-from dangvien.core import vn
+from dangvien.core import versions, vn
 from dangvien.core.db import rehearse
 from dangvien.core.errors import DomainError
 from dangvien.org.models import OrgUnit
@@ -214,7 +214,8 @@ def candidate_awareness(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _take_step(*, user, candidacy: Candidacy, step, data: dict) -> Candidacy:
     """Call the service of `step` with the form's data."""
-    common = {"by": user, "candidacy": candidacy, "on": data["on"]}
+    common = {"by": user, "candidacy": candidacy, "on": data["on"],
+              "version": data.get("phien_ban")}
     override = data.get("override_reason", "")
     slug = step.slug
     if slug == "chi-bo":
@@ -252,7 +253,7 @@ def candidate_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     checked = False
     status = 200
     if request.method == "POST" and not (due_now and may_take):
-        form = StepForm(step=spec)
+        form = StepForm(step=spec, initial={"phien_ban": versions.token(candidacy)})
         status = 400
     elif request.method == "POST":
         form = StepForm(request.POST, step=spec)
@@ -270,6 +271,9 @@ def candidate_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 try:
                     rehearse(lambda: _take_step(user=user, candidacy=candidacy, step=spec,
                                                 data=data))
+                except versions.StaleRecord as err:
+                    form.stale(err)
+                    status = 400
                 except DomainError as err:
                     add_domain_error(form, err)
                     status = 400
@@ -280,6 +284,9 @@ def candidate_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             else:
                 try:
                     _take_step(user=user, candidacy=candidacy, step=spec, data=data)
+                except versions.StaleRecord as err:
+                    form.stale(err)
+                    status = 400
                 except services.RulesFailed as err:
                     results, checked, status = err.results, True, 400
                     form.add_error(None, "Chưa lưu: có điều kiện chưa đạt (xem danh sách dưới).")
@@ -300,9 +307,9 @@ def candidate_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         else:
             status = 400
     else:
-        form = StepForm(step=spec)
+        form = StepForm(step=spec, initial={"phien_ban": versions.token(candidacy)})
     failed = checks.failed(results or [])
-    blocking = [r for r in failed if r.blocking]
+    blocking = checks.not_overridable(results or [])
     approver = can(user, unit, Role.APPROVER)
     return render(request, "admission/candidate_step.html", {
         "c": candidacy, "step": spec, "form": form, "unit": unit,

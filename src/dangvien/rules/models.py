@@ -30,6 +30,7 @@ class RuleCode(models.TextChoices):
     DOSSIER = "ho_so", "Hồ sơ đủ các mẫu"
     CEREMONY_ON_TIME = "le_ket_nap_dung_han", "Lễ kết nạp đúng thời hạn"
     PROBATION_ENDED = "het_du_bi", "Đã hết thời gian dự bị"
+    RECOGNITION_ON_TIME = "cong_nhan_dung_han", "Xét công nhận chính thức đúng thời hạn"
     NEW_MEMBER_CLASS = "lop_dang_vien_moi", "Đã học lớp bồi dưỡng đảng viên mới"
 
 
@@ -47,6 +48,7 @@ DEFAULT_REFERENCES = {
     RuleCode.DOSSIER: "Hướng dẫn 12-HD/BTCTW, mẫu 1-KNĐ đến 9-KNĐ",
     RuleCode.CEREMONY_ON_TIME: "{rs}, điểm 4.1",
     RuleCode.PROBATION_ENDED: "Điều lệ Đảng, Điều 5; {rs}, điểm 4.2",
+    RuleCode.RECOGNITION_ON_TIME: "{rs}, điểm 4.2",
     RuleCode.NEW_MEMBER_CLASS: "Hướng dẫn 01-HD/TW, điểm 4",
 }
 
