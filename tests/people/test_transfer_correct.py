@@ -112,3 +112,22 @@ def test_the_transfer_form_preselects_neither_the_kind_nor_the_day(client, provi
     assert "Hãy chọn chuyển đến một chi bộ trong tỉnh hay ra ngoài tỉnh." in text(
         response.content.decode())
     assert person.memberships.get().ended_on is None
+
+
+def test_a_transfer_out_of_the_province_recorded_by_mistake_is_cancelled(
+        client, province, personas, make_member):
+    person = make_member(province.ls_cell, "Hà Văn Chiến")
+    transfer = transfer_out_of_province(
+        by=personas.lacson, membership=person.memberships.get(), outside_unit="Tỉnh ủy Phú Thọ",
+        letter_no="9-GGT/HU", letter_on=dt.date(2022, 3, 1), today=TODAY)
+    assert where_counted(province, dt.date(2022, 6, 1))["ls"] == 0
+    client.force_login(personas.lacson)
+    assert "Hủy biến động ghi nhầm" in client.get(f"/dang-vien/{person.pk}/").content.decode()
+    response = client.post(f"/dang-vien/{person.pk}/bien-dong/huy/", {
+        "reason": "Ghi nhầm người chuyển đi, đồng chí vẫn ở chi bộ"})
+    assert response.status_code == 302
+    assert where_counted(province, dt.date(2022, 6, 1))["ls"] == 1
+    transfer.refresh_from_db()
+    assert transfer.status == "rut_lai" and "Ghi nhầm người chuyển đi" in transfer.refusal_reason
+    page = text(client.get(f"/dang-vien/{person.pk}/").content.decode())
+    assert "Nơi đi đã rút lại: Hủy vì ghi nhầm" in page

@@ -19,9 +19,9 @@ from dangvien.core import vn
 from dangvien.org.models import CELL_KINDS, OrgUnit, OrgUnitVersion
 from dangvien.org.selectors import subtree_unit_ids
 
-from .choices import CANCELLABLE_ENDINGS
+from .choices import CANCELLABLE_ENDINGS, MemberStatus
 from .events import history
-from .models import Membership, Person, Transfer, TransferStatus
+from .models import Membership, Person, Transfer, TransferKind, TransferStatus
 
 #: Sensitive fields no list needs.
 _LIST_DEFERRED = ("cccd", "home_address")
@@ -124,7 +124,10 @@ def member_page(*, user, pk: int) -> MemberPage:
     pending = next((t for t in transfers if t.status == TransferStatus.PENDING), None)
     editable = current is not None and can(user, current.cell, Role.EDITOR)
     last = memberships[-1] if current is None and memberships else None
-    cancel = (last is not None and last.status in CANCELLABLE_ENDINGS
+    out_of_province = (last is not None and last.status == MemberStatus.TRANSFERRED_OUT
+                       and any(t.kind == TransferKind.OUT and t.status == TransferStatus.DONE
+                               and t.membership_id == last.pk for t in transfers))
+    cancel = (last is not None and (last.status in CANCELLABLE_ENDINGS or out_of_province)
               and can(user, last.cell, Role.EDITOR))
     return MemberPage(person=person, memberships=memberships, events=history(person.pk),
                       transfers=transfers, current=current, pending=pending, can_edit=editable,

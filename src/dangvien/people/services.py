@@ -27,7 +27,7 @@ from .choices import (
     Religion,
 )
 from .events import check_after_last_event, current_membership, record_event
-from .models import EventKind, Membership, Person, Transfer, TransferStatus, cccd_validator
+from .models import EventKind, Membership, Person, Transfer, TransferKind, TransferStatus, cccd_validator
 
 PERSON_FIELDS = (
     "full_name", "gender", "birth_date", "ethnicity", "religion", "cccd", "home_address",
@@ -406,7 +406,13 @@ def membership_end_cancel(*, by, membership: Membership, reason: str,
     if len(reason) < 10:
         raise DomainError("Hãy ghi lý do hủy (ít nhất 10 ký tự), ví dụ: ghi nhầm người, "
                           "ghi nhầm loại biến động.", field="reason")
-    if membership.ended_on is None or membership.status not in CANCELLABLE_ENDINGS:
+    out = None  # a transfer out of the province recorded by mistake
+    if membership.status == MemberStatus.TRANSFERRED_OUT and membership.ended_on is not None:
+        out = (Transfer.objects.select_for_update().filter(
+            membership=membership, kind=TransferKind.OUT, status=TransferStatus.DONE)
+            .order_by("-letter_on", "-id").first())
+    if membership.ended_on is None or (membership.status not in CANCELLABLE_ENDINGS
+                                       and out is None):
         raise DomainError("Hồ sơ này không có biến động thôi sinh hoạt nào để hủy.")
     if Membership.objects.filter(person_id=membership.person_id, ended_on=None).exists():
         raise DomainError(f"{membership.person.full_name} đang sinh hoạt ở một chi bộ khác: "
@@ -418,6 +424,10 @@ def membership_end_cancel(*, by, membership: Membership, reason: str,
                          else MemberStatus.PROBATIONARY)
     membership.ended_on = None
     membership.save(update_fields=["status", "ended_on", "updated_at"])
+    if out is not None:  # the letter stays on file, marked as taken back
+        out.status = TransferStatus.WITHDRAWN
+        out.refusal_reason = f"Hủy vì ghi nhầm: {reason}"[:300]
+        out.save(update_fields=["status", "refusal_reason", "updated_at"])
     if event is not None:
         event.cancelled_at = timezone.now()
         event.cancelled_by = by if getattr(by, "pk", None) else None
