@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from dangvien.accounts.models import Role
@@ -323,8 +324,8 @@ def membership_recognise(*, by, membership: Membership, recognized_on: dt.date,
     while row.previous_id is not None:
         chain.append(row.previous_id)
         row = Membership.objects.only("pk", "previous_id").get(pk=row.previous_id)
-    Membership.objects.filter(pk__in=chain, recognized_on__isnull=True).update(
-        recognized_on=recognized_on, updated_at=timezone.now())
+    Membership.objects.filter(pk__in=chain[1:], recognized_on__isnull=True).update(
+        recognized_on=recognized_on, updated_at=timezone.now(), row_version=F("row_version") + 1)
     membership.recognized_on = recognized_on
     membership.status = MemberStatus.OFFICIAL
     membership.save(update_fields=["recognized_on", "status", "updated_at"])
