@@ -11,7 +11,7 @@ from importlib import import_module
 
 from .base import KINDS, Kind
 
-MODULES = ["units", "members", "candidates", "allocations", "ratings"]
+MODULES = ["units", "members", "candidates", "allocations", "ratings", "class_results"]
 
 
 _loaded = False
