@@ -2,7 +2,14 @@ from django.contrib import admin
 
 from dangvien.core.admin import AuditedModelAdmin, SameSearchMixin
 
-from .models import ActivityLapse, Discipline, Rating, RatingRuleSet, ScreeningCase
+from .models import (
+    ActivityLapse,
+    Discipline,
+    Rating,
+    RatingCorrection,
+    RatingRuleSet,
+    ScreeningCase,
+)
 
 
 @admin.register(RatingRuleSet)
@@ -39,6 +46,14 @@ class RatingAdmin(_ReadOnly):
     list_filter = ["year", "level", "status"]
     search_fields = ["person__search_name", "cell__code", "cell__name"]
     list_select_related = ["person", "cell"]
+
+
+@admin.register(RatingCorrection)
+class RatingCorrectionAdmin(_ReadOnly):
+    list_display = ["rating", "old_level", "new_level", "after_approval", "by_name", "created_at"]
+    list_filter = ["after_approval"]
+    search_fields = ["rating__person__search_name", "by_name"]
+    list_select_related = ["rating__person"]
 
 
 @admin.register(ScreeningCase)

@@ -8,14 +8,43 @@ from __future__ import annotations
 
 from django import forms
 
-from dangvien.core.forms import VnDateField
+from dangvien.core.forms import VersionedForm, VnDateField
 
-from .models import DisciplineForm, LapseKind, ScreeningOutcome
+from .models import DisciplineForm, LapseKind, RatingLevel, ScreeningOutcome
 
 _COUNT = {"inputmode": "numeric", "autocomplete": "off", "size": "4"}
 
 
-class VoteForm(forms.Form):
+class CorrectionForm(VersionedForm):
+    """Sửa kết quả xếp loại có lý do: the new level (or, from 2025, score) and why."""
+
+    level = forms.ChoiceField(label="Mức xếp loại mới", required=False,
+                              choices=[("", "— chọn —"), *RatingLevel.choices])
+    score = forms.IntegerField(
+        label="Điểm mới (0–100)", required=False, min_value=0, max_value=100,
+        widget=forms.TextInput(attrs=_COUNT),
+        error_messages={"invalid": "Điểm phải là số nguyên từ 0 đến 100.",
+                        "min_value": "Điểm phải từ 0 đến 100.",
+                        "max_value": "Điểm phải từ 0 đến 100."})
+    reason = forms.CharField(
+        label="Lý do sửa", max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Ví dụ: chi bộ họp xét lại ngày …"}),
+        error_messages={"required": "Hãy ghi lý do sửa (ít nhất 10 ký tự).",
+                        "max_length": "Lý do dài quá 500 ký tự: hãy viết gọn lại."})
+
+    def __init__(self, *args, uses_score: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["level" if uses_score else "score"]
+        if uses_score:
+            self.fields["score"].required = True
+            self.fields["score"].error_messages["required"] = "Hãy nhập điểm mới (0–100)."
+        else:
+            self.fields["level"].required = True
+            self.fields["level"].error_messages["required"] = "Hãy chọn mức xếp loại mới."
+            self.fields["level"].error_messages["invalid_choice"] = "Hãy chọn một trong bốn mức."
+
+
+class VoteForm(VersionedForm):
     voted_on = VnDateField(label="Ngày chi bộ biểu quyết")
     official_members = forms.IntegerField(
         label="Số đảng viên chính thức của chi bộ", min_value=0,
@@ -31,7 +60,7 @@ class VoteForm(forms.Form):
         error_messages={"invalid": "Hãy nhập một số nguyên.", "required": "Hãy nhập một số."})
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(VersionedForm):
     outcome = forms.ChoiceField(label="Kết quả", choices=[("", "— chọn —"), *ScreeningOutcome.choices],
                                 error_messages={"required": "Hãy chọn kết quả."})
     decision = forms.CharField(label="Số quyết định / nghị quyết", max_length=50,

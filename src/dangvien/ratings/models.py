@@ -186,6 +186,49 @@ class Rating(BaseModel):
         return f"{self.person} — {self.year}: {self.get_level_display()}"
 
 
+class RatingCorrection(BaseModel):
+    """Sửa kết quả xếp loại (có lý do): giá trị cũ và mới, lý do, người sửa, lúc sửa.
+
+    A correction never replaces silently: the old value stays here, shown under the
+    rating, and in the audit trail.
+    """
+
+    rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="corrections",
+                               verbose_name="kết quả xếp loại")
+    old_level = models.CharField("mức cũ", max_length=20, choices=RatingLevel.choices)
+    old_score = models.PositiveSmallIntegerField("điểm cũ", null=True, blank=True)
+    new_level = models.CharField("mức mới", max_length=20, choices=RatingLevel.choices)
+    new_score = models.PositiveSmallIntegerField("điểm mới", null=True, blank=True)
+    after_approval = models.BooleanField("sửa sau khi đã duyệt", default=False)
+    reason = models.CharField("lý do", max_length=500)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                           on_delete=models.SET_NULL, related_name="+", verbose_name="người sửa")
+    by_name = models.CharField("người sửa (tên)", max_length=150, blank=True, default="")
+
+    class Meta:
+        verbose_name = "lần sửa kết quả xếp loại"
+        verbose_name_plural = "các lần sửa kết quả xếp loại"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.line
+
+    @property
+    def line(self) -> str:
+        """"Sửa xếp loại Hoàn thành tốt nhiệm vụ → …, lý do: …, bởi …, lúc …"."""
+        from django.utils import timezone
+
+        def shown(level: str, score: int | None) -> str:
+            label = RatingLevel(level).label if level in RatingLevel.values else level
+            return label + (f" ({score} điểm)" if score is not None else "")
+
+        when = timezone.localtime(self.created_at).strftime("%H:%M ngày %d/%m/%Y")
+        tail = " (sau khi đã duyệt)" if self.after_approval else ""
+        return (f"Sửa xếp loại {shown(self.old_level, self.old_score)} → "
+                f"{shown(self.new_level, self.new_score)}{tail}, lý do: {self.reason}, "
+                f"bởi {self.by_name or 'hệ thống'}, lúc {when}")
+
+
 # --- what the screening flags read ------------------------------------------------------
 
 

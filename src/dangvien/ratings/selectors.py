@@ -10,8 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
+from django.http import Http404
 
 from dangvien.core import vn
 from dangvien.org.models import CELL_KINDS, OrgUnit
@@ -57,12 +58,24 @@ class SheetRow:
 
 
 def cell_sheet(*, cell: OrgUnit, year: int) -> list[SheetRow]:
-    """Members of the cell during `year`, by Vietnamese name order, with their rating (2 queries)."""
+    """Members of the cell during `year`, by Vietnamese name order, with their rating and
+    its corrections (3 queries)."""
     members = list(_rolls_in_year(Membership.objects.filter(cell=cell), year)
                    .select_related("person").order_by("person__sort_key", "pk"))
     ratings = {r.person_id: r for r in Rating.objects.filter(
-        year=year, person_id__in=[m.person_id for m in members])}
+        year=year, person_id__in=[m.person_id for m in members])
+        .select_related("cell").prefetch_related("corrections")}
     return [SheetRow(m, ratings.get(m.person_id)) for m in members]
+
+
+def rating_or_404(user, pk: int) -> Rating:
+    """One rating the user may see (its cell in his scope), else 404."""
+    rating = (Rating.objects.for_user(user).filter(pk=pk)
+              .select_related("person", "cell", "rule_set", "approved_by")
+              .prefetch_related("corrections").first())
+    if rating is None:
+        raise Http404("Không tìm thấy kết quả xếp loại.")
+    return rating
 
 
 # --- the approval overview -----------------------------------------------------------------
@@ -77,6 +90,8 @@ class CellStatus:
     counts: dict[str, int] = field(default_factory=dict)
     entered: int = 0
     approved: int = 0
+    #: The sum of its ratings' versions: any rating entered, changed or approved raises it.
+    versions: int = 0
 
     @property
     def rated(self) -> int:
@@ -103,14 +118,53 @@ def approval_overview(*, unit: OrgUnit, year: int) -> list[CellStatus]:
                 .values("cell_id").annotate(n=Count("id")).order_by()):
         by_pk[row["cell_id"]].members = row["n"]
     for row in (Rating.objects.filter(cell_id__in=by_pk, year=year)
-                .values("cell_id", "level", "status").annotate(n=Count("id")).order_by()):
+                .values("cell_id", "level", "status")
+                .annotate(n=Count("id"), v=Sum("row_version")).order_by()):
         status = by_pk[row["cell_id"]]
         status.counts[row["level"]] = status.counts.get(row["level"], 0) + row["n"]
+        status.versions += row["v"] or 0
         if row["status"] == RatingStatus.APPROVED:
             status.approved += row["n"]
         else:
             status.entered += row["n"]
     return list(by_pk.values())
+
+
+def cell_ratings_token(status: CellStatus, *, at: dt.datetime | None = None) -> str:
+    """The approval form's version token for one cell's ratings of the year."""
+    from django.utils import timezone
+
+    at = at or timezone.now()
+    return f"{status.versions + 1}.{int(at.timestamp() * 1_000_000)}"
+
+
+def rating_change_lines(ratings: list[Rating], since: dt.datetime) -> list[str]:
+    """What the audit trail recorded on these ratings after `since` (one query): who, when,
+    whose rating, old → new, levels by their names; at most 20 lines."""
+    from django.utils import timezone
+
+    from dangvien.audit.models import AuditEvent
+
+    names = {str(r.pk): r.person.full_name for r in ratings}
+    events = (AuditEvent.objects.filter(object_type="ratings.rating", object_id__in=list(names),
+                                        at__gt=since)
+              .exclude(action__endswith=".refused").order_by("id")[:20])
+
+    def shown(data, key="level"):
+        value = (data or {}).get(key) if isinstance(data, dict) else None
+        label = RatingLevel(value).label if value in RatingLevel.values else "(trống)"
+        score = (data or {}).get("score") if isinstance(data, dict) else None
+        return label + (f" ({score} điểm)" if score is not None else "")
+
+    lines = []
+    for e in events:
+        when = timezone.localtime(e.at).strftime("%H:%M ngày %d/%m/%Y")
+        what = (f"nhập {shown(e.after)}" if e.action == "rating.enter"
+                else f"{shown(e.before)} → {shown(e.after)}")
+        if e.action == "rating.correct" and isinstance(e.after, dict):
+            what += f" (sửa có lý do: {e.after.get('reason', '')})"
+        lines.append(f"{e.actor_name or 'hệ thống'} lúc {when}: {names[e.object_id]}: {what}")
+    return lines
 
 
 @dataclass

@@ -31,6 +31,7 @@ from .models import (
     DisciplineForm,
     LapseKind,
     Rating,
+    RatingCorrection,
     RatingLevel,
     RatingRuleSet,
     RatingStatus,
@@ -406,15 +407,37 @@ def can_approve(user, cell: OrgUnit) -> bool:
     return above is not None and can(user, above, Role.EDITOR)
 
 
+class CellRatingsChanged(DomainError):
+    """Kết quả xếp loại của chi bộ đã thay đổi sau khi trang duyệt được mở: not approved."""
+
+    def __init__(self, cell: OrgUnit, lines: list[str]):
+        self.lines = lines
+        super().__init__(
+            f"Chưa duyệt: kết quả xếp loại của {cell.name} đã được nhập hoặc sửa sau khi bạn mở "
+            "trang (xem bên dưới). Số liệu trên trang đã được cập nhật; xem lại rồi bấm Duyệt "
+            "lần nữa.", field="cell", code="stale")
+
+
 @transaction.atomic
-def ratings_approve(*, by, cell: OrgUnit, year: int) -> int:
-    """Cấp ủy cấp trên duyệt kết quả xếp loại năm `year` của một chi bộ; trả về số đã duyệt."""
+def ratings_approve(*, by, cell: OrgUnit, year: int, version: str | None = None) -> int:
+    """Cấp ủy cấp trên duyệt kết quả xếp loại năm `year` của một chi bộ; trả về số đã duyệt.
+
+    `version` is the cell's token on the approval page (`selectors.cell_ratings_token`):
+    when a rating of the cell was entered or changed since, nothing is approved and
+    `CellRatingsChanged` names who changed what (the approver approves what he saw).
+    """
+    from .selectors import rating_change_lines
+
     above = committee_above(cell)
     if above is None or (by is not None and not can(by, above, Role.EDITOR)):
         raise DomainError(f"Chỉ cấp ủy cấp trên của {cell.name} mới duyệt được kết quả xếp loại "
                           "của chi bộ.", field="cell")
-    pending = list(Rating.objects.select_for_update()
-                   .filter(cell=cell, year=year, status=RatingStatus.ENTERED).order_by("pk"))
+    loaded = versions.parse(version)
+    every = list(Rating.objects.select_for_update().filter(cell=cell, year=year).order_by("pk"))
+    if loaded is not None and sum(r.row_version or 1 for r in every) + 1 != loaded[0]:
+        changed = Rating.objects.filter(pk__in=[r.pk for r in every]).select_related("person")
+        raise CellRatingsChanged(cell, rating_change_lines(list(changed), loaded[1]))
+    pending = [r for r in every if r.status == RatingStatus.ENTERED]
     if not pending:
         raise DomainError(f"{cell.name} không có kết quả xếp loại năm {year} nào chờ duyệt.")
     now = timezone.now()
@@ -430,6 +453,69 @@ def ratings_approve(*, by, cell: OrgUnit, year: int) -> int:
                         "ids": [r.pk for r in pending]},
                  unit_path=cell.path)
     return len(pending)
+
+
+# --- corrections with a reason -----------------------------------------------------------
+
+#: A correction's reason is at least this long.
+REASON_MIN = 10
+
+
+def corrector_unit(rating: Rating) -> OrgUnit | None:
+    """The level that may correct a rating: the cell before approval, the committee that
+    approves (the one above the cell) after; an editor there or above may correct."""
+    if rating.status == RatingStatus.APPROVED:
+        return committee_above(rating.cell)
+    return rating.cell
+
+
+def can_correct(user, rating: Rating) -> bool:
+    unit = corrector_unit(rating)
+    return unit is not None and can(user, unit, Role.EDITOR)
+
+
+@transaction.atomic
+def rating_correct(*, by, rating: Rating, reason: str, level: str | None = None,
+                   score: int | None = None, version: str | None = None) -> Rating:
+    """Sửa kết quả xếp loại có lý do.
+
+    Before approval, by an editor of the cell that entered it or above; after approval,
+    only by the committee that approved (the one above the cell) or above. The old value
+    stays in the rating's history (`RatingCorrection`) and in the audit, with the reason.
+    An approved rating stays approved. The report and the screening read the new value.
+    """
+    rating = Rating.objects.select_for_update(of=("self",)).select_related(
+        "cell", "person", "rule_set").get(pk=rating.pk)
+    name = rating.person.full_name
+    unit = corrector_unit(rating)
+    if by is not None and (unit is None or not can(by, unit, Role.EDITOR)):
+        if rating.status == RatingStatus.APPROVED:
+            who = unit.name if unit is not None else "cấp ủy cấp trên"
+            raise DomainError(f"Kết quả xếp loại năm {rating.year} của {name} đã được duyệt: chỉ "
+                              f"{who} (cấp đã duyệt) hoặc cấp trên mới sửa được.", field="level")
+        raise DomainError(f"Bạn không có quyền sửa kết quả xếp loại của {rating.cell.name}.",
+                          field="level")
+    versions.check(rating, version, what=f"kết quả xếp loại năm {rating.year} của {name}")
+    reason = vn.normalize_spaces(reason or "")
+    if len(reason) < REASON_MIN:
+        raise DomainError(f"Hãy ghi lý do sửa (ít nhất {REASON_MIN} ký tự), ví dụ: chi bộ họp "
+                          "xét lại ngày …, nhập nhầm mức.", field="reason")
+    level, score = resolve_level(rating.rule_set, level=level, score=score, name=name)
+    if (level, score) == (rating.level, rating.score):
+        raise DomainError(f"Mức mới giống mức đang lưu ({level_text(level, score)}): không có gì "
+                          "để sửa.", field="level")
+    before = snapshot(rating)
+    user = by if getattr(by, "pk", None) else None
+    RatingCorrection.objects.create(
+        rating=rating, old_level=rating.level, old_score=rating.score, new_level=level,
+        new_score=score, after_approval=rating.status == RatingStatus.APPROVED,
+        reason=reason[:500], by=user,
+        by_name=((user.get_full_name() or user.username) if user else str(by or "hệ thống"))[:150])
+    rating.level, rating.score = level, score
+    rating.save(update_fields=["level", "score", "updated_at"])
+    audit_record(by=by, action="rating.correct", obj=rating, before=before,
+                 after=snapshot(rating) | {"reason": reason}, unit_path=rating.cell.path)
+    return rating
 
 
 # --- discipline and lapse records --------------------------------------------------------
@@ -528,7 +614,7 @@ def vote_share_text(params: dict) -> str:
 
 @transaction.atomic
 def screening_vote(*, by, case: ScreeningCase, voted_on: dt.date, official_members: int,
-                   exempt_members: int, yes_votes: int) -> ScreeningCase:
+                   exempt_members: int, yes_votes: int, version: str | None = None) -> ScreeningCase:
     """Ghi kết quả bỏ phiếu kín của chi bộ.
 
     The base is the official members minus those exempt from activity (miễn sinh hoạt);
@@ -537,6 +623,7 @@ def screening_vote(*, by, case: ScreeningCase, voted_on: dt.date, official_membe
     """
     case = ScreeningCase.objects.select_for_update().select_related("cell", "person").get(pk=case.pk)
     _require_cell_editor(by, case.cell)
+    versions.check(case, version, what=f"trường hợp sàng lọc của {case.person.full_name}")
     if case.status != ScreeningStatus.OPEN:
         raise DomainError("Chi bộ đã biểu quyết trường hợp này.")
     for name, value, label in (("official_members", official_members, "Số đảng viên chính thức"),
@@ -579,7 +666,8 @@ def screening_vote(*, by, case: ScreeningCase, voted_on: dt.date, official_membe
 
 @transaction.atomic
 def screening_outcome(*, by, case: ScreeningCase, outcome: str, decision: str,
-                      decided_on: dt.date, note: str = "") -> ScreeningCase:
+                      decided_on: dt.date, note: str = "",
+                      version: str | None = None) -> ScreeningCase:
     """Kết luận: tiến bộ; xóa tên; cho ra khỏi Đảng; khai trừ (có số và ngày quyết định).
 
     An outcome that ends membership records it through `people.services.membership_end`.
@@ -593,6 +681,7 @@ def screening_outcome(*, by, case: ScreeningCase, outcome: str, decision: str,
     if above is None or (by is not None and not can(by, above, Role.EDITOR)):
         raise DomainError(f"Kết luận trường hợp sàng lọc do cấp ủy cấp trên của {case.cell.name} "
                           "quyết định.")
+    versions.check(case, version, what=f"trường hợp sàng lọc của {case.person.full_name}")
     if case.status == ScreeningStatus.CLOSED:
         raise DomainError("Trường hợp này đã có kết quả.")
     if outcome not in ScreeningOutcome.values:

@@ -21,13 +21,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can, get_unit_or_404
+from dangvien.core import versions
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 from dangvien.org.models import CELL_KINDS
 from dangvien.people.models import Membership
 
 from . import selectors, services
-from .forms import DisciplineRecordForm, LapseForm, OutcomeForm, VoteForm
+from .forms import CorrectionForm, DisciplineRecordForm, LapseForm, OutcomeForm, VoteForm
 from .models import LEVEL_SHORT, LEVELS, RatingLevel, RatingStatus, ScreeningCase, ScreeningStatus
 from .reports import comparison_years, default_unit
 
@@ -95,9 +96,11 @@ def read_sheet(post, rows, rule_set) -> list[services.Entry]:
     return entries
 
 
-def _sheet_rows(rows, rule_set, cell, *, posted=None, conflicts=()) -> list[dict]:
-    """What each row of the sheet shows: the choice, the value and token as loaded, and a
-    conflict (kept choice, who changed what) when the last save skipped it."""
+def _sheet_rows(rows, rule_set, cell, *, posted=None, conflicts=(), may_correct=(False, False)
+                ) -> list[dict]:
+    """What each row of the sheet shows: the choice, the value and token as loaded, a
+    conflict (kept choice, who changed what) when the last save skipped it, and whether the
+    user may correct it with a reason (`may_correct`: before, after approval)."""
     now = timezone.now()
     by_member = {c.membership_id: c for c in conflicts}
     key = "diem" if rule_set.uses_score else "lv"
@@ -112,8 +115,14 @@ def _sheet_rows(rows, rule_set, cell, *, posted=None, conflicts=()) -> list[dict
         elif posted is not None:  # refused: nothing saved, the page as sent
             chosen = posted.get(f"{key}-{mid}", "")
             was, token = posted.get(f"was-{mid}", was), posted.get(f"v-{mid}", token)
+        approved = r is not None and r.status == RatingStatus.APPROVED
         sheet.append({"row": row, "chosen": chosen, "score": chosen if rule_set.uses_score else "",
                       "was": was, "token": token, "conflict": conflict,
+                      # Before approval the sheet itself changes a rating: the link shows
+                      # on approved rows (and on rows already corrected).
+                      "can_correct": r is not None and r.cell_id == cell.pk
+                      and may_correct[1 if approved else 0]
+                      and (approved or bool(r.corrections.all())),
                       "locked": r is not None and (r.status == RatingStatus.APPROVED
                                                    or r.cell_id != cell.pk)})
     return sheet
@@ -144,15 +153,55 @@ def entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 messages.success(request, result.message)  # the 20% warning shows on the page
                 return redirect("ratings:entry", code=cell.code, year=year)
             status, rows = 409, selectors.cell_sheet(cell=cell, year=year)
+    above = services.committee_above(cell)
+    can_approve = above is not None and can(user, above, Role.EDITOR)
     sheet = _sheet_rows(rows, rule_set, cell, posted=posted,
-                        conflicts=result.conflicts if result else ())
+                        conflicts=result.conflicts if result else (),
+                        may_correct=(can_edit, can_approve))
     counts = selectors.level_counts(unit=cell, year=year)
     return render(request, "ratings/entry.html", {
         "cell": cell, "year": year, "rule_set": rule_set, "sheet": sheet, "can_edit": can_edit,
         "levels": LEVEL_CHOICES, "error": error, "cap": services.cap_check(counts, rule_set),
         "result": result, "tally": [(LEVEL_SHORT[lv], counts.get(lv, 0)) for lv in LEVELS],
-        "years": _year_tabs(year), "can_approve": services.can_approve(user, cell),
-        "above": services.committee_above(cell),
+        "years": _year_tabs(year), "can_approve": can_approve, "above": above,
+    }, status=status)
+
+
+# --- a correction with a reason -------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sửa kết quả xếp loại có lý do: the rating, its history, the form for who may correct."""
+    user = request.user
+    rating = selectors.rating_or_404(user, pk)
+    uses_score = rating.rule_set.uses_score
+    allowed = services.can_correct(user, rating)
+    form = CorrectionForm(initial={"phien_ban": versions.token(rating)}, uses_score=uses_score)
+    status = 200
+    if request.method == "POST":
+        form = CorrectionForm(request.POST, uses_score=uses_score)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.rating_correct(by=user, rating=rating, level=d.get("level"),
+                                        score=d.get("score"), reason=d["reason"],
+                                        version=d["phien_ban"])
+            except versions.StaleRecord as err:
+                form.stale(err)
+            except DomainError as err:
+                add_domain_error(form, err)
+            else:
+                messages.success(request, f"Đã sửa kết quả xếp loại năm {rating.year} của "
+                                          f"{rating.person.full_name}.")
+                return redirect("ratings:correct", pk=rating.pk)
+        status = 400
+        rating = selectors.rating_or_404(user, pk)  # as stored now, beside the kept input
+    return render(request, "ratings/correct.html", {
+        "rating": rating, "form": form, "allowed": allowed,
+        "corrector": services.corrector_unit(rating), "uses_score": uses_score,
+        "history": rating.corrections.all(),
     }, status=status)
 
 
@@ -168,8 +217,7 @@ def approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
     rule_set = _rule_set_or_404(year)
     can_edit = can(user, unit, Role.EDITOR)
     cells = selectors.approval_overview(unit=unit, year=year)
-    error = ""
-    status = 200
+    error, status, changes = "", 200, []
     if request.method == "POST":
         if not can_edit:
             raise Http404("Bạn không có quyền duyệt kết quả xếp loại của đơn vị này.")
@@ -180,7 +228,11 @@ def approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
         else:
             try:
                 with transaction.atomic():  # "Duyệt tất cả": every cell or none
-                    done = sum(services.ratings_approve(by=user, cell=c, year=year) for c in chosen)
+                    done = sum(services.ratings_approve(
+                        by=user, cell=c, year=year,
+                        version=request.POST.get(f"v-{c.code}")) for c in chosen)
+            except services.CellRatingsChanged as err:
+                error, status, changes = err.message, 409, err.lines
             except DomainError as err:
                 error, status = err.message, 400
             else:
@@ -188,9 +240,12 @@ def approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 messages.success(request, f"Đã duyệt {done} kết quả xếp loại năm {year} của {names}.")
                 return redirect("ratings:approve", code=unit.code, year=year)
     group = services.cap_check(selectors.level_counts(unit=unit, year=year), rule_set)
+    now = timezone.now()
+    for c in cells:  # each cell's ratings as seen now: "Duyệt" approves what was seen
+        c.token = selectors.cell_ratings_token(c, at=now)
     return render(request, "ratings/approve.html", {
         "unit": unit, "year": year, "rule_set": rule_set, "cells": cells, "can_edit": can_edit,
-        "group": group, "error": error, "levels": LEVEL_CHOICES,
+        "group": group, "error": error, "changes": changes, "levels": LEVEL_CHOICES,
         "cell_caps": {c.unit.pk: services.cap_check(c.counts, rule_set) for c in cells},
         "pending": sum(1 for c in cells if c.entered),
         "below": selectors.pending_below(unit=unit, year=year),
@@ -315,52 +370,47 @@ def _case_or_404(user, pk: int) -> ScreeningCase:
 def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     case = _case_or_404(user, pk)
-    can_vote = case.status == ScreeningStatus.OPEN and can(user, case.cell, Role.EDITOR)
+    cell_editor = can(user, case.cell, Role.EDITOR)
     above = services.committee_above(case.cell)
-    can_conclude = (case.status != ScreeningStatus.CLOSED and above is not None
-                    and can(user, above, Role.EDITOR))
+    concluder = above is not None and can(user, above, Role.EDITOR)
+    can_vote = case.status == ScreeningStatus.OPEN and cell_editor
+    can_conclude = case.status != ScreeningStatus.CLOSED and concluder
     vote_form = outcome_form = None
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "vote" and can_vote:
+        # A page loaded before someone else's vote or conclusion still reaches the service:
+        # its version token makes the refusal say who changed the case, and when.
+        if action == "vote" and cell_editor:
             vote_form = VoteForm(request.POST)
-            if vote_form.is_valid():
-                d = vote_form.cleaned_data
-                try:
-                    services.screening_vote(by=user, case=case, voted_on=d["voted_on"],
-                                            official_members=d["official_members"],
-                                            exempt_members=d["exempt_members"],
-                                            yes_votes=d["yes_votes"])
-                except DomainError as err:
-                    add_domain_error(vote_form, err)
-                else:
-                    messages.success(request, "Đã ghi kết quả biểu quyết của chi bộ.")
-                    return redirect("ratings:case", pk=case.pk)
-            status = 400
-        elif action == "outcome" and can_conclude:
+            form, call = vote_form, services.screening_vote
+        elif action == "outcome" and concluder:
             outcome_form = OutcomeForm(request.POST)
-            if outcome_form.is_valid():
-                d = outcome_form.cleaned_data
-                try:
-                    services.screening_outcome(by=user, case=case, outcome=d["outcome"],
-                                               decision=d["decision"], decided_on=d["decided_on"],
-                                               note=d["note"])
-                except DomainError as err:
-                    add_domain_error(outcome_form, err)
-                else:
-                    messages.success(request, "Đã ghi kết quả sàng lọc.")
-                    return redirect("ratings:case", pk=case.pk)
-            status = 400
+            form, call = outcome_form, services.screening_outcome
         else:
             raise Http404("Bạn không có quyền thực hiện việc này.")
+        if form.is_valid():
+            d = dict(form.cleaned_data)
+            version = d.pop("phien_ban")
+            try:
+                call(by=user, case=case, version=version, **d)
+            except versions.StaleRecord as err:
+                form.stale(err)
+            except DomainError as err:
+                add_domain_error(form, err)
+            else:
+                messages.success(request, "Đã ghi kết quả biểu quyết của chi bộ." if action == "vote"
+                                 else "Đã ghi kết quả sàng lọc.")
+                return redirect("ratings:case", pk=case.pk)
+        status = 400
     today = timezone.localdate()
+    token = versions.token(case)
     if vote_form is None and can_vote:
         vote_form = VoteForm(initial={
-            "voted_on": today, "exempt_members": 0,
+            "voted_on": today, "exempt_members": 0, "phien_ban": token,
             "official_members": selectors.official_members_on(case.cell, today)})
     if outcome_form is None and can_conclude:
-        outcome_form = OutcomeForm(initial={"decided_on": today})
+        outcome_form = OutcomeForm(initial={"decided_on": today, "phien_ban": token})
     return render(request, "ratings/case.html", {
         "case": case, "vote_form": vote_form, "outcome_form": outcome_form,
         "share": services.vote_share_text(case.params),
