@@ -26,8 +26,9 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from dangvien.audit.services import audit_record, mask
-from dangvien.core.batches import batch_discard, batch_finish, batch_start
+from dangvien.core.batches import batch_discard, batch_start
 from dangvien.core.db import sqlite_cache
+from dangvien.core.models import BatchState, WriteBatch
 
 from . import kinds
 from .kinds.base import KEPT, Context, Counts, Kind, Problem, Row
@@ -144,6 +145,11 @@ def run_import(*, kind: str | type[Kind], path: Path, user, dry_run: bool,
     if not dry_run and kind.undoable:
         # What the save creates and changes is recorded against its batch, to be undone.
         ctx.batch = batch_start(label=f"import.{kind.name}", tables=kind.batch_tables())
+        if not writer.finishes_batch:
+            # One transaction: its rows are hidden from others until it commits; the batch
+            # only names them (pending, it would hide them from the import's own reads).
+            WriteBatch.objects.filter(pk=ctx.batch.pk).update(state=BatchState.DONE)
+            ctx.batch.state = BatchState.DONE
 
     def record() -> None:
         extra = {"batch": ctx.batch.pk} if ctx.batch else {}
@@ -153,7 +159,7 @@ def run_import(*, kind: str | type[Kind], path: Path, user, dry_run: bool,
         if ctx.batch is not None:
             _settle_versions(ctx.batch)
             if not writer.finishes_batch:
-                batch_finish(ctx.batch)
+                WriteBatch.objects.filter(pk=ctx.batch.pk).update(finished_at=timezone.now())
 
     try:
         with writer:
@@ -190,8 +196,14 @@ def run_import(*, kind: str | type[Kind], path: Path, user, dry_run: bool,
 
 
 def _discard_batch(batch) -> None:
+    """An import that did not commit: its batch is discarded (the stage's rows deleted; the
+    other paths' rows went with their transaction)."""
     try:
-        batch_discard(batch)
+        if batch.state == BatchState.PENDING:
+            batch_discard(batch)
+        else:
+            WriteBatch.objects.filter(pk=batch.pk).update(state=BatchState.DISCARDED,
+                                                          finished_at=timezone.now())
     except Exception:  # the import's own failure is what the caller must see
         log.exception("Không hủy được lô ghi #%s của lượt nhập", batch.pk)
 
