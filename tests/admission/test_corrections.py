@@ -106,7 +106,7 @@ def test_a_correction_needs_a_reason_order_and_the_rights(ready, personas, provi
 def test_a_later_ceremony_date_is_judged_again_and_needs_the_late_reason(ready, personas):
     c = walk_to_ceremony(ready)
     late = {"ceremony_on": dt.date(2022, 7, 1)}
-    with pytest.raises(adm.RulesFailed, match="quá hạn"):
+    with pytest.raises(adm.RulesFailed, match="sau thời hạn"):
         corrections.candidacy_correct(by=personas.provincial, candidacy=c, step="le-ket-nap",
                                       values=late, reason=REASON, today=TODAY)
     c = corrections.candidacy_correct(

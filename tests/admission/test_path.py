@@ -175,7 +175,7 @@ def test_late_ceremony_needs_an_approvers_written_reason(ready, personas):
     c = adm.candidacy_decide(by=None, candidacy=c, on=dt.date(2022, 4, 5), document_no="311-QĐ/HU",
                              today=TODAY)
     late = dt.date(2022, 7, 1)
-    with pytest.raises(adm.RulesFailed, match="quá hạn"):
+    with pytest.raises(adm.RulesFailed, match="sau thời hạn"):
         adm.candidacy_hold_ceremony(by=personas.kimboi, candidacy=c, on=late, today=TODAY)
     with pytest.raises(DomainError, match="quyền phê duyệt"):
         adm.candidacy_hold_ceremony(by=personas.kimboi, candidacy=c, on=late, today=TODAY,

@@ -235,7 +235,8 @@ def check_ceremony(candidacy: Candidacy, *, on: dt.date, rule_set: RuleSet) -> l
         f"Lễ kết nạp phải tổ chức trong {rule_set.ceremony_working_days} ngày làm việc kể từ "
         f"ngày nhận quyết định ({vn.format_date(received)}), tức chậm nhất {vn.format_date(due)}"
         + ("." if on <= due else
-           f"; ngày {vn.format_date(on)} đã quá hạn, cần có ý kiến đồng ý của cấp ủy cấp trên."),
+           f"; ngày {vn.format_date(on)} sau thời hạn (làm muộn), cần có ý kiến đồng ý của cấp "
+           "ủy cấp trên."),
     )]
 
 
@@ -257,7 +258,8 @@ def check_recognition_on_time(candidacy: Candidacy, *, on: dt.date,
         f"Chi bộ xét công nhận chính thức trong {rule_set.recognition_working_days} ngày làm việc "
         f"kể từ ngày hết dự bị ({vn.format_date(end)}), tức chậm nhất {vn.format_date(due)}"
         + ("." if on <= due else
-           f"; ngày {vn.format_date(on)} đã quá hạn, cần ghi rõ lý do công nhận muộn."),
+           f"; ngày {vn.format_date(on)} sau thời hạn (làm muộn), cần ghi rõ lý do công nhận "
+           "muộn."),
     )]
 
 
