@@ -95,6 +95,8 @@ def test_two_officers_correcting_the_same_person(client, province, personas, mak
     assert response.status_code == 302
     person.refresh_from_db()
     assert (person.occupation, person.home_address) == ("can_bo_cong_chuc", "Xóm Chiềng, xã Nam Thượng")
+    page = text(other.get(f"/dang-vien/{person.pk}/ly-lich/").content.decode())
+    assert "nghề nghiệp: Nghề khác → Cán bộ, công chức, viên chức" in page
 
 
 def test_only_editors_of_the_unit_or_above_see_the_correction_page(

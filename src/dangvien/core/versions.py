@@ -103,6 +103,17 @@ def _label(model: type[models.Model], name: str) -> str:
         return name.replace("_", " ")
 
 
+def _shown(model: type[models.Model], name: str, value) -> str:
+    """A stored value as the pages show it: a choice by its label, a date as dd/mm/yyyy."""
+    try:
+        choices = dict(model._meta.get_field(name).flatchoices or ())
+    except Exception:  # noqa: BLE001 - not a field
+        choices = {}
+    if isinstance(value, str | int) and value in choices:
+        return str(choices[value])
+    return _text(value)
+
+
 def _text(value) -> str:
     if value is None:
         return ""
@@ -145,7 +156,8 @@ def changes_since(obj: models.Model, loaded_at: dt.datetime | None, *,
                             _text(new.get(sub)))
                            for sub in sorted({*old, *new}, key=str) if old.get(sub) != new.get(sub)]
             else:
-                fields.append((_label(type(obj), k), _text(old), _text(new)))
+                fields.append((_label(type(obj), k), _shown(type(obj), k, old),
+                               _shown(type(obj), k, new)))
         fields = fields[:8]
         out.append(Change(who=event.actor_name or "hệ thống", at=event.at,
                           action=event.action, fields=fields,
