@@ -118,7 +118,8 @@ def on_rolls_in_year(membership: Membership, year: int) -> bool:
     return membership.started_on <= end and (membership.ended_on is None or membership.ended_on > start)
 
 
-def _check_year(year: int, today: dt.date) -> None:
+def check_year(year: int, today: dt.date) -> None:
+    """Refuse a rating year before 2000 or after this year."""
     if not isinstance(year, int) or year < 2000 or year > today.year:
         raise DomainError(f"Năm đánh giá {year} không hợp lệ: chỉ đánh giá các năm từ 2000 đến "
                           f"{today.year}.", field="year")
@@ -190,7 +191,7 @@ def rating_enter(*, by, membership: Membership, year: int, level: str | None = N
     membership = Membership.objects.select_related("person", "cell").get(pk=membership.pk)
     cell = membership.cell
     _require_cell_editor(by, cell)
-    _check_year(year, today or timezone.localdate())
+    check_year(year, today or timezone.localdate())
     _check_member(membership, cell, year)
     if Rating.objects.filter(person_id=membership.person_id, year=year).exists():
         raise DomainError(f"{membership.person.full_name} đã có kết quả xếp loại năm {year}; mỗi "
@@ -330,7 +331,7 @@ def ratings_enter_batch(*, by, cell: OrgUnit, year: int, entries: Iterable[Entry
     """
     cell = OrgUnit.objects.get(pk=cell.pk)
     _require_cell_editor(by, cell)
-    _check_year(year, today or timezone.localdate())
+    check_year(year, today or timezone.localdate())
     rule_set = rule_set_for_year(year)
     entries = [e for e in entries if e.level or e.score is not None]
     ids = [e.membership_id for e in entries]
