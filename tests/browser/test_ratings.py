@@ -90,3 +90,49 @@ def test_scores_from_2025_show_their_level_while_typing(live_server, personas, p
     page.get_by_role("button", name="Lưu kết quả xếp loại").click()
     expect(page.get_by_text("Đã nhập mới 3 kết quả xếp loại.")).to_be_visible()
     expect(page.get_by_text("Không hoàn thành nhiệm vụ", exact=True)).to_be_visible()
+
+
+def test_two_secretaries_on_one_sheet(live_server, personas, province, crowd, chromium, shots):
+    """Two phones open Mớ Đá's 2021 sheet; each rates a member, then both the same one:
+    the second sees the first's choice named on that row, her own kept, and saves it."""
+    from django.contrib.auth import get_user_model
+
+    from dangvien.accounts.models import Role, RoleAssignment
+    from dangvien.ratings.models import Rating
+
+    from .conftest import sign_in
+
+    deputy = get_user_model().objects.create_user(username="phobithu", password=PASSWORD)
+    RoleAssignment.objects.create(user=deputy, unit=province.kb_cell, role=Role.EDITOR)
+    members = crowd(province.kb_cell, 3)
+    url = live_server.url + "/danh-gia/nhap/KB.01.01/2021/"
+    pages = []
+    for username in ("chibo", "phobithu"):
+        context = chromium.new_context(viewport=PHONE_375, locale="vi-VN")
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        sign_in(page, url, username)
+        expect(page.locator("li.rt-row")).to_have_count(3)
+        pages.append(page)
+    first, second = pages
+    save = "Lưu kết quả xếp loại"
+    second.locator("li.rt-row").nth(0).get_by_text("Hoàn thành", exact=True).click()
+    second.locator("li.rt-row").nth(1).get_by_text("Tốt", exact=True).click()
+    second.get_by_role("button", name=save).click()
+    expect(second.get_by_text("Đã nhập mới 2 kết quả xếp loại.")).to_be_visible()
+    first.locator("li.rt-row").nth(0).get_by_text("Xuất sắc", exact=True).click()
+    first.locator("li.rt-row").nth(2).get_by_text("Tốt", exact=True).click()
+    first.get_by_role("button", name=save).click()
+    expect(first.locator("#rt-conflicts")).to_contain_text("Các dòng khác đã lưu.")
+    row = first.locator("li.rt-conflict")
+    expect(row).to_contain_text("Đang lưu: Hoàn thành nhiệm vụ")
+    expect(row).to_contain_text("phobithu lúc")
+    expect(row.locator("input[value=xuat_sac]")).to_be_checked()
+    assert first.evaluate("document.documentElement.scrollWidth") <= 375
+    first.screenshot(path=str(shots / "ratings-conflict-phone-375.png"), full_page=True)
+    first.get_by_role("button", name=save).click()
+    expect(first.get_by_text("Đã sửa 1 kết quả xếp loại.")).to_be_visible()
+    assert dict(Rating.objects.values_list("membership_id", "level")) == {
+        members[0].pk: "xuat_sac", members[1].pk: "tot", members[2].pk: "tot"}
+    for page in pages:
+        page.context.close()
