@@ -186,8 +186,9 @@ def test_approved_since_loading_is_a_conflict_not_an_overwrite(two, personas, pr
     a[f"lv-{members[1].pk}"] = "tot"
     response = first.post(SHEET, a)
     assert response.status_code == 409
-    assert "(đã được cấp ủy cấp trên duyệt: muốn sửa, cấp đã duyệt sửa với lý do)" in text(
-        response.content.decode())
+    flat = text(response.content.decode())
+    assert "(đã được cấp ủy cấp trên duyệt: muốn sửa, cấp đã duyệt sửa với lý do)" in flat
+    assert re.search(r"kimboi lúc \d\d:\d\d ngày \d\d/\d\d/\d{4}: duyệt", flat)
     assert Rating.objects.get(membership=members[0]).level == "tot"
     assert Rating.objects.get(membership=members[0]).status == RatingStatus.APPROVED
     assert Rating.objects.get(membership=members[1]).level == "tot"

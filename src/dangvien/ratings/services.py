@@ -283,6 +283,11 @@ class Conflict:
             if not what and change.action == "rating.enter":
                 what = "nhập lần đầu"
             out.append(f"{change.who} lúc {when}" + (f": {what}" if what else ""))
+        if self.approved and self.rating.approved_at is not None:
+            # The approval is audited per cell, not per rating: say it from the row.
+            who = self.rating.approved_by.username if self.rating.approved_by else "cấp ủy cấp trên"
+            when = timezone.localtime(self.rating.approved_at).strftime("%H:%M ngày %d/%m/%Y")
+            out.append(f"{who} lúc {when}: duyệt")
         if not out:
             out.append("một người khác (không rõ lúc nào)")
         return out
