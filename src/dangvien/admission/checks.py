@@ -128,9 +128,9 @@ def check_admission(
     else:
         result = _result(
             rs, RuleCode.AGE_MAX, False,
-            f"{person.full_name} {years_months(age)}, quá {years_months(rs.max_age_months)} "
-            f"(tính theo tháng): chỉ được kết nạp khi có văn bản đồng ý của ban thường vụ tỉnh ủy "
-            f"ban hành trước ngày quyết định kết nạp; {missing}.", blocking=True)
+            f"Người vào Đảng không quá {years_months(rs.max_age_months)} (tính theo tháng), trừ "
+            f"khi có văn bản đồng ý của ban thường vụ tỉnh ủy ban hành trước ngày quyết định kết "
+            f"nạp: {person.full_name} {years_months(age)}; {missing}.", blocking=True)
         if decision_on is None:
             # Before the decision the agreement may still come: needed, not yet refused.
             result.blocking, result.due_later = False, True
