@@ -184,7 +184,7 @@ def test_two_correctors_at_once_second_is_refused_then_reapplies(approved, perso
     assert stale.status_code == 400
     page = text(stale.content.decode())
     assert "Không lưu: kết quả xếp loại năm 2021 của" in page and "đã được xavinhdong lúc" in page
-    assert "mức xếp loại: tot → xuat_sac" in page
+    assert "mức xếp loại: Hoàn thành tốt nhiệm vụ → Hoàn thành xuất sắc nhiệm vụ" in page
     assert "Nhập nhầm người, sửa lại" in page  # her reason is kept
     assert Rating.objects.get(pk=rating.pk).level == "xuat_sac"
     again = second.post(url, {"level": "hoan_thanh", "reason": "Nhập nhầm người, sửa lại",
@@ -286,7 +286,7 @@ def test_case_outcome_from_a_page_older_than_the_vote_is_refused_then_reapplied(
     assert stale.status_code == 400
     flat = text(stale.content.decode())
     assert "Không lưu: trường hợp sàng lọc của" in flat and "đã được chibo lúc" in flat
-    assert "tình trạng: cho_bieu_quyet → giao_duc" in flat
+    assert "tình trạng: Chờ chi bộ biểu quyết → Đang giáo dục, giúp đỡ" in flat
     case.refresh_from_db()
     assert case.status == ScreeningStatus.EDUCATION
     # Her input is kept with a fresh token: one more click records it.
