@@ -359,8 +359,14 @@ def candidate_page(*, user, candidacy: Candidacy, today: dt.date) -> CandidatePa
     fixes: dict[int | None, list] = {}
     for fix in c.corrections.select_related("by").order_by("at", "pk"):
         fixes.setdefault(fix.event_id, []).append(fix)
-    correctable = {spec.stage: spec.slug for spec in corrections.recorded_steps(c)
-                   if can(user, corrections.step_unit(c, spec), Role.EDITOR)}
+    recorded = corrections.recorded_steps(c)
+    decision_unit = None
+    if c.decision_unit_id or any(s.unit == "decision" for s in recorded) or \
+            c.stage in {Stage.REFUSED, Stage.REMOVED} or c.over60_approval:
+        decision_unit = c.decision_unit or OrgUnit.objects.get_parent(grassroots) or grassroots
+    units = {"cell": c.cell, "grassroots": grassroots, "decision": decision_unit}
+    correctable = {spec.stage: spec.slug for spec in recorded
+                   if can(user, units[spec.unit], Role.EDITOR)}
     events = []
     for event in c.events.select_related("recorded_by", "rule_set", "cancelled_by") \
             .order_by("on", "pk"):
@@ -386,15 +392,18 @@ def candidate_page(*, user, candidacy: Candidacy, today: dt.date) -> CandidatePa
             .select_related("training_class").order_by("-certificate_on"))
         introducer_options = introducer_choices(user=user, candidacy=c, grassroots=grassroots,
                                                 today=today, exclude=introducers)
-    reopen_unit = c.cell if c.stage == Stage.WITHDRAWN else (
-        c.decision_unit or services.default_decision_unit(c.cell))
     judged_on = c.cell_resolution_on or today
-    over_age = months_between(person.birth_date, judged_on) > max_age_months_on(judged_on)
-    decision_unit = c.decision_unit or services.default_decision_unit(c.cell)
+    age_months = months_between(person.birth_date, judged_on)
+    # The limit is 60 in every regulation so far; the rule set is read only near it.
+    over_age = bool(c.over60_approval) or (
+        age_months > 55 * 12 and age_months > max_age_months_on(judged_on))
+    if over_age and decision_unit is None:
+        decision_unit = OrgUnit.objects.get_parent(grassroots) or grassroots
+    reopen_unit = c.cell if c.stage == Stage.WITHDRAWN else decision_unit
     return CandidatePage(
         may_reopen=c.stage in corrections.REOPENABLE and can(user, reopen_unit, Role.EDITOR),
-        over_age=over_age or bool(c.over60_approval),
-        may_record_over60=not c.is_closed and can(user, decision_unit, Role.EDITOR),
+        over_age=over_age,
+        may_record_over60=over_age and not c.is_closed and can(user, decision_unit, Role.EDITOR),
         other_corrections=fixes.get(None, []),
         candidacy=c, person=person, age=person.age_on(today), cccd=mask_cccd(person.cccd),
         path=path_of(c), events=events, lines=lines, missing=missing, introducers=introducers,
