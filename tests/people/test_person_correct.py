@@ -139,3 +139,18 @@ def test_ending_from_a_stale_member_page_is_refused(client, province, personas, 
     assert "đã được kimboi lúc" in page and "sau khi bạn mở trang" in page
     m.refresh_from_db()
     assert (m.status, m.ended_on) == (MemberStatus.OFFICIAL, None)
+
+
+def test_a_candidates_biography_is_corrected_from_the_candidate_page(client, province, personas):
+    from dangvien.admission.registration import candidate_register
+
+    candidacy = candidate_register(
+        by=personas.secretary, cell=province.kb_cell, source="doan_thanh_nien",
+        identified_on=dt.date(2022, 3, 1), union_route="doan", today=dt.date(2022, 3, 2),
+        person_data={"full_name": "Hà Thị Mai", "gender": "nu", "birth_date": dt.date(1998, 4, 12),
+                     "ethnicity": "Mường"})
+    client.force_login(personas.secretary)
+    html = client.get(f"/ket-nap/ho-so/{candidacy.pk}/").content.decode()
+    assert f'href="/dang-vien/{candidacy.person_id}/ly-lich/"' in html
+    client.force_login(personas.lacson)
+    assert client.get(f"/dang-vien/{candidacy.person_id}/ly-lich/").status_code == 404

@@ -318,6 +318,8 @@ class CandidatePage:
     may_record_over60: bool = False
     #: Corrections not tied to a step's event (the over-60 agreement, a reopening).
     other_corrections: list = field(default_factory=list)
+    #: The user may correct the biography (an editor of the cell or above).
+    can_correct_person: bool = False
 
     @property
     def admission_lines(self):
@@ -378,7 +380,8 @@ def candidate_page(*, user, candidacy: Candidacy, today: dt.date) -> CandidatePa
                                corrections=fixes.get(event.pk, []),
                                correct_slug="" if event.cancelled_at else
                                correctable.get(event.stage, ""), late=late))
-    can_edit = can(user, c.cell, Role.EDITOR) and not c.is_closed
+    editor = can(user, c.cell, Role.EDITOR)
+    can_edit = editor and not c.is_closed
     steps = [s for s in STEPS.values()
              if not c.is_closed and step_is_due(c, s, grassroots=grassroots)
              and can(user, step_unit(c, s), Role.EDITOR)]
@@ -409,6 +412,7 @@ def candidate_page(*, user, candidacy: Candidacy, today: dt.date) -> CandidatePa
         path=path_of(c), events=events, lines=lines, missing=missing, introducers=introducers,
         awareness_options=awareness_options, introducer_options=introducer_options,
         steps=steps, can_edit=can_edit, due=None if c.is_closed else due_of(c, today=today),
+        can_correct_person=editor and person.unit_id == c.cell_id,
         new_member_on=new_member_on, grassroots=grassroots,
         recognised_from=c.membership.recognized_on if c.membership_id else None,
         hand_codes={f.code for f in dossier.HAND_FORMS},
