@@ -159,3 +159,16 @@ def test_over_60_is_imported_only_with_the_written_agreement(province, personas,
     c = Candidacy.objects.get()
     assert (c.over60_approval, c.over60_approval_on) == ("95-CV/TU", D(2016, 9, 30))
     assert c.over60_approval_by == "Ban Thường vụ Tỉnh ủy Hòa Bình"
+
+
+def test_the_deciding_committee_is_read_by_its_code(province, personas, xlsx):
+    headers = [*HEADERS, "Cấp ủy ra quyết định"]
+    good = row() + ["KB — Huyện ủy Kim Bôi"]
+    bad = row("Hà Văn Nam", "017198000124") + ["XX"]
+    result = imp(xlsx([good, bad], headers), personas.kimboi, kind="candidates", dry_run=True)
+    assert not result.committed
+    assert any("không có cấp ủy mã 'XX'" in t for t in texts(result)), texts(result)
+    result = imp(xlsx([good], headers), personas.kimboi, kind="candidates")
+    assert result.committed, texts(result)
+    c = Candidacy.objects.get(person__cccd="017198000123")
+    assert c.decision_unit == province.kb

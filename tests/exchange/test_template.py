@@ -83,6 +83,9 @@ def test_template_command(province, personas, tmp_path, capsys):
     call_command("template", "members", "-o", str(out), "--user", "kimboi")
     assert "Đã ghi tệp mẫu đảng viên" in capsys.readouterr().out
     assert openpyxl.load_workbook(out).sheetnames == ["Đảng viên", "DanhMuc", "Hướng dẫn"]
+    # A kind is also named by the slug of its page, as on the import command.
+    call_command("template", "ket-qua-lop", "-o", str(out), "--user", "kimboi")
+    assert "Đã ghi tệp mẫu kết quả lớp bồi dưỡng" in capsys.readouterr().out
 
 
 def test_a_filled_in_template_imports(province, personas, tmp_path):

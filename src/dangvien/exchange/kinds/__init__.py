@@ -34,6 +34,11 @@ def all_kinds() -> dict[str, type[Kind]]:
     return KINDS
 
 
+def names() -> list[str]:
+    """Every name a command accepts for a kind: its English name and its web slug."""
+    return sorted({*all_kinds(), *(k.slug for k in all_kinds().values())})
+
+
 def get(name: str) -> type[Kind]:
     found = all_kinds().get(name)
     if found is None:

@@ -151,7 +151,7 @@ class CandidatesImporter(Importer):
             text = steps.get(key)
             if isinstance(text, str):
                 most = Candidacy._meta.get_field(key).max_length
-                if len(text) > most:
+                if most and len(text) > most:
                     problems.append(DomainError(f"dài quá {most} ký tự.", field=key))
         code = steps.get("decision_unit")
         if code is not None:

@@ -25,7 +25,7 @@ class Command(BaseCommand):
             "lưu (xóa bản ghi nó tạo, khôi phục giá trị nó sửa).")
 
     def add_arguments(self, parser):
-        names = sorted({*kinds.all_kinds(), *(k.slug for k in kinds.all_kinds().values())})
+        names = kinds.names()
         parser.add_argument("kind", choices=names, metavar="LOAI", nargs="?",
                             help="loại dữ liệu: " + ", ".join(names))
         parser.add_argument("file", metavar="TEP", nargs="?", help="tệp Excel .xlsx")

@@ -17,7 +17,7 @@ class Command(BaseCommand):
             "ngày/tháng/năm và một dòng ví dụ.")
 
     def add_arguments(self, parser):
-        names = sorted(kinds.all_kinds())
+        names = kinds.names()
         parser.add_argument("kind", choices=names, metavar="LOAI",
                             help="loại dữ liệu: " + ", ".join(names))
         parser.add_argument("-o", "--output", required=True, metavar="TEP",
