@@ -172,3 +172,23 @@ def test_the_deciding_committee_is_read_by_its_code(province, personas, xlsx):
     assert result.committed, texts(result)
     c = Candidacy.objects.get(person__cccd="017198000123")
     assert c.decision_unit == province.kb
+
+
+def test_a_wrong_decision_date_of_an_imported_candidacy_is_corrected(province, personas, xlsx):
+    """The rules a step entered by file was not judged by (introducers, dossier, the
+    certificate: on paper) do not stand in the way of correcting its date."""
+    from dangvien.admission import corrections
+
+    result = imp(xlsx([row()], HEADERS), personas.kimboi, kind="candidates")
+    assert result.committed, texts(result)
+    c = Candidacy.objects.get(person__cccd="017198000123")
+    judged = {r["code"] for r in c.events.get(stage=Stage.DECIDED).results}
+    c = corrections.candidacy_correct(
+        by=personas.kimboi, candidacy=c, step="quyet-dinh",
+        reason="Ghi nhầm ngày quyết định so với bản gốc",
+        values={"decision_on": dt.date(2016, 10, 3)})
+    assert c.decision_on == dt.date(2016, 10, 3)
+    decided = c.events.get(stage=Stage.DECIDED)
+    assert {r["code"] for r in decided.results} == judged
+    assert all(r["passed"] for r in decided.results)
+    assert Membership.objects.get(pk=c.membership_id).decided_on == dt.date(2016, 10, 3)

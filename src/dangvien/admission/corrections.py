@@ -156,16 +156,32 @@ def _step_event(c: Candidacy, stage: str) -> CandidacyEvent | None:
             .first())
 
 
+def _held(results, event: CandidacyEvent | None) -> list:
+    """The failures a correction answers for: rules the step passed when it was recorded.
+
+    A rule the step was not judged by then (an old step entered by file is judged on its
+    dates only: introducers, dossier and certificate stay on paper) or had already failed
+    (and was overridden) is not the correction's doing; moving a date must not re-open it.
+    """
+    bad = checks.failed(results)
+    if event is None:
+        return bad
+    passed = {r.get("code") for r in (event.results or [])
+              if isinstance(r, dict) and r.get("passed")}
+    return [r for r in bad if r.code in passed]
+
+
 def _verdict(results, *, event: CandidacyEvent | None, by, unit: OrgUnit,
              override_reason: str) -> str:
     """The override that covers the results: a new one, or the step's own that still stands."""
-    bad = checks.failed(results)
+    bad = _held(results, event)
     if not bad:
-        return ""
-    if checks.not_overridable(results):
+        return (event.override_reason if event is not None and checks.failed(results)
+                else "")
+    if [r for r in bad if r.blocking or r.code not in checks.OVERRIDABLE]:
         raise services.RulesFailed(results)
     if override_reason and override_reason.strip():
-        return services._judge(results, by=by, unit=unit, override_reason=override_reason)
+        return services._judge(bad, by=by, unit=unit, override_reason=override_reason)
     if event is not None and event.override_reason:
         return event.override_reason
     raise services.RulesFailed(results)
@@ -351,7 +367,9 @@ def candidacy_correct(*, by, candidacy: Candidacy, step: str, values: dict, reas
         if e is None:
             continue
         e.rule_set, e.rule_params = rs, rs.params()
-        e.results = [r.as_dict() for r in results]
+        judged = {r.get("code") for r in (e.results or []) if isinstance(r, dict)}
+        # A step judged on some rules only (entered by file) keeps showing only those.
+        e.results = [r.as_dict() for r in results if not judged or r.code in judged]
         e.override_reason = kept
         e.save(update_fields=["rule_set", "rule_params", "results", "override_reason"])
     if event is not None:
