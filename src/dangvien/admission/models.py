@@ -85,10 +85,11 @@ class Candidacy(BaseModel):
         "già làng, trưởng bản có uy tín", default=False,
         help_text="Được áp dụng ngoại lệ học vấn: chỉ cần biết đọc, biết viết.")
     over60_approval = models.CharField(
-        "số văn bản đồng ý kết nạp người trên 60 tuổi", max_length=100, blank=True, default="")
+        "số văn bản đồng ý kết nạp người trên 60 tuổi", max_length=100, blank=True, default="",
+        db_default="")
     over60_approval_on = models.DateField("ngày văn bản đồng ý", null=True, blank=True)
     over60_approval_by = models.CharField(
-        "cấp ủy ban hành văn bản đồng ý", max_length=200, blank=True, default="",
+        "cấp ủy ban hành văn bản đồng ý", max_length=200, blank=True, default="", db_default="",
         help_text="Ban Thường vụ Tỉnh ủy, ghi như trên văn bản.")
 
     stage = models.CharField("bước hiện tại", max_length=20, choices=Stage.choices,

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='candidacy',
             name='over60_approval_by',
-            field=models.CharField(blank=True, default='', help_text='Ban Thường vụ Tỉnh ủy, ghi như trên văn bản.', max_length=200, verbose_name='cấp ủy ban hành văn bản đồng ý'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='Ban Thường vụ Tỉnh ủy, ghi như trên văn bản.', max_length=200, verbose_name='cấp ủy ban hành văn bản đồng ý'),
         ),
         migrations.AddField(
             model_name='candidacyevent',
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='candidacy',
             name='over60_approval',
-            field=models.CharField(blank=True, default='', max_length=100, verbose_name='số văn bản đồng ý kết nạp người trên 60 tuổi'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=100, verbose_name='số văn bản đồng ý kết nạp người trên 60 tuổi'),
         ),
         migrations.CreateModel(
             name='CandidacyCorrection',
