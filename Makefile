@@ -30,7 +30,7 @@ SYSTEM_PACKAGES := chromium fonts-liberation2
 browser-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	fc-list 2>/dev/null | grep -q "Liberation Serif" || missing="$$missing fonts-liberation2"; \
+	fc-list : file 2>/dev/null | grep -q "liberation2/LiberationSerif" || missing="$$missing fonts-liberation2"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Cài gói hệ thống:$$missing"; \
