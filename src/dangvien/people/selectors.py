@@ -114,6 +114,10 @@ class MemberPage:
         return None
 
 
+#: Most people a name search shows (the page and its export).
+SEARCH_LIMIT = 100
+
+
 def member_page(*, user, pk: int) -> MemberPage:
     """A person in the user's scope with their whole history (404 outside the scope)."""
     person = get_object_or_404(

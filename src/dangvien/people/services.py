@@ -28,7 +28,15 @@ from .choices import (
     Religion,
 )
 from .events import check_after_last_event, current_membership, record_event
-from .models import EventKind, Membership, Person, Transfer, TransferKind, TransferStatus, cccd_validator
+from .models import (
+    EventKind,
+    Membership,
+    Person,
+    Transfer,
+    TransferKind,
+    TransferStatus,
+    cccd_validator,
+)
 
 PERSON_FIELDS = (
     "full_name", "gender", "birth_date", "ethnicity", "religion", "cccd", "home_address",

@@ -200,8 +200,7 @@ SEARCH_COLUMNS = [Column("STT", 7, INT), Column("Họ và tên", 28), Column("N�
 
 def search_export(user, params: Mapping[str, str]) -> Export:
     """Tìm đảng viên: the people the search page lists (the same limit)."""
-    from dangvien.people.selectors import people_search
-    from dangvien.people.views import SEARCH_LIMIT
+    from dangvien.people.selectors import SEARCH_LIMIT, people_search
 
     result = people_search(user=user, text=_text(params, "q"), limit=SEARCH_LIMIT)
     rows = _numbered((p.full_name, p.birth_date.year if p.birth_date else None, p.unit.name,
