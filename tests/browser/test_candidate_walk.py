@@ -163,7 +163,7 @@ def test_walk_one_candidate_to_full_member(live_server, province, officer, intro
     for code in ("10-KNĐ", "11-KNĐ", "12-KNĐ", "13-KNĐ", "15-KNĐ"):
         tick(page, code, "20/05/2023")
     take_step(page, "Công nhận đảng viên chính thức",
-              {"Ngày ký quyết định công nhận": "22/06/2023",
+              {"Ngày ký quyết định công nhận": "25/05/2023",
                "Số quyết định công nhận chính thức": "520-QĐ/HU"})
 
     assert page.url == candidate_url
