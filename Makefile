@@ -47,16 +47,16 @@ test: install browser-deps test-sqlite test-postgres
 # database, fast for the rest, answers concurrent writers with "table is locked" at once.
 test-sqlite:
 	@echo "== Kiểm thử trên SQLite"
-	@env -u DANGVIEN_DATABASE_URL -u DATABASE_URL DANGVIEN_CONN_MAX_AGE=0 .venv/bin/pytest -q -n 2 --ignore=tests/browser $(PYTEST_ARGS)
+	@env -u DANGVIEN_DATABASE_URL -u DATABASE_URL DANGVIEN_CONN_MAX_AGE=0 .venv/bin/pytest -q -n 2 --dist worksteal --ignore=tests/browser $(PYTEST_ARGS)
 	@echo "== Kiểm thử trình duyệt trên SQLite (cơ sở dữ liệu kiểm thử trong tệp)"
-	@mkdir -p var && env -u DANGVIEN_DATABASE_URL -u DATABASE_URL DANGVIEN_CONN_MAX_AGE=0 DANGVIEN_TEST_SQLITE_NAME="$(CURDIR)/var/test-browser.sqlite3" .venv/bin/pytest -q -n 2 tests/browser $(PYTEST_ARGS)
+	@mkdir -p var && env -u DANGVIEN_DATABASE_URL -u DATABASE_URL DANGVIEN_CONN_MAX_AGE=0 DANGVIEN_TEST_SQLITE_NAME="$(CURDIR)/var/test-browser.sqlite3" .venv/bin/pytest -q -n 2 --dist worksteal tests/browser $(PYTEST_ARGS)
 
 # PostgreSQL: CI sets DANGVIEN_DATABASE_URL; locally the server on 127.0.0.1:5432 is used when it answers.
 test-postgres:
 	@url="$${DANGVIEN_DATABASE_URL:-$(PG_URL)}"; \
 	if .venv/bin/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], dbname='postgres', connect_timeout=3).close()" "$$url" 2>/dev/null; then \
 	  echo "== Kiểm thử trên PostgreSQL ($$url)"; \
-	  DANGVIEN_DATABASE_URL="$$url" DANGVIEN_CONN_MAX_AGE=0 .venv/bin/pytest -q -n 2 $(PYTEST_ARGS); \
+	  DANGVIEN_DATABASE_URL="$$url" DANGVIEN_CONN_MAX_AGE=0 .venv/bin/pytest -q -n 2 --dist worksteal $(PYTEST_ARGS); \
 	else \
 	  echo "== PostgreSQL không trả lời ở $$url: bỏ qua lượt kiểm thử PostgreSQL (CI luôn chạy lượt này)."; \
 	  if [ -n "$$CI" ]; then exit 1; fi; \
