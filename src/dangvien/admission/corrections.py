@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangvien.audit.services import audit_record, snapshot
-from dangvien.core import versions, vn
+from dangvien.core import reasons, versions, vn
 from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 from dangvien.org.models import OrgUnit
@@ -32,7 +32,6 @@ from dangvien.rules.models import rule_set_on
 from . import checks, services
 from .models import Candidacy, CandidacyCorrection, CandidacyEvent, Stage
 
-MIN_REASON = 10
 #: Ends that can be cancelled (the candidacy reopened). A recognition is corrected, not
 #: reopened.
 REOPENABLE = frozenset({Stage.WITHDRAWN, Stage.REFUSED, Stage.REMOVED})
@@ -88,11 +87,8 @@ def recorded_steps(candidacy: Candidacy) -> list[Correctable]:
 
 
 def clean_reason(reason: str, *, what: str = "sửa") -> str:
-    reason = vn.normalize_spaces(reason or "")
-    if len(reason) < MIN_REASON:
-        raise DomainError(f"Hãy ghi lý do {what} (ít nhất {MIN_REASON} ký tự), ví dụ: ghi nhầm "
-                          "ngày trên quyết định, đối chiếu lại bản gốc.", field="reason")
-    return reason
+    return reasons.clean_reason(reason, what=what,
+                                example="ghi nhầm ngày trên quyết định, đối chiếu lại bản gốc")
 
 
 def _label(name: str) -> str:

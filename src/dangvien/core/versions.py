@@ -175,8 +175,3 @@ def check(obj: models.Model, value: str | None, *, what: str = "",
     if (getattr(obj, "row_version", 1) or 1) != loaded:
         raise StaleRecord(obj, changes_since(obj, loaded_at, object_type=object_type),
                           what=what)
-
-
-def lock(model: type[models.Model], pk) -> models.Model:
-    """The row, re-read inside the caller's transaction with a row lock (PostgreSQL)."""
-    return model._base_manager.select_for_update().get(pk=pk)

@@ -81,10 +81,12 @@ class UndoPlan:
     def ok(self) -> bool:
         return not self.refusal and not self.blocker_count
 
-    def block(self, line: str) -> None:
+    def block(self, line) -> None:
+        """Count one dependent record; `line` (text, or a function making it, called only
+        while fewer than `LISTED` are listed) names it."""
         self.blocker_count += 1
         if len(self.blockers) < LISTED:
-            self.blockers.append(line)
+            self.blockers.append(line() if callable(line) else line)
 
     def raise_if_refused(self) -> None:
         if self.refusal:
@@ -308,7 +310,10 @@ class _Members(_Traced):
         since = job.batch.finished_at or job.finished_at
         # Saved again after the import: their row_version is past the 1 it was written with.
         for model, what in ((Person, "thông tin cá nhân"), (Membership, "hồ sơ đảng viên")):
-            for obj in cls._created(job, model).filter(row_version__gt=1)[:LISTED]:
+            edited = cls._created(job, model).filter(row_version__gt=1)
+            if model is Membership:
+                edited = edited.select_related("person")
+            for obj in edited[:LISTED]:
                 name = obj.full_name if model is Person else obj.person.full_name
                 plan.block(_edited_line(obj, f"Đảng viên {name}: {what}", since))
             extra = cls._created(job, model).filter(row_version__gt=1).count() - LISTED
@@ -349,7 +354,18 @@ class _Members(_Traced):
             restored[model._meta.model_name] = len(traces)
             if not traces:
                 continue
-            rows = model._base_manager.in_bulk([t.object_id for t in traces])
+            found = model._base_manager.all()
+            later_events = {}
+            if model is Membership:
+                found = found.select_related("person")
+                # Events recorded after the import on the memberships it changed, one query.
+                for event in (Event._base_manager.filter(
+                        membership_id__in=_traces(job).filter(
+                            model=model._meta.label_lower, op=ChangeOp.CHANGED)
+                        .values("object_id"), created_at__gt=since, cancelled_at__isnull=True)
+                        .exclude(batch_id=job.batch_id).order_by("on", "id")):
+                    later_events.setdefault(event.membership_id, event)
+            rows = found.in_bulk([t.object_id for t in traces])
             lines = []
             for t in traces:
                 obj = rows.get(t.object_id)
@@ -358,14 +374,12 @@ class _Members(_Traced):
                     continue
                 name = obj.full_name if model is Person else obj.person.full_name
                 if (obj.row_version or 1) != t.version:
-                    plan.block(_edited_line(obj, f"Đảng viên {name}: {what}", since))
+                    plan.block(lambda obj=obj, name=name, what=what: _edited_line(
+                        obj, f"Đảng viên {name}: {what}", since))
                     continue
-                if model is Membership:
-                    later = obj.events.exclude(batch_id=job.batch_id).filter(
-                        created_at__gt=since, cancelled_at__isnull=True).first()
-                    if later is not None:
-                        plan.block(_dependent_line(later))
-                        continue
+                if model is Membership and obj.pk in later_events:
+                    plan.block(lambda e=later_events[obj.pk]: _dependent_line(e))
+                    continue
                 if len(lines) < LISTED:
                     labels = [str(model._meta.get_field(f).verbose_name)
                               for f, old in t.before.items() if _differs(obj, model, f, old)]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
 from dangvien.audit.services import audit_record, mask, snapshot
-from dangvien.core import refusals, versions, vn
+from dangvien.core import reasons, refusals, versions, vn
 from dangvien.core.errors import DomainError
 from dangvien.org.models import CELL_KINDS, OrgUnit
 
@@ -191,17 +191,10 @@ def person_update(*, by, person: Person, data: dict[str, Any], today: dt.date | 
     return person
 
 
-#: Shortest reason a correction accepts (lý do sửa).
-MIN_REASON = 10
-
-
-def clean_reason(reason: Any, *, what: str = "sửa") -> str:
-    """The reason of a correction, spaces normalised; refused when too short to mean much."""
-    reason = vn.normalize_spaces(str(reason or ""))
-    if len(reason) < MIN_REASON:
-        raise DomainError(f"Hãy ghi lý do {what} (ít nhất {MIN_REASON} ký tự), ví dụ: ghi nhầm "
-                          "năm sinh so với lý lịch gốc.", field="reason")
-    return reason[:500]
+def clean_reason(reason: Any) -> str:
+    """A correction's reason on people's records (`core.reasons`), at most 500 characters."""
+    return reasons.clean_reason(reason, example="ghi nhầm năm sinh so với lý lịch gốc",
+                                limit=500)
 
 
 @transaction.atomic
@@ -411,10 +404,8 @@ def membership_end_cancel(*, by, membership: Membership, reason: str,
         "cell", "person").get(pk=membership.pk)
     _require_editor_of_either(by, membership, membership)
     versions.check(membership, token, what=f"Hồ sơ đảng viên của {membership.person.full_name}")
-    reason = vn.normalize_spaces(reason)
-    if len(reason) < 10:
-        raise DomainError("Hãy ghi lý do hủy (ít nhất 10 ký tự), ví dụ: ghi nhầm người, "
-                          "ghi nhầm loại biến động.", field="reason")
+    reason = reasons.clean_reason(reason, what="hủy",
+                                  example="ghi nhầm người, ghi nhầm loại biến động")
     out = None  # a transfer out of the province recorded by mistake
     if membership.status == MemberStatus.TRANSFERRED_OUT and membership.ended_on is not None:
         out = (Transfer.objects.select_for_update().filter(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
 from dangvien.audit.services import audit_record, snapshot
-from dangvien.core import versions, vn
+from dangvien.core import reasons, versions, vn
 from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 from dangvien.org.models import CELL_KINDS, OrgUnit
@@ -463,9 +463,6 @@ def ratings_approve(*, by, cell: OrgUnit, year: int, version: str | None = None)
 
 # --- corrections with a reason -----------------------------------------------------------
 
-#: A correction's reason is at least this long.
-REASON_MIN = 10
-
 
 def corrector_unit(rating: Rating) -> OrgUnit | None:
     """The level that may correct a rating: the cell before approval, the committee that
@@ -502,10 +499,7 @@ def rating_correct(*, by, rating: Rating, reason: str, level: str | None = None,
         raise DomainError(f"Bạn không có quyền sửa kết quả xếp loại của {rating.cell.name}.",
                           field="level")
     versions.check(rating, version, what=f"kết quả xếp loại năm {rating.year} của {name}")
-    reason = vn.normalize_spaces(reason or "")
-    if len(reason) < REASON_MIN:
-        raise DomainError(f"Hãy ghi lý do sửa (ít nhất {REASON_MIN} ký tự), ví dụ: chi bộ họp "
-                          "xét lại ngày …, nhập nhầm mức.", field="reason")
+    reason = reasons.clean_reason(reason, example="chi bộ họp xét lại ngày …, nhập nhầm mức")
     level, score = resolve_level(rating.rule_set, level=level, score=score, name=name)
     if (level, score) == (rating.level, rating.score):
         raise DomainError(f"Mức mới giống mức đang lưu ({level_text(level, score)}): không có gì "

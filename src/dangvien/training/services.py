@@ -21,7 +21,7 @@ from django.utils import timezone
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can, scope_paths
 from dangvien.audit.services import audit_record, snapshot
-from dangvien.core import versions, vn
+from dangvien.core import reasons, versions, vn
 from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 from dangvien.rules.models import RuleSet, rule_set_on
@@ -33,8 +33,6 @@ EARLIEST_CLASS_DAY = dt.date(1990, 1, 1)
 #: How far ahead a class may be planned, and the longest a class may last (days).
 MAX_DAYS_AHEAD = 366
 MAX_CLASS_DAYS = 366
-#: A correction's reason, at least this many characters.
-MIN_REASON = 10
 
 
 def _require(by, unit, role=Role.EDITOR) -> None:
@@ -181,11 +179,9 @@ def _stale_check(enrolment: Enrolment, version: str | None) -> None:
         versions.check(enrolment, version,
                        what=f"kết quả học của {enrolment.person.full_name}")
     except versions.StaleRecord as err:
-        labels = dict(Result.choices)
         hidden = {"người ghi", "cấp ghi kết quả"}  # ids of who and which level: not for the page
-        for change in err.changes:  # choices by their labels, as the page shows them
-            change.fields = [(label, labels.get(old, old), labels.get(new, new))
-                             for label, old, new in change.fields if label not in hidden]
+        for change in err.changes:
+            change.fields = [f for f in change.fields if f[0] not in hidden]
         raise
 
 
@@ -199,7 +195,7 @@ def enrolment_record_result(
 
     The certificate's expiry follows the rule set in force on the day it was issued. A
     result already recorded (not "Đang học") changes only as a correction: a reason of at
-    least `MIN_REASON` characters, by an editor of the level that recorded it or above; the
+    least `core.reasons.MIN_REASON` characters, by an editor of the level that recorded it or above; the
     old values stay in `ResultCorrection` and in the audit. The same values again change
     nothing. The person's candidacy follows an awareness-class result at once.
     """
@@ -216,12 +212,9 @@ def enrolment_record_result(
     before = snapshot(enrolment)
     correcting = enrolment.has_result
     if correcting:
-        reason = vn.normalize_spaces(reason or "")
-        if len(reason) < MIN_REASON:
-            raise DomainError(
-                f"Kết quả của {enrolment.person.full_name} đã được ghi; muốn sửa hãy ghi lý do "
-                f"(ít nhất {MIN_REASON} ký tự), ví dụ: ghi nhầm người, theo sổ lớp.",
-                field="reason")
+        reason = reasons.clean_reason(reason, message=(
+            f"Kết quả của {enrolment.person.full_name} đã được ghi; muốn sửa hãy ghi lý do "
+            f"(ít nhất {reasons.MIN_REASON} ký tự), ví dụ: ghi nhầm người, theo sổ lớp."))
         level = enrolment.result_unit or enrolment.person.unit
         if by is not None and not can(by, level, Role.EDITOR):
             raise DomainError(
