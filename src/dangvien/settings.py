@@ -142,6 +142,9 @@ DANGVIEN_FILE_JOB_KEEP_DAYS = int(os.environ.get("DANGVIEN_FILE_JOB_KEEP_DAYS", 
 DANGVIEN_IMPORT_CHUNK_BYTES = int(os.environ.get("DANGVIEN_IMPORT_CHUNK_BYTES", str(16 * 2**20)))
 # Transfers (people.transfers): days the member has to present the letter to the
 # receiving unit, from the letter's date (HD 09-HD/BTCTW; 30 by default).
+#: How far ahead an organisation change may take effect (org.services): a decision is
+#: recorded when it is signed, a few months ahead at most; a later date is a typing error.
+DANGVIEN_ORG_CHANGE_MAX_DAYS_AHEAD = int(os.environ.get("DANGVIEN_ORG_CHANGE_MAX_DAYS_AHEAD", "180"))
 DANGVIEN_TRANSFER_PRESENT_DAYS = int(os.environ.get("DANGVIEN_TRANSFER_PRESENT_DAYS", "30"))
 
 MIDDLEWARE = [

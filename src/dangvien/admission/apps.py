@@ -8,11 +8,12 @@ class AdmissionConfig(AppConfig):
     verbose_name = "Kết nạp đảng viên"
 
     def ready(self) -> None:
-        from dangvien.org.hooks import watch
+        from dangvien.org.hooks import report_with, watch
 
-        from . import counts
+        from . import counts, reorganise
 
         watch(counts.recounting)
+        report_with(reorganise.what_follows)
         post_migrate.connect(_count_if_missing, sender=self)
 
 

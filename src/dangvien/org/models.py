@@ -174,16 +174,20 @@ class OrgChangeKind(models.TextChoices):
     MOVE = "dieu_chuyen", "Điều chuyển trực thuộc"
     MERGE = "sap_nhap", "Sáp nhập"
     SPLIT = "chia_tach", "Chia tách"
+    DISSOLVE = "giai_the", "Giải thể"
 
 
 class OrgChange(models.Model):
-    """Quyết định thay đổi tổ chức (thành lập, đổi tên, điều chuyển, sáp nhập, chia tách)."""
+    """Quyết định thay đổi tổ chức (thành lập, đổi tên, điều chuyển, sáp nhập, chia tách, giải thể)."""
 
     kind = models.CharField(max_length=20, choices=OrgChangeKind.choices)
     effective = models.DateField("ngày hiệu lực")
     decision = models.CharField("số quyết định", max_length=100, blank=True, default="")
+    decision_date = models.DateField("ngày quyết định", null=True, blank=True)
     units = models.ManyToManyField(OrgUnit, related_name="changes")
     summary = models.CharField(max_length=500)
+    #: What the change did, as the preview showed it: {"sections": [{title, items, count, note}]}.
+    details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
