@@ -28,6 +28,29 @@ def unit_by_code(code: str) -> OrgUnit | None:
         code_upper=code.upper()).first()
 
 
+#: At most this many units are offered in a change page's list (a datalist of codes).
+TARGETS_LIMIT = 1000
+
+
+def change_targets(user) -> list[OrgUnit]:
+    """Units a change page offers as a new superior or successor: active units above
+    the cells where the user is an administrator (the services check each choice)."""
+    from dangvien.accounts.models import Role
+
+    from .models import CELL_KINDS
+
+    return list(OrgUnit.objects.for_user(user, Role.ADMIN).filter(valid_to__isnull=True)
+                .exclude(kind__in=CELL_KINDS).only("code", "name", "path")
+                .order_by("path")[:TARGETS_LIMIT])
+
+
+def changes_of(unit: OrgUnit, limit: int = 20) -> list:
+    """The recorded changes that concern the unit, latest first (lịch sử thay đổi tổ chức)."""
+    from .models import OrgChange
+
+    return list(OrgChange.objects.filter(units=unit).order_by("-effective", "-pk")[:limit])
+
+
 def version_on(unit: OrgUnit, on: dt.date) -> OrgUnitVersion | None:
     """The unit's name, parent and path on `on` (None if it did not exist yet)."""
     return OrgUnitVersion.objects.on(on).filter(unit=unit).first()

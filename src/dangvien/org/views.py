@@ -1,5 +1,5 @@
-"""Pages of the organisation tree: the tree browser, its expandable rows, a unit's page,
-and the form that founds a unit under it.
+"""Pages of the organisation tree: the tree browser, its expandable rows and a unit's page
+(the changes of the tree are in views_changes.py).
 
 Every page answers "as of" a date (`?ngay=31/05/2022`, default today). A unit outside
 the user's scope answers 404 through `get_unit_or_404`, like a unit that does not exist.
@@ -7,24 +7,20 @@ the user's scope answers 404 through `get_unit_or_404`, like a unit that does no
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can, get_unit_or_404, scope_roots
-from dangvien.core.errors import DomainError
-from dangvien.core.forms import add_domain_error
 from dangvien.core.http import as_of_from_request
 from dangvien.people.selectors import members_of_unit
 
-from .forms import UnitCreateForm
+from .forms_changes import allowed
 from .models import CELL_KINDS
-from .selectors import ancestors_on, branch_on
-from .services import unit_create
+from .selectors import ancestors_on, branch_on, changes_of
 
 MEMBERS_PER_PAGE = 50
 
@@ -89,25 +85,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "page_query": f"{as_of.param}&" if as_of.explicit else "",
             "may_add_child": unit.kind not in CELL_KINDS and unit.valid_to is None
             and can(user, unit, Role.ADMIN),
+            "may_change": allowed(user, unit, "parent"),
+            "changes": changes_of(unit),
         },
     )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def unit_new(request: HttpRequest, code: str) -> HttpResponse:
-    """Thêm đơn vị trực thuộc: the rules, the history and the audit are `unit_create`'s."""
-    parent = get_unit_or_404(request.user, code, role=Role.ADMIN)
-    data = request.POST if request.method == "POST" else None
-    form = UnitCreateForm(data, parent=parent)
-    if form.is_bound and form.is_valid():
-        try:
-            unit = unit_create(by=request.user, parent=parent, **form.cleaned_data)
-        except DomainError as err:
-            add_domain_error(form, err)
-        else:
-            messages.success(request, f"Đã thêm {unit.name} (mã {unit.code}) trực thuộc "
-                                      f"{parent.name}.")
-            return redirect("org:unit", code=unit.code)
-    return render(request, "org/unit_new.html", {"unit": parent, "form": form},
-                  status=400 if form.errors else 200)
