@@ -25,6 +25,9 @@ def what_follows(roots, effective: dt.date) -> list[Section]:
     open_ = Candidacy.objects.filter(under, closed_on__isnull=True)
     pipeline = open_.filter(stage__in=BEFORE_DECISION).count()
     probation = open_.filter(stage=Stage.ON_PROBATION).count()
+    if not pipeline and not probation:
+        return [Section("Hồ sơ kết nạp đang mở", [], count=0,
+                        note="Không có hồ sơ kết nạp nào đang mở ở các đơn vị này.")]
     note = (f"{vn.format_number(pipeline)} quần chúng đang trong quy trình kết nạp và "
             f"{vn.format_number(probation)} đảng viên dự bị chờ công nhận chính thức tiếp tục "
             "ở chi bộ của mình, với các thời hạn như cũ; việc xét duyệt từ ngày hiệu lực do "
