@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -312,3 +313,23 @@ def test_a_cell_with_members_needs_a_cell_to_take_them(province, make_member):
     make_member(province.kb_cell, "Bùi Văn An")
     refused(unit_dissolve, "đơn vị kế thừa phải là một chi bộ", by=None, unit=province.kb_cell,
             successor=province.kb_commune, effective=REFORM, today=TODAY)
+
+
+def test_the_report_of_a_year_that_spans_the_change_states_the_rule(province, personas,
+                                                                    plans_2025, client):
+    dissolve_kb(province)
+    out = io.StringIO()
+    call_command("report", "progress", "--plan", "5-KH/TU", "--format", "json",
+                 "--as-of", "2025-12-31", stdout=out, stderr=io.StringIO())
+    data = json.loads(out.getvalue())
+    assert [c["summary"] for c in data["org_changes"]] == [
+        "Giải thể Huyện ủy Kim Bôi, đơn vị kế thừa Tỉnh ủy Hòa Bình"]
+    assert "tính cho đơn vị đó đến trước ngày hiệu lực và cho đơn vị kế thừa" in data[
+        "org_change_rule"]
+    out = io.StringIO()
+    call_command("report", "progress", "--plan", "5-KH/TU", "--format", "json",
+                 "--as-of", "2025-06-30", stdout=out, stderr=io.StringIO())
+    assert json.loads(out.getvalue())["org_changes"] == []
+    client.force_login(personas.provincial)
+    page = client.get(f"/ke-hoach/tien-do/?ke-hoach={plans_2025.pk}&don-vi=TU&ngay=31/12/2025").content.decode()
+    assert "Trong năm có thay đổi tổ chức" in page

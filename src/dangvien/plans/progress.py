@@ -141,6 +141,13 @@ class ProgressTable:
     rows: list[Progress]
     chart: list[ChartPoint]
     unit_plan: Plan | None = None
+    #: Changes of the tree under the unit in the plan's year up to `as_of` (moves, merges,
+    #: splits, dissolutions): the page and the reports then state `RESTRUCTURE_RULE`.
+    org_changes: list = field(default_factory=list)
+
+    @property
+    def restructure_rule(self) -> str:
+        return RESTRUCTURE_RULE if self.org_changes else ""
 
     @property
     def at_risk(self) -> list[Progress]:
@@ -150,6 +157,22 @@ class ProgressTable:
     def counts_on_label(self) -> str:
         return ("ngày lễ kết nạp" if self.counts_on == "ceremony"
                 else "ngày quyết định kết nạp")
+
+
+#: How a year that spans a change of the tree is counted (stated wherever it applies).
+RESTRUCTURE_RULE = (
+    "Trong năm có thay đổi tổ chức: số kết nạp của đơn vị đã giải thể, sáp nhập hoặc chia "
+    "tách được tính cho đơn vị đó đến trước ngày hiệu lực và cho đơn vị kế thừa từ ngày hiệu "
+    "lực; mỗi dòng tính theo cây tổ chức của ngày báo cáo, tổng toàn đơn vị không đổi.")
+
+
+def org_changes_in(unit: OrgUnit, year: int, as_of: dt.date) -> list[OrgChange]:
+    """Moves, merges, splits and dissolutions under `unit` from 1 January to `as_of`."""
+    moves = [OrgChangeKind.MOVE, OrgChangeKind.MERGE, OrgChangeKind.SPLIT,
+             OrgChangeKind.DISSOLVE]
+    return list(OrgChange.objects.filter(
+        kind__in=moves, effective__gte=dt.date(year, 1, 1), effective__lte=as_of,
+        units__path__startswith=unit.path).distinct().order_by("effective", "pk"))
 
 
 # --- expected share of the year ----------------------------------------------------------
@@ -487,7 +510,8 @@ def _from_candidacies(user, path, year, as_of, counts_on) -> _Figures:
 def _moved_within(path: str, start: dt.date, end: dt.date) -> bool:
     """Whether a unit moved into, out of or inside the subtree at `path` between the two
     dates (creations and renames do not count: they move nobody)."""
-    moves = [OrgChangeKind.MOVE, OrgChangeKind.MERGE, OrgChangeKind.SPLIT]
+    moves = [OrgChangeKind.MOVE, OrgChangeKind.MERGE, OrgChangeKind.SPLIT,
+             OrgChangeKind.DISSOLVE]
     if not OrgChange.objects.filter(kind__in=moves, effective__gt=start,
                                     effective__lte=end).exists():
         return False  # the usual case: one small query
@@ -600,7 +624,7 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
     chart = _chart(total, figures.total_days, figures.total_history, as_of)
     return ProgressTable(plan=plan, version=plan_version, unit=unit, as_of=as_of,
                          counts_on=counts_on, total=total, rows=rows, chart=chart,
-                         unit_plan=own_plan)
+                         unit_plan=own_plan, org_changes=org_changes_in(unit, year, as_of))
 
 
 def _chart(total: Progress, days, history, as_of: dt.date) -> list[ChartPoint]:

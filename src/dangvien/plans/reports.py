@@ -175,6 +175,9 @@ def progress_dict(table: ProgressTable, heading: PlanHeading) -> dict:
         "rows": [row_dict(r) for r in table.rows],
         "total": row_dict(table.total),
         "at_risk": [r.unit.code for r in table.at_risk],
+        "org_changes": [{"effective": c.effective.isoformat(), "summary": c.summary,
+                         "decision": c.decision} for c in table.org_changes],
+        "org_change_rule": table.restructure_rule,
     }
 
 

@@ -467,7 +467,8 @@ def _progress_table(report: ProgressReport, whole: str) -> Table:
                  ("Tình trạng", 1.7, False), ("Dự báo 31/12", 1.0, True)],
         rows=body, total_last=True,
         note="Tỷ lệ: số đã kết nạp so với chỉ tiêu năm. Dự kiến: tỷ lệ cần đạt đến ngày báo "
-             "cáo. Dự báo 31/12: số đã kết nạp cộng số nguồn dự kiến được kết nạp trong năm.")
+             "cáo. Dự báo 31/12: số đã kết nạp cộng số nguồn dự kiến được kết nạp trong năm."
+             + (" " + report.table.restructure_rule if report.table.restructure_rule else ""))
 
 
 def _breakdown_sentence(report: ProgressReport) -> str:
