@@ -333,3 +333,19 @@ def test_the_report_of_a_year_that_spans_the_change_states_the_rule(province, pe
     client.force_login(personas.provincial)
     page = client.get(f"/ke-hoach/tien-do/?ke-hoach={plans_2025.pk}&don-vi=TU&ngay=31/12/2025").content.decode()
     assert "Trong năm có thay đổi tổ chức" in page
+
+
+def test_the_2026_plan_allocates_to_kim_bois_organisations_not_to_kim_boi(province):
+    from dangvien.plans.services import plan_allocate, plan_create
+
+    dissolve_kb(province)
+    plan = plan_create(by=None, unit=OrgUnit.objects.get(code="TU"), year=2026,
+                       number="1-KH/TU", title="Kế hoạch phát triển đảng viên năm 2026",
+                       target=300)
+    version = plan.versions.get()
+    units = {u.code: u for u in OrgUnit.objects.filter(code__in=["KB", "KB.01", "KB.02", "LS"])}
+    plan_allocate(by=None, version=version,
+                  allocations={units["KB.01"]: 110, units["KB.02"]: 60, units["LS"]: 130})
+    assert allocations(version) == {"KB.01": 110, "KB.02": 60, "LS": 130}
+    with pytest.raises(DomainError, match="không phải đơn vị trực thuộc trực tiếp"):
+        plan_allocate(by=None, version=version, allocations={units["KB"]: 150})
