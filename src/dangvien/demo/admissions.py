@@ -11,7 +11,9 @@ Three steps, all in memory before anything is written:
    below 1), about 150 in 2022, and its 2021 target reached by the end of October.
    Decisions of 2023 and the first half of 2024 are planned too, only so that the
    people who will be admitted then are already sources, in class or proposed on
-   31/12/2022; nothing dated after DATA_DATE is ever written.
+   31/12/2022; nothing dated after DATA_DATE is ever written. `extend_admissions`
+   plans the years after that (`dangvien demo --through-2025`, `demo.through2025`)
+   with the same planner and its own random stream, so the plan above never changes.
 2. `PathMaker.make`: every slot becomes a `Path`, the candidate's whole route with its
    dates (identified, awareness class, dossier forms, introducers' letters, cell and
    grassroots resolutions, decision, ceremony, new-member class, recognition), chosen
@@ -62,10 +64,14 @@ KB_TARGETS = {2021: 140, 2022: 150}
 KB_2021_REACHED_BY = dt.date(2021, 10, 31)
 
 #: Admission decisions a year for the whole province at scale 1 (Kim Bôi's included).
-PROVINCE_DECISIONS = {2020: 1612, 2021: 1738, 2022: 1694, 2023: 1705, 2024: 1720}
-KB_DECISIONS = {2020: 139, 2021: 152, 2022: 151, 2023: 158, 2024: 160}
+#: 2025 and 2026 serve only `--through-2025` (the former Kim Bôi area from July 2025).
+PROVINCE_DECISIONS = {2020: 1612, 2021: 1738, 2022: 1694, 2023: 1705, 2024: 1720,
+                      2025: 1688, 2026: 1710}
+KB_DECISIONS = {2020: 139, 2021: 152, 2022: 151, 2023: 158, 2024: 160, 2025: 154, 2026: 157}
 #: 2024 is planned only up to 30/06: those candidates are sources on 31/12/2022.
 LAST_PLANNED = dt.date(2024, 6, 30)
+#: Share of a year's decisions taken by 30/06, when a year is planned only that far.
+FIRST_HALF = 0.42
 #: Admissions per member relative to the province: soldiers and police admit more.
 COMMITTEE_FACTOR = {N.QS: 1.7, N.CA: 1.3, N.KCQ: 0.75, "HB": 0.85}
 
@@ -74,6 +80,7 @@ TET = {
     2016: dt.date(2016, 2, 8), 2017: dt.date(2017, 1, 28), 2018: dt.date(2018, 2, 16),
     2019: dt.date(2019, 2, 5), 2020: dt.date(2020, 1, 25), 2021: dt.date(2021, 2, 12),
     2022: dt.date(2022, 2, 1), 2023: dt.date(2023, 1, 22), 2024: dt.date(2024, 2, 10),
+    2025: dt.date(2025, 1, 29), 2026: dt.date(2026, 2, 17),
 }
 #: Ceremonies are held on the anniversaries when the decision allows: Party founding
 #: (3/2), President Hồ Chí Minh's birthday (19/5), National Day (2/9).
@@ -89,6 +96,13 @@ LATE_DECISION_END = "late_decision_end"  # pending > 60 working days on 31/12/20
 LATE_CEREMONY = "late_ceremony"  # ceremony after 30 working days, with an override reason
 LATE_CEREMONY_REF = "late_ceremony_ref"  # …and still not held on 31/05/2022
 REMOVED = "removed"  # probationary member removed (xóa tên)
+LATE_DECISION_2025 = "late_decision_2025"  # pending > 60 working days on 31/12/2025
+#: The cell's day of a deliberately late decision (the decision falls months later).
+LATE_CELL_DAYS = {
+    LATE_DECISION_REF: (dt.date(2022, 1, 5), dt.date(2022, 2, 14)),
+    LATE_DECISION_END: (dt.date(2022, 7, 1), dt.date(2022, 9, 15)),
+    LATE_DECISION_2025: (dt.date(2025, 7, 1), dt.date(2025, 9, 15)),
+}
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -117,8 +131,15 @@ def _days(a: dt.date, b: dt.date):
         day += ONE_DAY
 
 
+#: Days on which nobody decides admissions: the district committees' last week and the
+#: new committees' first (the 2025 reorganisation, `--through-2025`).
+QUIET = (dt.date(2025, 6, 26), dt.date(2025, 7, 7))
+
+
 def _season(day: dt.date) -> float:
     """How busy a standing board is with admissions on `day` (1 = an ordinary day)."""
+    if QUIET[0] <= day <= QUIET[1]:
+        return 0.0
     y = day.year
     tet = TET.get(y, dt.date(y, 2, 1))
     if tet - dt.timedelta(days=3) <= day <= tet + dt.timedelta(days=10):
@@ -156,6 +177,7 @@ class AdmissionPlan:
     slots: list[Slot]  # admissions, by decision date
     extras: list[Slot]  # withdrawn, refused, lapsed
     scale: float
+    meetings: dict[str, tuple[int, ...]] = field(default_factory=dict)  # weekdays, per committee
 
     def decisions(self, code: str, start: dt.date, end: dt.date) -> int:
         """Admission decisions of committee `code` dated start..end (both included)."""
@@ -198,11 +220,17 @@ def yearly_decisions(year: int) -> dict[str, int]:
     return out
 
 
-def _periods(code: str, year: int, total: int) -> list[tuple[dt.date, dt.date, int]]:
-    """The year cut into periods with a fixed count each (cumulative at scale 1)."""
+def _periods(code: str, year: int, total: int, last: dt.date = LAST_PLANNED
+             ) -> list[tuple[dt.date, dt.date, int]]:
+    """The year cut into periods with a fixed count each (cumulative at scale 1).
+
+    `last` (a 30 June) is the end of planning: its year gets only its first half."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if year == 2024:
-        return [(start, LAST_PLANNED, round(total * 0.42))]
+    if end > last:
+        return [(start, last, round(total * FIRST_HALF))]
+    if year == LAST_PLANNED.year:  # planned further: the first half stays as it was
+        return [(start, LAST_PLANNED, round(total * FIRST_HALF)),
+                (LAST_PLANNED + ONE_DAY, end, total)]
     if code == KB and year == 2022:
         return [(start, KB_JAN_MAY_END, KB_JAN_MAY_2022), (KB_JAN_MAY_END + ONE_DAY, end, total)]
     if code == KB and year == 2021:
@@ -270,6 +298,67 @@ def _meeting_days(is_working_day: Callable[[dt.date], bool], weekdays: tuple[int
     return [d for d in _days(start, end) if d.weekday() in weekdays and is_working_day(d)]
 
 
+def _decisions(committees, pickers: dict, meetings: dict, rng: random.Random, *, years,
+               scale: float, is_working_day: Callable[[dt.date], bool],
+               last: dt.date = LAST_PLANNED, after: dt.date | None = None) -> list[Slot]:
+    """The admission slots of `years` (planned up to `last`; periods ending on or before
+    `after` were planned already and are only counted), by decision date."""
+    slots: list[Slot] = []
+    for year in years:
+        totals = yearly_decisions(year)
+        for committee in committees:
+            code = committee.code
+            done = 0
+            for start, end, cumulative in _periods(code, year, totals[code], last):
+                want = scaled(cumulative, scale) - done
+                done += want
+                if want <= 0 or (after is not None and end <= after):
+                    continue
+                days = _meeting_days(is_working_day, meetings[code], start, end)
+                for day in sorted(rng.choices(days, weights=[_season(d) for d in days], k=want)):
+                    picked = pickers[code].pick(admitted_by_ref=day <= REF_DATE)
+                    if picked is None:
+                        continue
+                    slots.append(Slot(ADMIT, committee, picked[1], picked[0], day))
+    slots.sort(key=lambda s: (s.decided_on, s.committee.path, s.cell.path))
+    return slots
+
+
+def _flagger(slots: list[Slot], rng: random.Random) -> Callable[..., None]:
+    """flag(name, count, start, end, code=None): mark `count` unflagged slots decided
+    start..end (of committee `code`) as deliberately late or removed."""
+    def flag(name: str, count: int, start: dt.date, end: dt.date, code: str | None = None) -> None:
+        eligible = [s for s in slots if not s.flag and start <= s.decided_on <= end
+                    and (code is None or s.committee.code == code)]
+        for s in rng.sample(eligible, min(count, len(eligible))):
+            s.flag = name
+    return flag
+
+
+def _at_least(n: int, scale: float, minimum: int = 1) -> int:
+    return max(minimum, round(n * scale)) if scale < 1 else n
+
+
+def _extra_maker(committees, pickers: dict, rng: random.Random,
+                 is_working_day: Callable[[dt.date], bool], extras: list[Slot]):
+    """extra(kind, start, end): one candidacy of a committee (weighted by its members)
+    that ends without admission, planned on a working day start..end."""
+    members = _committee_members()
+    weights = [members[c.code] for c in committees]
+
+    def extra(kind: str, start: dt.date, end: dt.date) -> None:
+        committee = rng.choices(committees, weights=weights)[0]
+        picked = pickers[committee.code].pick(admitted_by_ref=False)
+        if picked is None:
+            return
+        span = (end - start).days
+        day = start + dt.timedelta(days=rng.randint(0, span))
+        while not is_working_day(day):
+            day -= ONE_DAY
+        extras.append(Slot(kind, committee, picked[1], picked[0], day))
+    return extra
+
+
 def plan_admissions(plan, *, is_working_day: Callable[[dt.date], bool], scale: float = 1.0,
                     seed: int = 2022) -> AdmissionPlan:
     """Plan every candidacy of the demo from the planned tree (`builder.plan_demo`).
@@ -283,34 +372,13 @@ def plan_admissions(plan, *, is_working_day: Callable[[dt.date], bool], scale: f
     # Each standing board meets on two weekdays; decisions are signed on those days.
     meetings = {c.code: tuple(sorted(rng.sample(range(5), 2))) for c in committees}
 
-    slots: list[Slot] = []
-    years = sorted(PROVINCE_DECISIONS)
-    for year in years:
-        totals = yearly_decisions(year)
-        for committee in committees:
-            code = committee.code
-            done = 0
-            for start, end, cumulative in _periods(code, year, totals[code]):
-                want = scaled(cumulative, scale) - done
-                done += want
-                if want <= 0:
-                    continue
-                days = _meeting_days(is_working_day, meetings[code], start, end)
-                for day in sorted(rng.choices(days, weights=[_season(d) for d in days], k=want)):
-                    picked = pickers[code].pick(admitted_by_ref=day <= REF_DATE)
-                    if picked is None:
-                        continue
-                    slots.append(Slot(ADMIT, committee, picked[1], picked[0], day))
-    slots.sort(key=lambda s: (s.decided_on, s.committee.path, s.cell.path))
-
-    def flag(name: str, count: int, start: dt.date, end: dt.date, code: str | None = None) -> None:
-        eligible = [s for s in slots if not s.flag and start <= s.decided_on <= end
-                    and (code is None or s.committee.code == code)]
-        for s in rng.sample(eligible, min(count, len(eligible))):
-            s.flag = name
+    years = [y for y in sorted(PROVINCE_DECISIONS) if y <= LAST_PLANNED.year]
+    slots = _decisions(committees, pickers, meetings, rng, years=years, scale=scale,
+                       is_working_day=is_working_day)
+    flag = _flagger(slots, rng)
 
     def at_least(n: int, minimum: int = 1) -> int:
-        return max(minimum, round(n * scale)) if scale < 1 else n
+        return _at_least(n, scale, minimum)
 
     late_recognitions = at_least(8, 2)
     flag(NO_RECOGNITION, max(1, late_recognitions // 4), dt.date(2020, 11, 2), dt.date(2021, 2, 10))
@@ -326,28 +394,43 @@ def plan_admissions(plan, *, is_working_day: Callable[[dt.date], bool], scale: f
     flag(LATE_DECISION_REF, 1, dt.date(2022, 6, 6), dt.date(2022, 7, 29), code="KB")
 
     # Candidacies that end without admission.
-    members = _committee_members()
-    weights = [members[c.code] for c in committees]
     extras: list[Slot] = []
-
-    def extra(kind: str, start: dt.date, end: dt.date) -> None:
-        committee = rng.choices(committees, weights=weights)[0]
-        picked = pickers[committee.code].pick(admitted_by_ref=False)
-        if picked is None:
-            return
-        span = (end - start).days
-        day = start + dt.timedelta(days=rng.randint(0, span))
-        while not is_working_day(day):
-            day -= ONE_DAY
-        extras.append(Slot(kind, committee, picked[1], picked[0], day))
-
+    extra = _extra_maker(committees, pickers, rng, is_working_day, extras)
     for _ in range(at_least(80, 3)):
         extra(WITHDRAWN, dt.date(2020, 3, 2), dt.date(2023, 6, 30))
     for _ in range(at_least(22, 2)):
         extra(REFUSED, dt.date(2020, 2, 10), dt.date(2022, 12, 20))
     for _ in range(at_least(8, 2)):
         extra(LAPSED, dt.date(2017, 6, 5), dt.date(2017, 8, 25))
-    return AdmissionPlan(slots, extras, scale)
+    return AdmissionPlan(slots, extras, scale, meetings)
+
+
+def extend_admissions(plan, base: AdmissionPlan, *, is_working_day: Callable[[dt.date], bool],
+                      scale: float, seed: int, last: dt.date) -> AdmissionPlan:
+    """The candidacies after `base` (planned to LAST_PLANNED): decisions from 01/07/2024 up
+    to `last` (a 30 June), a few deliberately late, and candidacies that end without
+    admission from mid-2023. Same planner, same meeting days, its own random stream, so
+    `base` and everything it leads to stay exactly as they are.
+    """
+    rng = random.Random(seed * 86_969 + 29)
+    committees = list(plan.root.children)
+    pickers = {c.code: _CellPicker(c, rng) for c in committees}
+    years = range(LAST_PLANNED.year, last.year + 1)
+    slots = _decisions(committees, pickers, base.meetings, rng, years=years, scale=scale,
+                       is_working_day=is_working_day, last=last, after=LAST_PLANNED)
+    flag = _flagger(slots, rng)
+    flag(LATE_CEREMONY, _at_least(5, scale), dt.date(2024, 7, 1), dt.date(2025, 11, 14))
+    flag(NO_RECOGNITION, _at_least(3, scale), dt.date(2024, 7, 15), dt.date(2024, 9, 30))
+    flag(LATE_DECISION_2025, _at_least(4, scale), dt.date(2026, 1, 12), dt.date(2026, 3, 13))
+    extras: list[Slot] = []
+    extra = _extra_maker(committees, pickers, rng, is_working_day, extras)
+    # From April 2024: their cells' days are then late enough that no class of 2022 (when
+    # the base demo's data stop) can be theirs.
+    for _ in range(_at_least(80, scale, 3)):
+        extra(WITHDRAWN, dt.date(2024, 4, 1), dt.date(last.year, 6, 30))
+    for _ in range(_at_least(22, scale, 2)):
+        extra(REFUSED, dt.date(2024, 4, 1), dt.date(last.year - 1, 12, 18))
+    return AdmissionPlan(slots, extras, scale, base.meetings)
 
 
 # --- training classes ----------------------------------------------------------------
@@ -365,31 +448,47 @@ class TClass:
     ends_on: dt.date
     students: list = field(default_factory=list)  # Paths, in enrolment order
     row: Any = None
+    organiser: Any = None  # who holds it, when not the committee (its successor)
+    area: str = ""  # whose candidates, when the organiser is not their committee
+    enrolments: dict = field(default_factory=dict)  # id(path) -> Enrolment row, once written
 
     @property
     def name(self) -> str:
         what = "nhận thức về Đảng" if self.kind == AWARENESS else "đảng viên mới"
-        return f"Lớp bồi dưỡng {what} khóa {self.number} năm {self.year}"
+        name = f"Lớp bồi dưỡng {what} khóa {self.number} năm {self.year}"
+        return f"{name} ({self.area})" if self.area else name
+
+    @property
+    def held_by(self):
+        return self.organiser or self.committee
 
 
 AWARENESS, NEW_MEMBER = "nhan_thuc", "dang_vien_moi"
 
 
 class Classes:
-    """Each committee's awareness and new-member classes, a few a year, evenly spread."""
+    """Each committee's awareness and new-member classes, a few a year, evenly spread.
+
+    `certificates` counts the certificates given per (committee, kind, year), so a later
+    run (`--through-2025`) numbers on where the first stopped."""
 
     def __init__(self, committees, *, scale: float, rng: random.Random):
         self.rng = rng
         self.scale = scale
         self.by_key: dict[tuple[str, str], list[TClass]] = {}
+        self.certificates: dict[tuple, int] = {}
+        self._plan(committees, range(2016, 2025), range(2019, 2025))
+
+    def _plan(self, committees, awareness_years, new_member_years) -> None:
+        rng = self.rng
         members = _committee_members()
         for committee in committees:
             per_year = min(8, max(3, round(members[committee.code] / 900)))
-            if scale < 1:
-                per_year = max(2, min(per_year, round(per_year * scale * 4)))
+            if self.scale < 1:
+                per_year = max(2, min(per_year, round(per_year * self.scale * 4)))
             for kind, years, count in (
-                (AWARENESS, range(2016, 2025), per_year),
-                (NEW_MEMBER, range(2019, 2025), max(2, per_year - 1)),
+                (AWARENESS, awareness_years, per_year),
+                (NEW_MEMBER, new_member_years, max(2, per_year - 1)),
             ):
                 classes = []
                 for year in years:
@@ -400,9 +499,25 @@ class Classes:
                         tet = TET.get(start.year)
                         if tet and abs((start - tet).days) < 10:
                             start += dt.timedelta(days=14)
-                        classes.append(TClass(kind, committee, start.year, 0, start,
-                                              start + dt.timedelta(days=4)))
-                self._store(committee.code, kind, classes)
+                        classes.append(self._held(TClass(kind, committee, start.year, 0, start,
+                                                         start + dt.timedelta(days=4))))
+                self._store(committee.code, kind, [*self.by_key.get((committee.code, kind), []),
+                                                   *classes])
+
+    @staticmethod
+    def _held(klass: TClass) -> TClass:
+        """A class starting after its committee closed is held by the committee's successor
+        for the committee's former area (the 2025 reorganisation)."""
+        committee = klass.committee
+        ends_on = getattr(committee, "ends_on", None)
+        if ends_on is not None and klass.starts_on >= ends_on:
+            klass.organiser, klass.area = committee.successor, committee.area
+        return klass
+
+    def extend(self, committees, years, rng: random.Random) -> None:
+        """More classes for `years`, drawn from `rng` (the classes planned so far stay)."""
+        self.rng = rng
+        self._plan(committees, years, years)
 
     def _store(self, code: str, kind: str, classes: list[TClass]) -> None:
         classes.sort(key=lambda c: c.ends_on)
@@ -446,7 +561,7 @@ class Classes:
 
     def add(self, committee, kind: str, ends_on: dt.date) -> TClass:
         start = ends_on - dt.timedelta(days=ends_on.weekday())  # the Monday of that week
-        new = TClass(kind, committee, start.year, 0, start, start + dt.timedelta(days=4))
+        new = self._held(TClass(kind, committee, start.year, 0, start, start + dt.timedelta(days=4)))
         self._store(committee.code, kind, [*self.by_key[(committee.code, kind)], new])
         return new
 
@@ -504,10 +619,14 @@ class Path:
     close_no: str = ""
     recognition_refs: dict[str, str] = field(default_factory=dict)
     certificate_no: str = ""
-    # rows, filled by the builder
+    # rows, filled by the builder (kept, so a later window brings them up to date)
     person: Any = None
     membership: Any = None
-    introducers: list = field(default_factory=list)  # Membership rows
+    candidacy: Any = None
+    awareness_enrolment: Any = None
+    new_member_on: dt.date | None = None  # the new-member class's certificate
+    item_rows: list = field(default_factory=list)  # admission forms written so far
+    introducer_rows: list = field(default_factory=list)  # Introducer rows written so far
 
     @property
     def cell(self):
@@ -624,12 +743,24 @@ def _cell_kind(cell) -> str:
 
 
 class PathMaker:
-    """Turns planned slots into paths, with the calendar's working days."""
+    """Turns planned slots into paths, with the calendar's working days.
 
-    def __init__(self, *, cal: WorkingDays, classes: Classes, rng: random.Random):
+    `data_date`: the day the written data stop (withdrawals happen before it);
+    `identified_after`: no one is identified as a source on or before it (the paths
+    `extend_admissions` plans, whose history must begin after the base demo's data date);
+    `no_ceremony_on`: days with no admission ceremony (the day of a reorganisation, so the
+    member totals either side of it are the same).
+    """
+
+    def __init__(self, *, cal: WorkingDays, classes: Classes, rng: random.Random,
+                 data_date: dt.date = DATA_DATE, identified_after: dt.date | None = None,
+                 no_ceremony_on: frozenset[dt.date] = frozenset()):
         self.cal = cal
         self.classes = classes
         self.rng = rng
+        self.data_date = data_date
+        self.identified_after = identified_after
+        self.no_ceremony_on = no_ceremony_on
         self._sources = {k: ([v for v, _ in mix], [w for _, w in mix]) for k, mix in _SOURCES.items()}
 
     # -- dates
@@ -683,10 +814,9 @@ class PathMaker:
             return self._lapsed(slot)
         rng, cal = self.rng, self.cal
         decided = slot.decided_on
-        if slot.flag == LATE_DECISION_REF:
-            cell_day = self.back_to_working(self.between(dt.date(2022, 1, 5), dt.date(2022, 2, 14)))
-        elif slot.flag == LATE_DECISION_END:
-            cell_day = self.back_to_working(self.between(dt.date(2022, 7, 1), dt.date(2022, 9, 15)))
+        late = LATE_CELL_DAYS.get(slot.flag)
+        if late is not None:
+            cell_day = self.back_to_working(self.between(*late))
         else:
             cell_day = self.back_to_working(decided - dt.timedelta(days=rng.randint(12, 50)))
             if cell_day < QD24_FROM and decided >= QD24_FROM + dt.timedelta(days=4):
@@ -698,6 +828,9 @@ class PathMaker:
         awareness = self.classes.awareness_for(slot.committee, cell_day)
         certificate_on = awareness.ends_on
         identified = awareness.starts_on - dt.timedelta(days=rng.randint(25, 420))
+        if self.identified_after is not None and identified <= self.identified_after:
+            identified = min(self.identified_after + dt.timedelta(days=rng.randint(1, 30)),
+                             awareness.starts_on - ONE_DAY)
         path = Path(slot, source, route, female, birth, identified, awareness, certificate_on)
 
         # The dossier: forms between the class and the cell's day, letters of introduction.
@@ -752,6 +885,8 @@ class PathMaker:
                 path.ceremony_on = anniversaries[0]
             else:
                 path.ceremony_on = self.wd(received, rng.randint(3, 24))
+        while path.ceremony_on in self.no_ceremony_on:
+            path.ceremony_on = self.wd(path.ceremony_on, 1)
         self._probation(path)
         return path
 
@@ -799,14 +934,14 @@ class PathMaker:
     def _withdraw(self, path: Path) -> Path:
         """Stop at some stage before the decision, then leave the source list."""
         rng = self.rng
-        reached = [s for s in path.steps() if s.on <= DATA_DATE - dt.timedelta(days=10)]
+        reached = [s for s in path.steps() if s.on <= self.data_date - dt.timedelta(days=10)]
         if not reached:
             reached = path.steps()[:1]
         weights = {Stage.SOURCE: 30, Stage.CLASS_DONE: 30, Stage.DOSSIER_DONE: 25,
                    Stage.CELL_PROPOSED: 10}
         stop = rng.choices(reached, weights=[weights.get(s.stage, 5) for s in reached])[0]
         later = [s.on for s in path.steps() if s.on > stop.on]
-        last = min([DATA_DATE, *(d - ONE_DAY for d in later)])
+        last = min([self.data_date, *(d - ONE_DAY for d in later)])
         if stop.stage == Stage.SOURCE:
             path.awareness = path.certificate_on = None
         if stop.stage in (Stage.SOURCE, Stage.CLASS_DONE):  # forms come after the class
@@ -845,21 +980,42 @@ class PathMaker:
 
 
 def committee_symbol(committee) -> str:
-    """The issuer part of a committee's document numbers: HU, TU (Thành ủy) or ĐU."""
+    """The issuer part of a committee's document numbers: HU, TU (Thành ủy, Tỉnh ủy) or ĐU."""
     if committee.kind == UnitKind.DISTRICT:
         return "TU" if committee.name.startswith("Thành ủy") else "HU"
+    if committee.kind == UnitKind.PROVINCE:
+        return "TU"
     return "ĐU"
 
 
-class _Register:
-    """Increasing numbers per (unit, series, year): unique, with gaps for other documents."""
+def decider(slot: Slot, day: dt.date):
+    """Who decides admissions and recognitions for the slot's cell on `day`: its committee
+    while that exists; after it closed (a district on 01/07/2025, `--through-2025`), the
+    grassroots committee, which has the superior's power from then (đảng ủy cơ sở được giao
+    quyền cấp trên cơ sở), or, for a grassroots cell, the committee's successor."""
+    committee = slot.committee
+    ends_on = getattr(committee, "ends_on", None)
+    if ends_on is None or day < ends_on:
+        return committee
+    if slot.grassroots.kind == UnitKind.GRASSROOTS_COMMITTEE:
+        return slot.grassroots
+    return committee.successor
 
-    def __init__(self, rng: random.Random):
+
+class _Register:
+    """Increasing numbers per (unit, series, year): unique, with gaps for other documents.
+
+    Only documents dated in (since, until] are numbered: each year has its own series,
+    so a later run numbers later years without touching earlier numbers."""
+
+    def __init__(self, rng: random.Random, since: dt.date | None = None,
+                 until: dt.date = DATA_DATE):
         self.rng = rng
+        self.since, self.until = since, until
         self.entries: list[tuple[tuple, dt.date, int, Callable[[int], None]]] = []
 
     def add(self, key: tuple, on: dt.date | None, setter: Callable[[int], None]) -> None:
-        if on is not None and on <= DATA_DATE:
+        if on is not None and on <= self.until and (self.since is None or on > self.since):
             self.entries.append((key, on, len(self.entries), setter))
 
     def assign(self, per_day: dict[str, float]) -> None:
@@ -873,12 +1029,13 @@ class _Register:
             setter(number)
 
 
-def number_documents(paths: list[Path], rng: random.Random) -> None:
-    """Give every resolution and decision dated up to DATA_DATE its number."""
-    reg = _Register(rng)
+def number_documents(paths: list[Path], rng: random.Random, *, since: dt.date | None = None,
+                     until: dt.date = DATA_DATE) -> None:
+    """Give every resolution and decision dated in (since, until] its number; a decision
+    is numbered in the series of the committee deciding on its day (`decider`)."""
+    reg = _Register(rng, since, until)
     for p in paths:
-        cell, grassroots, committee = p.slot.cell, p.slot.grassroots, p.slot.committee
-        qd = committee_symbol(committee)
+        cell, grassroots = p.slot.cell, p.slot.grassroots
 
         def put(attr, fmt, p=p):
             return lambda n: setattr(p, attr, fmt.format(n))
@@ -886,14 +1043,20 @@ def number_documents(paths: list[Path], rng: random.Random) -> None:
         def ref(form, fmt, p=p):
             return lambda n: p.recognition_refs.__setitem__(form, fmt.format(n))
 
+        def by(day, series, attr, p=p):
+            committee = decider(p.slot, day) if day is not None else p.slot.committee
+            kind = "QĐ" if series == "QĐ" else "TB"
+            reg.add((committee.path, series), day,
+                    put(attr, "{}-" + kind + "/" + committee_symbol(committee)))
+
         reg.add((cell.path, "CB"), p.cell_res_on, put("cell_res_no", "{}-NQ/CB"))
         reg.add((grassroots.path, "ĐU"), p.grassroots_res_on, put("grassroots_res_no", "{}-NQ/ĐU"))
-        reg.add((committee.path, "QĐ"), p.decided_on, put("decision_no", "{}-QĐ/" + qd))
-        reg.add((committee.path, "QĐ"), p.recognised_on, put("recognition_no", "{}-QĐ/" + qd))
+        by(p.decided_on, "QĐ", "decision_no")
+        by(p.recognised_on, "QĐ", "recognition_no")
         if p.closed_stage == Stage.REMOVED:
-            reg.add((committee.path, "QĐ"), p.closed_on, put("close_no", "{}-QĐ/" + qd))
+            by(p.closed_on, "QĐ", "close_no")
         elif p.closed_stage == Stage.REFUSED:
-            reg.add((committee.path, "TB"), p.closed_on, put("close_no", "{}-TB/" + qd))
+            by(p.closed_on, "TB", "close_no")
         for form, on in p.recognition_items:
             if form == "13-KNĐ" or (form == "15-KNĐ" and p.skips_grassroots):
                 reg.add((cell.path, "CB"), on, ref(form, "{}-NQ/CB"))

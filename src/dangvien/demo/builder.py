@@ -29,7 +29,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import IO
+from typing import IO, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -129,10 +129,45 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
 )
 
 
-def login_lines() -> list[str]:
-    """The demo logins, one line each, for `make run` and `dangvien demo`."""
-    width = max(len(login.username) for login in DEMO_LOGINS)
-    return [login.line(width) for login in DEMO_LOGINS]
+#: The same logins in the demo built `--through-2025` (`through2025`): the province has its
+#: new name, and the district officers work in the first commune of their former district
+#: (their district roles ended with the district on 01/07/2025).
+DEMO_LOGINS_2025: tuple[DemoLogin, ...] = (
+    DemoLogin(
+        "tinhuy", DEMO_PASSWORD,
+        "cán bộ Ban Tổ chức Tỉnh ủy Phú Thọ (đến 30/06/2025 là Tỉnh ủy Hòa Bình), quản trị "
+        "(thấy toàn tỉnh, quản lý tài khoản; lần đầu đăng nhập sẽ đăng ký ứng dụng xác thực "
+        "trên điện thoại)",
+        ROOT_CODE, Role.ADMIN, "Hùng", "Bùi Văn", superuser=True,
+    ),
+    DemoLogin(
+        "kimboi", DEMO_PASSWORD,
+        "cán bộ Đảng ủy thị trấn Bo, đến 30/06/2025 ở Ban Tổ chức Huyện ủy Kim Bôi (chỉ thấy "
+        "Đảng bộ thị trấn Bo)",
+        "KB.01", Role.EDITOR, "Hoa", "Quách Thị",
+    ),
+    DemoLogin(
+        "lacson", DEMO_PASSWORD,
+        "cán bộ Đảng ủy thị trấn Vụ Bản, đến 30/06/2025 ở Ban Tổ chức Huyện ủy Lạc Sơn (chỉ "
+        "thấy Đảng bộ thị trấn Vụ Bản)",
+        "LS.01", Role.EDITOR, "Mừng", "Đinh Văn",
+    ),
+    DemoLogin(
+        "chibo", DEMO_PASSWORD,
+        "bí thư Chi bộ tổ dân phố 1, Đảng bộ thị trấn Bo (huyện Kim Bôi cũ) (chỉ thấy chi bộ "
+        "của mình)",
+        "KB.01.01", Role.EDITOR, "Thơm", "Bùi Thị",
+    ),
+    DEMO_LOGINS[-1],
+)
+
+
+def login_lines(through_2025: bool = False) -> list[str]:
+    """The demo logins, one line each, for `make run` and `dangvien demo` (`through_2025`:
+    as the demo built with `--through-2025` has them)."""
+    logins = DEMO_LOGINS_2025 if through_2025 else DEMO_LOGINS
+    width = max(len(login.username) for login in logins)
+    return [login.line(width) for login in logins]
 
 
 # --- summary -------------------------------------------------------------------------
@@ -164,6 +199,7 @@ class DemoSummary:
     by_committee: list[tuple[str, str, int]]
     pipeline: PipelineSummary | None = None
     elapsed: float = 0.0
+    later: Any = None  # through2025.LaterSummary, with `--through-2025`
 
     @property
     def units(self) -> int:
@@ -240,6 +276,8 @@ class DemoSummary:
         )
         if self.pipeline is not None:
             out += self.pipeline.lines()
+        if self.later is not None:
+            out += self.later.lines()
         return out
 
     def __str__(self) -> str:
@@ -418,6 +456,10 @@ class _Unit:
     path: str = ""
     depth: int = 0
     pk: int | None = None
+    # Set by `--through-2025` on the districts it dissolves (`admissions.decider`).
+    ends_on: dt.date | None = None
+    successor: _Unit | None = None
+    area: str = ""  # "huyện Kim Bôi (cũ)": the former district's area, in class names
 
     def add(self, child: _Unit) -> _Unit:
         self.children.append(child)
@@ -924,12 +966,15 @@ def plan_demo(*, scale: float = 1.0, seed: int = DEFAULT_SEED) -> DemoPlan:
     return DemoPlan(root, units, planner.communes, planner.mountainous_communes)
 
 
-def build_demo(*, scale: float = 1.0, seed: int = DEFAULT_SEED, stdout: IO[str] | None = None) -> DemoSummary:
+def build_demo(*, scale: float = 1.0, seed: int = DEFAULT_SEED, stdout: IO[str] | None = None,
+               through_2025: bool = False) -> DemoSummary:
     """Tạo tỉnh mẫu Hòa Bình năm 2022 trên cơ sở dữ liệu trống; trả về số liệu đã tạo.
 
     `scale` multiplies the members and the admissions (and, below 1, the number of
     communes, villages and other units, always keeping the 13 committees); `seed` fixes
-    every random choice.
+    every random choice. `through_2025` goes on to 31/12/2025 (`demo.through2025`): the
+    admissions and plans of 2023–2025, the reorganisation of 01/07/2025 and the 2026 plan;
+    everything dated up to 31/12/2022 is written exactly as without it.
     """
     from django.conf import settings
 
@@ -940,13 +985,38 @@ def build_demo(*, scale: float = 1.0, seed: int = DEFAULT_SEED, stdout: IO[str] 
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build(scale=scale, seed=seed, stdout=stdout)
+        if not through_2025:
+            return _build(scale=scale, seed=seed, stdout=stdout)[0]
+        from .through2025 import extend
+
+        started = time.perf_counter()
+        with transaction.atomic():
+            summary, state = _build(scale=scale, seed=seed, stdout=stdout)
+            summary.later = extend(state, stdout=stdout)
+        summary.elapsed = time.perf_counter() - started
+        return summary
     finally:
         if enabled:
             gc.enable()
 
 
-def _build(*, scale: float, seed: int, stdout: IO[str] | None) -> DemoSummary:
+@dataclass
+class DemoState:
+    """What the build keeps in memory for `--through-2025` to go on from 31/12/2022."""
+
+    seed: int
+    scale: float
+    plan: DemoPlan
+    admission_plan: A.AdmissionPlan
+    paths: list[A.Path]  # written up to DATA_DATE
+    later: list[A.Path]  # planned, identified after DATA_DATE: nothing written yet
+    classes: A.Classes
+    candidates: _People
+    pools: dict[int, list[tuple[Membership, Person]]]
+    unit_rows: dict[int, OrgUnit]
+
+
+def _build(*, scale: float, seed: int, stdout: IO[str] | None) -> tuple[DemoSummary, DemoState]:
     started = time.perf_counter()
     f = vn.format_number
 
@@ -1001,7 +1071,7 @@ def _build(*, scale: float, seed: int, stdout: IO[str] | None) -> DemoSummary:
 
         _say(stdout, f"Đang lập {f(len(admission_plan.slots) + len(admission_plan.extras))} "
                      "hồ sơ kết nạp (kể cả nguồn cho năm 2023–2024)…")
-        paths, classes = _make_paths(admission_plan, plan, seed)
+        paths, classes, later = _make_paths(admission_plan, plan, seed)
         on_rolls: dict[int, int] = {}  # path members of each cell on 31/05/2022
         for p in paths:
             if _member_on(p, REF_DATE):
@@ -1033,8 +1103,11 @@ def _build(*, scale: float, seed: int, stdout: IO[str] | None) -> DemoSummary:
         _say(stdout, f"Đang ghi {f(len(paths))} hồ sơ kết nạp, các bước, lớp bồi dưỡng…")
         candidates = _People(random.Random(seed * 5113 + 7))
         candidates.cccds, candidates.cards, candidates.folded = people.cccds, people.cards, people.folded
-        pipeline = _write_admissions(
+        written_now = _write_admissions(
             paths, classes, candidates, pools, unit_rows, random.Random(seed * 2711 + 5))
+        pipeline = _pipeline_summary(
+            paths, scale=classes.scale, events=written_now.events, classes=written_now.classes,
+            enrolments=written_now.enrolments, members=written_now.new_members)
         pipeline.members_end += legacy
         pipeline.kb_jan_may_target = kb_target
         if pipeline.kb_jan_may != kb_target:
@@ -1075,7 +1148,10 @@ def _build(*, scale: float, seed: int, stdout: IO[str] | None) -> DemoSummary:
         history.build_history(stdout=stdout)  # member events, status changes, transfers (after 31/05/2022)
         audit_record(by=None, action=AUDIT_ACTION, object_type="demo", after=summary.as_dict())
     summary.elapsed = time.perf_counter() - started
-    return summary
+    state = DemoState(seed=seed, scale=scale, plan=plan, admission_plan=admission_plan, paths=paths,
+                      later=later, classes=classes, candidates=candidates, pools=pools,
+                      unit_rows=unit_rows)
+    return summary, state
 
 
 def _member_on(path: A.Path, day: dt.date) -> bool:
@@ -1085,18 +1161,19 @@ def _member_on(path: A.Path, day: dt.date) -> bool:
     return not (path.closed_stage == Stage.REMOVED and path.closed_on <= min(day, DATA_DATE))
 
 
-def _make_paths(admission_plan: A.AdmissionPlan, plan: DemoPlan, seed: int) -> tuple[list[A.Path], A.Classes]:
-    """Every planned candidacy as a dated path; those identified after DATA_DATE are dropped."""
+def _make_paths(admission_plan: A.AdmissionPlan, plan: DemoPlan, seed: int
+                ) -> tuple[list[A.Path], A.Classes, list[A.Path]]:
+    """Every planned candidacy as a dated path; those identified after DATA_DATE are kept
+    apart (the third list: `--through-2025` writes them later)."""
     rng = random.Random(seed * 6151 + 11)
     classes = A.Classes(plan.root.children, scale=admission_plan.scale, rng=rng)
     maker = A.PathMaker(cal=workcal, classes=classes, rng=rng)
-    paths = []
+    paths, later = [], []
     for slot in [*admission_plan.slots, *admission_plan.extras]:
         path = maker.make(slot)
-        if path.identified_on <= DATA_DATE:
-            paths.append(path)
+        (paths if path.identified_on <= DATA_DATE else later).append(path)
     A.number_documents(paths, rng)
-    return paths, classes
+    return paths, classes, later
 
 
 def _write_people(persons: list[Person], memberships: list[Membership]) -> int:
@@ -1112,12 +1189,66 @@ NO_RULE_SET_NOTE = (
     "Chưa có bộ quy định nào trong hệ thống cho ngày này: không lưu kết quả kiểm tra điều kiện."
 )
 
+#: The candidacy columns a later window may change (`_fill_candidacy`).
+CANDIDACY_STATE = [
+    "stage", "stage_on", "class_done_on", "awareness", "dossier_done_on", "cell_resolution_on",
+    "cell_resolution_no", "grassroots_resolution_on", "grassroots_resolution_no", "decision_on",
+    "decision_no", "decision_unit", "decision_received_on", "rule_set", "ceremony_on",
+    "probation_ends_on", "membership", "recognition_no", "recognition_decided_on", "closed_on",
+    "close_reason",
+]
+
+
+@dataclass
+class Written:
+    """What one window of `_write_admissions` wrote."""
+
+    events: int = 0
+    classes: int = 0  # training classes with students by the window's end
+    enrolments: int = 0
+    new_members: list[Membership] = field(default_factory=list)
+    changed_members: list[Membership] = field(default_factory=list)
+
+
+def _fill_candidacy(c: Candidacy, p: A.Path, steps: list[A.Step], got: set[str],
+                    judged_by: RuleSet | None, until: dt.date) -> None:
+    """The candidacy's columns as they stand on `until`."""
+    last = steps[-1]
+    c.stage, c.stage_on = last.stage, last.on
+    if Stage.CLASS_DONE in got:
+        c.class_done_on, c.awareness = p.class_done_on, p.awareness_enrolment
+    if Stage.DOSSIER_DONE in got:
+        c.dossier_done_on = p.dossier_done_on
+    if Stage.CELL_PROPOSED in got:
+        c.cell_resolution_on, c.cell_resolution_no = p.cell_res_on, p.cell_res_no
+    if Stage.GRASSROOTS_PROPOSED in got:
+        c.grassroots_resolution_on = p.grassroots_res_on
+        c.grassroots_resolution_no = p.grassroots_res_no
+    if Stage.DECIDED in got:
+        c.decision_on, c.decision_no = p.decided_on, p.decision_no
+        c.decision_unit_id = A.decider(p.slot, p.decided_on).pk
+        # Not yet received on `until`: the services' default, the decision's own day.
+        c.decision_received_on = p.received_on if p.received_on <= until else p.decided_on
+        c.rule_set = judged_by
+    if Stage.ON_PROBATION in got:
+        c.ceremony_on, c.probation_ends_on = p.ceremony_on, p.probation_ends_on
+        c.membership = p.membership
+    if Stage.RECOGNISED in got:
+        c.recognition_no, c.recognition_decided_on = p.recognition_no, p.recognised_on
+        c.closed_on = p.recognised_on
+    if p.closed_stage and p.closed_stage in got:
+        c.closed_on, c.close_reason = p.closed_on, p.close_reason
+
 
 def _write_admissions(paths: list[A.Path], classes: A.Classes, people: _People,
                       pools: dict[int, list[tuple[Membership, Person]]],
-                      unit_rows: dict[int, OrgUnit], rng: random.Random) -> PipelineSummary:
-    """Write the paths as rows, cut at DATA_DATE: persons, memberships, classes,
-    enrolments, candidacies, dossier forms, introducers and events.
+                      unit_rows: dict[int, OrgUnit], rng: random.Random, *,
+                      since: dt.date | None = None, until: dt.date = DATA_DATE) -> Written:
+    """Write what the paths did in the window (since, until] (from the start when `since`
+    is None): persons, memberships, classes, enrolments, candidacies, dossier forms,
+    introducers and events. A path written by an earlier window keeps its rows: they are
+    brought up to `until` (`bulk_update`), and only its later forms, letters and events
+    are added; so a second window never changes what the first wrote about its own dates.
 
     Rule results: the cell-proposal and decision events carry what
     `checks.check_admission` returns for the candidacy in memory (person, cell and
@@ -1140,13 +1271,17 @@ def _write_admissions(paths: list[A.Path], classes: A.Classes, people: _People,
                 found = rs
         return found
 
+    def window(day: dt.date | None) -> bool:
+        return day is not None and day <= until and (since is None or day > since)
+
+    out = Written()
     # People, then the memberships the ceremonies created.
-    cut = {id(p): p.steps_until(DATA_DATE) for p in paths}
+    cut = {id(p): p.steps_until(until) for p in paths}
     reached = {id(p): {s.stage for s in cut[id(p)]} for p in paths}
-    for p in paths:
+    fresh = [p for p in paths if p.person is None]
+    for p in fresh:
         p.person = people.candidate(p)
-    Person.objects.bulk_create([p.person for p in paths], batch_size=BATCH_SIZE)
-    new_members = []
+    Person.objects.bulk_create([p.person for p in fresh], batch_size=BATCH_SIZE)
     for p in paths:
         got = reached[id(p)]
         if Stage.ON_PROBATION not in got:
@@ -1154,38 +1289,66 @@ def _write_admissions(paths: list[A.Path], classes: A.Classes, people: _People,
         recognised, removed = Stage.RECOGNISED in got, Stage.REMOVED in got
         status = (MemberStatus.REMOVED if removed else
                   MemberStatus.OFFICIAL if recognised else MemberStatus.PROBATIONARY)
-        p.membership = Membership(
-            person=p.person, cell_id=p.cell.pk, status=status, decided_on=p.decided_on,
-            admitted_on=p.ceremony_on, recognized_on=p.probation_ends_on if recognised else None,
-            card_number=people.card() if recognised else "",
-            ended_on=p.closed_on if removed else None,
-        )
-        new_members.append(p.membership)
-    Membership.objects.bulk_create(new_members, batch_size=BATCH_SIZE)
+        m = p.membership
+        if m is None:
+            p.membership = Membership(
+                person=p.person, cell_id=p.cell.pk, status=status, decided_on=p.decided_on,
+                admitted_on=p.ceremony_on, recognized_on=p.probation_ends_on if recognised else None,
+                card_number=people.card() if recognised else "",
+                ended_on=p.closed_on if removed else None,
+            )
+            out.new_members.append(p.membership)
+        elif m.status != status:  # recognised or removed in this window
+            m.status = status
+            if recognised and m.recognized_on is None:
+                m.recognized_on, m.card_number = p.probation_ends_on, people.card()
+            if removed:
+                m.ended_on = p.closed_on
+            out.changed_members.append(m)
+    Membership.objects.bulk_create(out.new_members, batch_size=BATCH_SIZE)
+    Membership.objects.bulk_update(out.changed_members,
+                                   ["status", "recognized_on", "card_number", "ended_on"],
+                                   batch_size=BATCH_SIZE)
 
     # Classes and certificates.
-    new_member_on: dict[int, dt.date] = {}
     for p in paths:
-        if p.awareness is not None and p.awareness.starts_on <= DATA_DATE:
+        if p.awareness is not None and window(p.awareness.starts_on):
             p.awareness.students.append(p)
         nm = p.new_member
-        if (nm is not None and p.membership is not None and nm.starts_on <= DATA_DATE
+        if (nm is not None and p.membership is not None and window(nm.starts_on)
                 and (p.membership.ended_on is None or nm.starts_on < p.membership.ended_on)):
             nm.students.append(p)
     used = [c for c in classes.all() if c.students]
-    for c in used:
+    new_classes = [c for c in used if c.row is None]
+    if since is not None:  # a later window adds nothing dated in an earlier one
+        for p in fresh:
+            if p.identified_on <= since or any(
+                    k is not None and k.starts_on <= since for k in (p.awareness, p.new_member)):
+                raise AssertionError(f"Hồ sơ mới của {p.person.full_name} có ngày trước "
+                                     f"{vn.format_date(since)}")
+    for c in new_classes:
         c.row = TrainingClass(
             kind=ClassKind.AWARENESS if c.kind == A.AWARENESS else ClassKind.NEW_MEMBER,
-            name=c.name, organiser_id=c.committee.pk, starts_on=c.starts_on, ends_on=c.ends_on)
-    TrainingClass.objects.bulk_create([c.row for c in used], batch_size=BATCH_SIZE)
+            name=c.name, organiser_id=c.held_by.pk, starts_on=c.starts_on, ends_on=c.ends_on)
+    TrainingClass.objects.bulk_create([c.row for c in new_classes], batch_size=BATCH_SIZE)
+    out.classes = len(used)
     enrolments: list[Enrolment] = []
-    awareness_of: dict[int, Enrolment] = {}
-    numbers: dict[tuple, int] = {}
+    finished: list[Enrolment] = []
+    numbers = classes.certificates
     for c in used:
-        done = c.ends_on <= DATA_DATE
+        done = c.ends_on <= until
         for p in c.students:
-            e = Enrolment(training_class=c.row, person=p.person,
-                          result=Result.PASSED if done else Result.ENROLLED)
+            e = c.enrolments.get(id(p))
+            if e is None:
+                e = c.enrolments[id(p)] = Enrolment(
+                    training_class=c.row, person=p.person,
+                    result=Result.PASSED if done else Result.ENROLLED)
+                enrolments.append(e)
+            elif done and e.result == Result.ENROLLED:
+                e.result = Result.PASSED
+                finished.append(e)
+            else:
+                continue
             if done:
                 key = (c.committee.code, c.kind, c.ends_on.year)
                 numbers[key] = numbers.get(key, 0) + 1
@@ -1196,67 +1359,63 @@ def _write_admissions(paths: list[A.Path], classes: A.Classes, people: _People,
                     e.certificate_expires_on = add_months(c.ends_on, 60)
                     p.certificate_no = e.certificate_number
                 else:
-                    new_member_on[id(p)] = c.ends_on
+                    p.new_member_on = c.ends_on
             if c.kind == A.AWARENESS:
-                awareness_of[id(p)] = e
-            enrolments.append(e)
+                p.awareness_enrolment = e
     Enrolment.objects.bulk_create(enrolments, batch_size=BATCH_SIZE)
+    Enrolment.objects.bulk_update(
+        finished, ["result", "certificate_number", "certificate_on", "certificate_expires_on"],
+        batch_size=BATCH_SIZE)
+    out.enrolments = len(enrolments)
 
     # Candidacies, their forms and introducers; events wait for the recognition checks.
     candidacies: list[Candidacy] = []
+    changed: list[Candidacy] = []
     items: list[DossierItem] = []
     introducers: list[Introducer] = []
     events: list[tuple[A.Path, CandidacyEvent]] = []
     for p in paths:
         steps = cut[id(p)]
+        if not steps:
+            continue
         got = reached[id(p)]
-        last = steps[-1]
-        c = Candidacy(person=p.person, cell=unit_rows[p.cell.pk], source=p.source,
-                      identified_on=p.identified_on, union_route=p.union_route,
-                      stage=last.stage, stage_on=last.on)
-        if Stage.CLASS_DONE in got:
-            c.class_done_on, c.awareness = p.class_done_on, awareness_of[id(p)]
-        if Stage.DOSSIER_DONE in got:
-            c.dossier_done_on = p.dossier_done_on
-        if Stage.CELL_PROPOSED in got:
-            c.cell_resolution_on, c.cell_resolution_no = p.cell_res_on, p.cell_res_no
-        if Stage.GRASSROOTS_PROPOSED in got:
-            c.grassroots_resolution_on = p.grassroots_res_on
-            c.grassroots_resolution_no = p.grassroots_res_no
         judged_by = rule_set_on(p.cell_res_on) if p.cell_res_on else None
-        if Stage.DECIDED in got:
-            c.decision_on, c.decision_no = p.decided_on, p.decision_no
-            c.decision_unit_id = p.committee.pk
-            # Not yet received on DATA_DATE: the services' default, the decision's own day.
-            c.decision_received_on = p.received_on if p.received_on <= DATA_DATE else p.decided_on
-            c.rule_set = judged_by
-        if Stage.ON_PROBATION in got:
-            c.ceremony_on, c.probation_ends_on = p.ceremony_on, p.probation_ends_on
-            c.membership = p.membership
-        if Stage.RECOGNISED in got:
-            c.recognition_no, c.recognition_decided_on = p.recognition_no, p.recognised_on
-            c.closed_on = p.recognised_on
-        if p.closed_stage and p.closed_stage in got:
-            c.closed_on, c.close_reason = p.closed_on, p.close_reason
-        candidacies.append(c)
+        c = p.candidacy
+        if c is None:
+            c = p.candidacy = Candidacy(
+                person=p.person, cell=unit_rows[p.cell.pk], source=p.source,
+                identified_on=p.identified_on, union_route=p.union_route)
+            candidacies.append(c)
+        elif any(window(s.on) for s in steps):
+            changed.append(c)
+        _fill_candidacy(c, p, steps, got, judged_by, until)
 
         admission_items = [DossierItem(candidacy=c, form=form, on=on)
-                           for form, on in p.items if on <= DATA_DATE]
+                           for form, on in p.items if window(on)]
+        p.item_rows += admission_items
         items += admission_items
         items += [DossierItem(candidacy=c, form=form, on=on, reference=p.recognition_refs.get(form, ""))
-                  for form, on in p.recognition_items if on <= DATA_DATE]
-        letters = [(known, on) for known, on in p.letters if on <= DATA_DATE]
-        chosen = rng.sample(pools[p.cell.pk], len(letters))
+                  for form, on in p.recognition_items if window(on)]
+        letters = [(known, on) for known, on in p.letters if window(on)]
+        pool = pools[p.cell.pk]
+        if p.introducer_rows:  # a later window: the others of the cell's pool
+            taken = {i.membership_id for i in p.introducer_rows}
+            pool = [(m, person) for m, person in pool if m.pk not in taken]
+        chosen = rng.sample(pool, len(letters))
         mine = [Introducer(candidacy=c, membership=m, known_since=known, letter_on=on)
                 for (m, _person), (known, on) in zip(chosen, letters, strict=True)]
+        p.introducer_rows += mine
         introducers += mine
 
         admission = []
-        if Stage.CELL_PROPOSED in got and judged_by is not None:
+        if (Stage.CELL_PROPOSED in got and judged_by is not None
+                and (window(p.cell_res_on) or window(p.decided_on))):
             admission = checks.check_admission(c, on=p.cell_res_on, rule_set=judged_by,
-                                               introducers=mine, items=admission_items)
+                                               introducers=p.introducer_rows, items=p.item_rows)
             _require_passed(admission, p, "xét kết nạp")
         for step in steps:
+            if not window(step.on):
+                continue
             e = CandidacyEvent(candidacy=c, stage=step.stage, on=step.on, document_no=step.doc,
                                note=step.note, override_reason=step.override)
             if step.stage == Stage.CLASS_DONE:
@@ -1274,24 +1433,26 @@ def _write_admissions(paths: list[A.Path], classes: A.Classes, people: _People,
             events.append((p, e))
 
     Candidacy.objects.bulk_create(candidacies, batch_size=BATCH_SIZE)
+    Candidacy.objects.bulk_update(changed, CANDIDACY_STATE, batch_size=BATCH_SIZE)
     DossierItem.objects.bulk_create(items, batch_size=BATCH_SIZE)
     Introducer.objects.bulk_create(introducers, batch_size=BATCH_SIZE)
 
     # Recognition: the services' check on the rows just written (forms prefetched).
     recognised = {e.candidacy.pk: (p, e) for p, e in events if e.stage == Stage.RECOGNISED}
-    for c in (Candidacy.objects.filter(stage=Stage.RECOGNISED)
-              .prefetch_related("dossier", "introducers")):
+    rows = Candidacy.objects.filter(stage=Stage.RECOGNISED)
+    if since is not None:
+        rows = rows.filter(recognition_decided_on__gt=since)
+    for c in rows.prefetch_related("dossier", "introducers"):
         p, e = recognised[c.pk]
         rs = rule_set_on(e.on)
-        results = (checks.check_recognition(c, on=e.on, rule_set=rs, new_member_on=new_member_on.get(id(p)))
+        results = (checks.check_recognition(c, on=e.on, rule_set=rs, new_member_on=p.new_member_on)
                    if rs else [])
         _require_passed(results, p, "công nhận chính thức")
         _judged(e, rs, params, results)
         e.note = f"Chính thức từ ngày {vn.format_date(p.probation_ends_on)}"
     CandidacyEvent.objects.bulk_create([e for _, e in events], batch_size=BATCH_SIZE)
-
-    return _pipeline_summary(paths, scale=classes.scale, events=len(events), classes=len(used),
-                             enrolments=len(enrolments), members=new_members)
+    out.events = len(events)
+    return out
 
 
 def _judged(event: CandidacyEvent, rule_set: RuleSet | None, params: dict, results: list) -> None:

@@ -15,6 +15,8 @@ surplus). Mai Châu revises its 2022 plan upwards in July, so one plan has two v
 
 Planned in memory (`plan_plans`, no database), written with three `bulk_create`s; no
 service runs. At `--scale` below 1 every target is scaled as the admissions are.
+`--through-2025` writes the plans of 2023, 2024 and 2025 the same way (`LATER_YEARS`),
+from the admissions it plans for those years.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from dangvien.plans.selectors import issuer_symbol
 from . import admissions as A
 
 YEARS = (2020, 2021, 2022)
+#: The years `--through-2025` adds (the 2020–2025 term goes on numbering).
+LATER_YEARS = (2023, 2024, 2025)
 TITLE = "Kế hoạch phát triển đảng viên năm {year}"
 #: The province's plans: number, issue date, target (at least). 2022 is the published one;
 #: 2020 belongs to the previous term (numbers restart with each term, from October 2020).
@@ -39,9 +43,12 @@ PROVINCE_PLANS = {
     2020: ("215", dt.date(2020, 2, 20), 1_550),
     2021: ("15", dt.date(2021, 3, 3), 1_650),
     2022: ("77", dt.date(2022, 2, 14), 1_600),
+    2023: ("139", dt.date(2023, 2, 10), 1_650),
+    2024: ("204", dt.date(2024, 2, 26), 1_650),
+    2025: ("266", dt.date(2025, 2, 14), 1_600),
 }
-#: Kim Bôi's targets: 2022 published, 2021 the admissions plan's, 2020 ours.
-KB_TARGETS = {2020: 135, **A.KB_TARGETS}
+#: Kim Bôi's targets: 2022 published, 2021 the admissions plan's, 2020 and 2023–2025 ours.
+KB_TARGETS = {2020: 135, **A.KB_TARGETS, 2023: 155, 2024: 155, 2025: 150}
 #: Kim Bôi's own 2022 plan number, as the brief of the demo story names it.
 KB_2022_NUMBER = "25"
 #: How much more than its planned admissions a committee is asked for (1 = in proportion).
@@ -120,27 +127,30 @@ def _committee_number(year: int, index: int, code: str) -> str:
         return KB_2022_NUMBER if code == A.KB else str(13 + 3 * index)
     if year == 2021:
         return str(4 + 2 * index)
+    if year in LATER_YEARS:
+        return str({2023: 48, 2024: 82, 2025: 115}[year] + 3 * index)
     return str(160 + 7 * index)
 
 
 def _committee_day(year: int, index: int) -> dt.date:
-    starts = {2020: dt.date(2020, 3, 2), 2021: dt.date(2021, 3, 10), 2022: dt.date(2022, 2, 21)}
+    starts = {2020: dt.date(2020, 3, 2), 2021: dt.date(2021, 3, 10), 2022: dt.date(2022, 2, 21),
+              2023: dt.date(2023, 2, 20), 2024: dt.date(2024, 3, 4), 2025: dt.date(2025, 2, 24)}
     return starts[year] + dt.timedelta(days=index % 8)
 
 
 def plan_plans(plan, admission_plan, *, scale: float = 1.0,
-               is_working_day: Callable[[dt.date], bool]) -> DemoPlans:
-    """Plan the demo's plans from the planned tree and admissions (no database)."""
+               is_working_day: Callable[[dt.date], bool], years=YEARS) -> DemoPlans:
+    """Plan the demo's plans of `years` from the planned tree and admissions (no database)."""
     committees = list(plan.root.children)
-    by_committee: dict[int, Counter] = {y: Counter() for y in YEARS}
-    by_grassroots: dict[int, Counter] = {y: Counter() for y in YEARS}
+    by_committee: dict[int, Counter] = {y: Counter() for y in years}
+    by_grassroots: dict[int, Counter] = {y: Counter() for y in years}
     for slot in admission_plan.slots:
         year = slot.decided_on.year
         if year in by_committee:
             by_committee[year][slot.committee.code] += 1
             by_grassroots[year][slot.grassroots.code] += 1
     out = DemoPlans()
-    for year in YEARS:
+    for year in years:
         number, issued_on, target = PROVINCE_PLANS[year]
         total = A.scaled(target, scale)
         kb = A.scaled(KB_TARGETS[year], scale)
@@ -186,9 +196,10 @@ class PlansSummary:
 
 
 def build_plans(plan, admission_plan, *, scale: float, is_working_day: Callable[[dt.date], bool],
-                stdout: IO[str] | None = None) -> PlansSummary:
-    """Write the demo's plans (the units must have their `pk`s); print one line."""
-    planned = plan_plans(plan, admission_plan, scale=scale, is_working_day=is_working_day)
+                stdout: IO[str] | None = None, years=YEARS) -> PlansSummary:
+    """Write the demo's plans of `years` (the units must have their `pk`s); print one line."""
+    planned = plan_plans(plan, admission_plan, scale=scale, is_working_day=is_working_day,
+                         years=years)
     specs = planned.specs
     for spec in specs:  # province plans first, so parents have ids
         spec.row = Plan(unit_id=spec.unit.pk, year=spec.year, number=spec.number,
@@ -211,9 +222,9 @@ def build_plans(plan, admission_plan, *, scale: float, is_working_day: Callable[
     Allocation.objects.bulk_create(allocations, batch_size=2000)
 
     f = vn.format_number
-    top = planned.find(plan.root.code, 2022)
+    top = planned.find(plan.root.code, years[-1])
     kb = dict((u.code, n) for u, n in top.current.allocations).get(A.KB, 0)
-    line = (f"Đã tạo {f(len(specs))} kế hoạch phát triển đảng viên năm {YEARS[0]}–{YEARS[-1]} "
+    line = (f"Đã tạo {f(len(specs))} kế hoạch phát triển đảng viên năm {years[0]}–{years[-1]} "
             f"(Tỉnh ủy và {len(plan.root.children)} đảng bộ trực thuộc, {f(len(versions))} lần "
             f"ban hành, {f(len(allocations))} chỉ tiêu giao); Kế hoạch số {top.number}: "
             f"{f(top.current.target)} trở lên, Kim Bôi {f(kb)}.")

@@ -1,5 +1,7 @@
 """`dangvien demo`: build the demo province (Hòa Bình, 2022) with its admission history
-and candidate pipeline up to 31/12/2022, and print the totals and the demo logins."""
+and candidate pipeline up to 31/12/2022, and print the totals and the demo logins;
+`--through-2025` goes on to 31/12/2025 (2023–2025, the reorganisation of 01/07/2025, the
+2026 plan)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from django.db import DatabaseError, transaction
 from dangvien.core import vn
 from dangvien.core.errors import DomainError
 from dangvien.demo.builder import DEFAULT_SEED, build_demo, has_data, login_lines, reset_demo
+from dangvien.demo.through2025 import installed
 
 
 class Command(BaseCommand):
@@ -17,7 +20,9 @@ class Command(BaseCommand):
         "Tạo dữ liệu mẫu: tỉnh Hòa Bình năm 2022 (13 đảng bộ trực thuộc, khoảng 670 tổ chức "
         "cơ sở đảng, 3.500 chi bộ, 68.300 đảng viên ngày 31/05/2022), quá trình kết nạp đảng "
         "viên 2020–2022 (khoảng 1.650 quyết định mỗi năm, quần chúng ở mọi bước; ngày số liệu "
-        "31/12/2022) và 5 tài khoản dùng thử. Chỉ chạy trên cơ sở dữ liệu trống, trừ khi có --reset."
+        "31/12/2022) và 5 tài khoản dùng thử. Chỉ chạy trên cơ sở dữ liệu trống, trừ khi có --reset. "
+        "Thêm --through-2025 để tiếp tục đến 31/12/2025: kết nạp 2023–2025, kế hoạch từng năm, "
+        "sắp xếp tổ chức ngày 01/07/2025 (bỏ cấp huyện, Tỉnh ủy Phú Thọ) và kế hoạch năm 2026."
     )
 
     def add_arguments(self, parser):
@@ -33,6 +38,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scale", type=float, default=1.0,
             help="hệ số quy mô, viết bằng dấu chấm (mặc định 1.0; --scale 0.02 tạo một tỉnh nhỏ để thử nhanh)",
+        )
+        parser.add_argument(
+            "--through-2025", action="store_true", dest="through_2025",
+            help="tiếp tục đến 31/12/2025: kết nạp và kế hoạch 2023–2025; ngày 01/07/2025 kết thúc "
+                 "cấp huyện, các tổ chức cơ sở đảng trực thuộc Tỉnh ủy, Tỉnh ủy đổi tên thành Tỉnh ủy "
+                 "Phú Thọ; kế hoạch năm 2026. Số liệu đến 31/12/2022 giữ nguyên như khi không có tùy "
+                 "chọn này",
         )
         parser.add_argument(
             "--seed", type=int, default=DEFAULT_SEED,
@@ -55,7 +67,7 @@ class Command(BaseCommand):
 
         if exists and options["if_empty"]:
             self.stdout.write("Cơ sở dữ liệu đã có dữ liệu tổ chức đảng: không tạo lại dữ liệu mẫu.")
-            self._print_logins()
+            self._print_logins(installed())
             return
         if exists and not options["reset"]:
             raise CommandError(
@@ -68,7 +80,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 if exists:
                     reset_demo(stdout=self.stdout)
-                summary = build_demo(scale=scale, seed=options["seed"], stdout=self.stdout)
+                summary = build_demo(scale=scale, seed=options["seed"], stdout=self.stdout,
+                                     through_2025=options["through_2025"])
         except DomainError as exc:
             raise CommandError(exc.message) from exc
 
@@ -77,7 +90,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Đã tạo xong dữ liệu mẫu sau {vn.format_number(summary.elapsed, 1)} giây.")
         )
-        self._print_logins()
+        self._print_logins(options["through_2025"])
 
     def _refuse_in_production(self, if_empty: bool) -> None:
         """A real installation never gets the demo's users and their published password.
@@ -97,8 +110,8 @@ class Command(BaseCommand):
             return
         raise CommandError(message)
 
-    def _print_logins(self) -> None:
+    def _print_logins(self, through_2025: bool = False) -> None:
         self.stdout.write("")
         self.stdout.write("Tài khoản dùng thử:")
-        for line in login_lines():
+        for line in login_lines(through_2025):
             self.stdout.write(f"  {line}")
