@@ -349,3 +349,15 @@ def test_the_2026_plan_allocates_to_kim_bois_organisations_not_to_kim_boi(provin
     assert allocations(version) == {"KB.01": 110, "KB.02": 60, "LS": 130}
     with pytest.raises(DomainError, match="không phải đơn vị trực thuộc trực tiếp"):
         plan_allocate(by=None, version=version, allocations={units["KB"]: 150})
+
+
+def test_a_dissolution_is_one_audit_record_holding_everything(province, personas,
+                                                              plans_2025):
+    before = AuditEvent.objects.count()
+    dissolve_kb(province, by=personas.provincial)
+    assert AuditEvent.objects.count() == before + 1
+    record = AuditEvent.objects.latest("pk")
+    assert record.action == "org.dissolve" and record.actor_id == personas.provincial.pk
+    titles = [s["title"] for s in record.after["details"]["sections"]]
+    assert "Phân quyền chấm dứt" in titles
+    assert "Chỉ tiêu kế hoạch chuyển sang đơn vị kế thừa" in titles
