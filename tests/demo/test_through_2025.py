@@ -269,6 +269,8 @@ def test_admissions_go_on_in_2023_2024_and_2025(built):
     assert open_.filter(stage=Stage.SOURCE).exists()
     assert open_.filter(stage__in=[Stage.CELL_PROPOSED, Stage.GRASSROOTS_PROPOSED]).exists()
     assert "Mở rộng đến ngày 31/12/2025: quyết định kết nạp theo năm: 2023: " in built.output
+    assert "Số liệu đến ngày 31/12/2022 (phần tiếp theo đến ngày 31/12/2025 ở cuối)." in built.output
+    assert "không có sự kiện nào sau ngày này" not in built.output
 
 
 def test_after_01_07_2025_the_grassroots_committee_or_the_province_decides(built):

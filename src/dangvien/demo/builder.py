@@ -319,6 +319,7 @@ class PipelineSummary:
     kb_by_year: dict[int, int]
     kb_2021_by_october: int
     overdue_ref: dict[str, int]
+    continued_to: dt.date | None = None  # `--through-2025` went on to this day
 
     def as_dict(self) -> dict:
         return {
@@ -344,7 +345,10 @@ class PipelineSummary:
         kb_target = A.scaled(A.KB_TARGETS[2022], self.scale)
         check = "đúng" if self.kb_jan_may == self.kb_jan_may_target else "SAI"
         return [
-            f"Ngày số liệu: {d(self.data_date)} (không có sự kiện nào sau ngày này).",
+            f"Ngày số liệu: {d(self.data_date)} (không có sự kiện nào sau ngày này)."
+            if self.continued_to is None else
+            f"Số liệu đến ngày {d(self.data_date)} (phần tiếp theo đến ngày "
+            f"{d(self.continued_to)} ở cuối).",
             "Quyết định kết nạp theo năm: "
             + "; ".join(f"{y}: {f(n)}" for y, n in sorted(self.decisions_by_year.items())) + ".",
             f"Kim Bôi: {f(self.kb_jan_may)} quyết định kết nạp từ 01/01 đến 31/05/2022 "
@@ -987,12 +991,13 @@ def build_demo(*, scale: float = 1.0, seed: int = DEFAULT_SEED, stdout: IO[str] 
     try:
         if not through_2025:
             return _build(scale=scale, seed=seed, stdout=stdout)[0]
-        from .through2025 import extend
+        from .through2025 import continued, extend
 
         started = time.perf_counter()
         with transaction.atomic():
             summary, state = _build(scale=scale, seed=seed, stdout=stdout)
             summary.later = extend(state, stdout=stdout)
+        continued(summary.pipeline)
         summary.elapsed = time.perf_counter() - started
         return summary
     finally:

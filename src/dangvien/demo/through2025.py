@@ -235,6 +235,12 @@ def extend(state: B.DemoState, *, stdout: IO[str] | None = None) -> LaterSummary
     return summary
 
 
+def continued(pipeline: B.PipelineSummary | None) -> None:
+    """The 2022 summary says the data go on past its day."""
+    if pipeline is not None:
+        pipeline.continued_to = DATA_DATE
+
+
 def _member_events(changed: list[Membership]) -> None:
     """The events of memberships recognised (or removed) after the 2022 data date; the
     builder's backfill wrote only what they had then."""
