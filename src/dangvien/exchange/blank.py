@@ -107,9 +107,11 @@ def _validate(sheet, i: int, column, ranges: dict[str, str]) -> None:
             "input_title": column.header[:32], "input_message": column.note[:255],
             "error_title": "Giá trị không có trong danh sách",
             "error_message": (f"Hãy chọn {column.header.lower()} trong danh sách."
-                              + (" Có thể ghi mã đơn vị." if units else ""))[:255],
+                              + (" Có thể ghi mã đơn vị." if units else "")
+                              + ("" if column.list_only or units else
+                                 " Xem cách ghi khác ở trang Hướng dẫn."))[:255],
             # Units may also be typed as their code: a warning, not a refusal.
-            "error_type": "warning" if units else "stop",
+            "error_type": "warning" if units or not column.list_only else "stop",
         })
     elif column.type == "date":
         sheet.data_validation(1, i, TEMPLATE_ROWS, i, {
@@ -131,6 +133,7 @@ def _write_guide(guide, kind: type[Kind], fmt) -> None:
     guide.set_column(0, 0, 30)
     guide.set_column(1, 1, 12)
     guide.set_column(2, 2, 90, fmt["wrap"])
+    guide.set_column(3, 9, 18)  # the guide's example tables (`Kind.guide_sections`)
     guide.write_string(0, 0, f"Mẫu nhập {kind.label.lower()}", fmt["bold"])
     guide.write_string(1, 0, kind.description)
     guide.write_string(2, 0, "Mỗi dòng một bản ghi, bắt đầu từ dòng 2 của trang "
@@ -141,3 +144,14 @@ def _write_guide(guide, kind: type[Kind], fmt) -> None:
     guide.write_row(4, 0, ["Cột", "Bắt buộc", "Cách ghi"], fmt["bold"])
     for r, column in enumerate(kind.columns, start=5):
         guide.write_row(r, 0, [column.header, "Có" if column.required else "", column.note])
+    r = 5 + len(kind.columns)
+    for title, rows in kind.guide_sections():
+        r += 1
+        guide.write_string(r, 0, title, fmt["bold"])
+        r += 1
+        for i, row in enumerate(rows):
+            if len(row) == 1:  # a sentence, read across the empty cells on its right
+                guide.write_string(r, 0, row[0])
+            else:
+                guide.write_row(r, 0, row, fmt["bold"] if i == 0 else fmt["wrap"])
+            r += 1

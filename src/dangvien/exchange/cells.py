@@ -36,6 +36,19 @@ def shown(value) -> str:
     return str(value).strip()
 
 
+#: Control characters (NUL…) that no cell of ours should hold.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Characters of a wrong cell a message quotes.
+QUOTED = 50
+
+
+def quoted(value) -> str:
+    """The value as a message quotes it: as shown, without control characters (a NUL
+    cannot be stored in PostgreSQL, not even in the job's list of problems), cut short."""
+    text = CONTROL.sub("", shown(value))
+    return text if len(text) <= QUOTED else text[:QUOTED] + "…"
+
+
 def to_text(value) -> str | None:
     if isinstance(value, str):
         return " ".join(value.split()) or None
@@ -56,15 +69,16 @@ def to_date(value) -> dt.date | None:
         # A date cell without a date format arrives as its serial number.
         if 1 <= value < 2_958_466 and float(value).is_integer():
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
-        raise CellError(f"'{shown(value)}' không phải ngày hợp lệ (nhập theo dạng ngày/tháng/năm, "
-                        "ví dụ 31/05/2022).")
+        raise CellError(f"'{quoted(value)}' không phải ngày hợp lệ (nhập theo dạng ngày/tháng/"
+                        "năm, ví dụ 31/05/2022).")
     text = str(value).strip()
     if re.fullmatch(r"\d{1,2}-\d{1,2}-\d{4}", text):
         text = text.replace("-", "/")
     try:
         return vn.parse_date(text)
-    except ValueError as exc:
-        raise CellError(str(exc)) from None
+    except ValueError:
+        raise CellError(f"'{quoted(text)}' không phải ngày hợp lệ (nhập theo dạng ngày/tháng/"
+                        "năm, ví dụ 31/05/2022).") from None
 
 
 def to_cccd(value) -> str | None:
@@ -90,7 +104,7 @@ def to_cccd(value) -> str | None:
     if not re.fullmatch(r"\d{12}", text):
         raise CellError(
             "Số CCCD phải gồm đúng 12 chữ số (không có chữ, dấu cách hay dấu chấm); "
-            f"giá trị đã nhập '{shown(value)}' có {len(text)} ký tự.")
+            f"giá trị đã nhập '{quoted(value)}' có {len(text)} ký tự.")
     return text
 
 
@@ -110,7 +124,7 @@ def to_int(value) -> int | None:
     if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
         text = text.replace(".", "")
     if not re.fullmatch(r"-?\d+", text):
-        raise CellError(f"'{shown(value)}' không phải số nguyên.")
+        raise CellError(f"'{quoted(value)}' không phải số nguyên.")
     return int(text)
 
 
@@ -128,7 +142,7 @@ def to_bool(value) -> bool | None:
         return True
     if key in _FALSE:
         return False
-    raise CellError(f"'{shown(value)}' không hợp lệ: ghi Có hoặc Không.")
+    raise CellError(f"'{quoted(value)}' không hợp lệ: ghi Có hoặc Không.")
 
 
 class Choices:
@@ -166,5 +180,5 @@ class Choices:
                 self._seen[value] = found
         if found is None:
             tail = f" (chọn một trong: {', '.join(self.labels)})" if self.list_in_message else ""
-            raise CellError(f"'{shown(value)}' không có trong danh mục {self.what}{tail}.")
+            raise CellError(f"'{quoted(value)}' không có trong danh mục {self.what}{tail}.")
         return found

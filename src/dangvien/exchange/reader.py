@@ -36,6 +36,10 @@ _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
 _ERROR_CELL = re.compile(rb"<c\b([^>]*?)\bt=\"e\"([^>]*)>(?:<f[^>]*(?:/>|>.*?</f>))?<v>([^<]*)</v>",
                          re.S)
 _REF = re.compile(rb"\br=\"([A-Z]+)(\d+)\"")
+#: A formula cell with no value stored: written by a program that does not calculate (Excel
+#: and LibreOffice always store the value; a formula giving "" is t="str" with an empty v).
+_UNVALUED = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_STRING_TYPE = re.compile(rb"\bt=\"(?:str|inlineStr|s)\"")
 
 
 class FileProblem(Exception):
@@ -102,8 +106,10 @@ def _sheet_parts(path: Path) -> dict[str, str]:
     return out
 
 
-def formula_errors(path: Path, sheet_name: str) -> list[tuple[int, int, str]]:
-    """(row, column index, error text) of every formula error cell of a sheet."""
+def formula_errors(path: Path, sheet_name: str) -> list[tuple[int, int, str | None]]:
+    """(row, column index, error text) of every formula error cell of a sheet, and (row,
+    column index, None) of every formula cell without a value (python-calamine reads both
+    as empty cells)."""
     try:
         part = _sheet_parts(path).get(sheet_name)
     except (KeyError, ET.ParseError, zipfile.BadZipFile):
@@ -121,6 +127,11 @@ def formula_errors(path: Path, sheet_name: str) -> list[tuple[int, int, str]]:
                     if ref:
                         found.append((int(ref.group(2)), _col_index(ref.group(1).decode()),
                                       m.group(3).decode(errors="replace")))
+            if b"<f" in data:
+                for m in _UNVALUED.finditer(data):
+                    ref = _REF.search(m.group(1))
+                    if ref and not _STRING_TYPE.search(m.group(1)):
+                        found.append((int(ref.group(2)), _col_index(ref.group(1).decode()), None))
             # Keep the tail of the last open cell so a cell split by the chunk is seen whole.
             cut = data.rfind(b"<c ")
             tail = data[cut:] if cut >= 0 and len(data) - cut < 4096 else b""
@@ -314,7 +325,19 @@ def _open(path: Path, kind: type[Kind], book, sheet_name: str, sheet,
         raise FileProblem(
             f"Trang tính '{sheet_name}' thiếu cột bắt buộc: {names} (dòng tiêu đề là dòng "
             f"{header_row}). Hãy thêm các cột này hoặc dùng tệp mẫu.")
-    errors = [e for e in formula_errors(path, sheet_name) if e[0] > header_row]
+    found = [e for e in formula_errors(path, sheet_name) if e[0] > header_row]
+    errors = [e for e in found if e[2] is not None]
+    # Only the imported columns: a row number column "=ROW()-1" harms nobody.
+    unvalued = [e for e in found if e[2] is None and e[1] - col0 in mapping]
+    if unvalued:
+        by_index = {col0 + i: c for i, c in mapping.items()}
+        shown_cells = "; ".join(f"dòng {r}, cột '{headers.get(by_index[c].key)}'"
+                                for r, c, _ in unvalued[:5])
+        more = f" và {vn.format_number(len(unvalued) - 5)} ô khác" if len(unvalued) > 5 else ""
+        raise FileProblem(
+            f"Tệp có ô công thức chưa có giá trị: {shown_cells}{more}. Tệp được tạo bằng một "
+            "chương trình không tính công thức: hãy mở tệp bằng Excel, lưu lại rồi tải lên, "
+            "hoặc thay công thức bằng giá trị.")
     if errors:
         by_index = {col0 + i: c for i, c in mapping.items()}
         shown_cells = "; ".join(

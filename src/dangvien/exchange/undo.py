@@ -154,8 +154,9 @@ def undo_plan(*, job: ImportJob, user, now: dt.datetime | None = None) -> UndoPl
         plan.refusal = "Chỉ hoàn tác được lượt nhập đã lưu xong."
         return plan
     if not kind.undoable or job.batch_id is None:
-        plan.refusal = (f"Lượt nhập {kind.label.lower()} không hoàn tác được bằng một thao tác: "
-                        "hãy sửa hoặc hủy từng bản ghi trên trang của nó.")
+        plan.refusal = kind.undo_refusal or (
+            f"Lượt nhập {kind.label.lower()} không hoàn tác được bằng một thao tác: hãy sửa hoặc "
+            "hủy từng bản ghi trên trang của nó.")
         return plan
     deadline = undo_deadline(job)
     if deadline is not None and now > deadline:

@@ -97,6 +97,7 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
         "no_worker": jobs.waiting_for_worker(job),
         "problems": [_problem_row(p) for p in job.problems],
         "changes": _change_rows(kind, job.changes),
+        "change_count": job.changed + (job.new if kind.lists_new_changes else 0),
         "more": job.problem_count - len(job.problems),
         "undo_until": undo.undo_deadline(job) if kind.undoable and job.batch_id else None,
         **({"old_label": "Đang lưu", "new_label": "Sẽ thành"} if job.status == JobStatus.CHECKED

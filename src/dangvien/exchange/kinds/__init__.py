@@ -11,7 +11,8 @@ from importlib import import_module
 
 from .base import KINDS, Kind
 
-MODULES = ["units", "members", "candidates", "allocations", "ratings", "class_results"]
+MODULES = ["units", "members", "candidates", "allocations", "ratings", "class_results",
+           "orgchanges"]
 
 
 _loaded = False

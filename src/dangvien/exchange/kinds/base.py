@@ -33,6 +33,9 @@ class Column:
     type: str = "text"
     width: int = 18
     example: Any = None
+    #: The dropdown only warns about a value not in its list (the import also reads other
+    #: spellings, such as the codes of the list's labels); unit lists always do.
+    list_only: bool = True
 
     def names(self) -> set[str]:
         return {header_key(self.header), *(header_key(v) for v in self.variants)}
@@ -231,6 +234,19 @@ class Kind:
     #: A saved import of this kind can be undone within `DANGVIEN_IMPORT_UNDO_DAYS`
     #: (`exchange.undo`): it records what it creates and changes.
     undoable: ClassVar[bool] = False
+    #: Why a saved import of a kind that is not undoable cannot be undone, and what to do
+    #: instead (the undo page and command say it; a general sentence when empty).
+    undo_refusal: ClassVar[str] = ""
+    #: A sentence the upload page and the check page show above everything else.
+    note: ClassVar[str] = ""
+    #: The import lists new rows in its changes too (`Context.change`), not only changed ones.
+    lists_new_changes: ClassVar[bool] = False
+
+    @classmethod
+    def guide_sections(cls) -> list[tuple[str, list[list[str]]]]:
+        """More of the template's guide sheet, below the columns: (title, table rows; the
+        first row is the table's header, a row of one cell is a sentence)."""
+        return []
 
     @classmethod
     def batch_tables(cls) -> list:
