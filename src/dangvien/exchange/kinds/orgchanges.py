@@ -217,7 +217,7 @@ class OrgChangesImporter(Importer):
         last = OrgChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         try:
             with transaction.atomic():
-                self._apply(change, v, units)
+                unit = self._apply(change, v, units)
         except DomainError as err:
             # A new code is in "Mã đơn vị", or in "Mã đơn vị kế thừa" for a split.
             key = ("successor" if change == SPLIT else "code") if err.field == "code" \
@@ -233,7 +233,8 @@ class OrgChangesImporter(Importer):
             ctx.counts.new += 1
         else:
             ctx.counts.changed += 1
-        for recorded in OrgChange.objects.filter(pk__gt=last).order_by("pk"):
+        # (Its unit too: on PostgreSQL another import's change may have come in meanwhile.)
+        for recorded in OrgChange.objects.filter(pk__gt=last, units=unit).order_by("pk"):
             ctx.change(n, v["code"], _preview(recorded))
 
     def _founds(self, n: int, change: str | None, v: dict) -> _Founding | None:
@@ -296,18 +297,20 @@ class OrgChangesImporter(Importer):
             return shape.name == vn.normalize_spaces(v["name"])
         return shape.parent_id == units["parent"].pk  # MOVE
 
-    def _apply(self, change: str, v: dict, units: dict[str, OrgUnit]) -> None:
+    def _apply(self, change: str, v: dict, units: dict[str, OrgUnit]) -> OrgUnit:
+        """Make the change through its service; returns the unit the change is about."""
         ctx = self.ctx
         common = {"by": ctx.user, "effective": v["effective"], "decision": v.get("decision") or "",
                   "decision_date": v.get("decision_date"), "today": ctx.today}
         if change == CREATE:
             parent = units["parent"]
             kind = v.get("unit_kind") or USUAL_CHILD_KIND.get(parent.kind) or parent.kind
-            unit_create(by=ctx.user, parent=parent, code=v["code"], name=v["name"], kind=kind,
-                        valid_from=v["effective"], is_mountainous=parent.is_mountainous,
-                        decision=common["decision"], decision_date=common["decision_date"],
-                        today=ctx.today)
-        elif change == RENAME:
+            return unit_create(
+                by=ctx.user, parent=parent, code=v["code"], name=v["name"], kind=kind,
+                valid_from=v["effective"], is_mountainous=parent.is_mountainous,
+                decision=common["decision"], decision_date=common["decision_date"],
+                today=ctx.today)
+        if change == RENAME:
             unit_rename(unit=units["code"], name=v["name"], **common)
         elif change == MOVE:
             unit_move(unit=units["code"], new_parent=units["parent"], **common)
@@ -318,6 +321,7 @@ class OrgChangesImporter(Importer):
                            kind=v.get("unit_kind"), **common)
         else:
             unit_dissolve(unit=units["code"], successor=units["successor"], **common)
+        return units["code"]
 
 
 #: Items of a section the preview quotes (the count says how many there are).
