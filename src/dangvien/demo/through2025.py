@@ -40,7 +40,7 @@ import datetime as dt
 import random
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO
 
 from django.contrib.auth import get_user_model
@@ -117,7 +117,6 @@ class LaterSummary:
     services_seconds: float
     seconds: float = 0.0
     changes: int = 0
-    extra: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
@@ -206,7 +205,7 @@ def extend(state: B.DemoState, *, stdout: IO[str] | None = None) -> LaterSummary
     say(stdout, plans_line)
 
     services_started = time.perf_counter()
-    dissolved, stubs = _reorganise(plan, districts, stdout)
+    dissolved, stubs = _reorganise(districts, stdout)
     services_seconds = time.perf_counter() - services_started
     number, target, allocated = _plan_2026(later_plan, scale)
     say(stdout, f"Đã ban hành Kế hoạch số {number} năm 2026 của {NEW_ROOT_NAME}: {f(target)} trở "
@@ -255,7 +254,7 @@ def _member_events(changed: list[Membership]) -> None:
     MembershipEvent.objects.bulk_create(rows, batch_size=B.BATCH_SIZE)
 
 
-def _reorganise(plan: B.DemoPlan, districts: list[B._Unit], stdout: IO[str] | None
+def _reorganise(districts: list[B._Unit], stdout: IO[str] | None
                 ) -> tuple[list[tuple[str, int, float]], list[str]]:
     """01/07/2025 through the org services, as an administrator would record it."""
     say = B._say
