@@ -43,7 +43,7 @@ from dangvien.demo.builder import DEMO_LOGINS, DEMO_LOGINS_2025, login_lines
 from dangvien.org.models import GRASSROOTS_KINDS, OrgChange, OrgChangeKind, OrgUnit, UnitKind
 from dangvien.org.selectors import ancestors_on, branch_on, children_on
 from dangvien.people.choices import MemberStatus
-from dangvien.people.models import EventKind, Membership, MembershipEvent
+from dangvien.people.models import EventKind, Membership, MembershipEvent, Transfer, TransferStatus
 from dangvien.plans.models import Allocation, Plan, PlanStatus
 from dangvien.plans.selectors import children_in_year
 from dangvien.ratings.models import Rating
@@ -271,6 +271,14 @@ def test_admissions_go_on_in_2023_2024_and_2025(built):
     assert "Mở rộng đến ngày 31/12/2025: quyết định kết nạp theo năm: 2023: " in built.output
     assert "Số liệu đến ngày 31/12/2022 (phần tiếp theo đến ngày 31/12/2025 ở cuối)." in built.output
     assert "không có sự kiện nào sau ngày này" not in built.output
+
+
+def test_the_transfer_waiting_at_the_end_of_2022_is_received_in_january_2023(built):
+    assert not Transfer.objects.filter(status=TransferStatus.PENDING).exists()
+    received = Transfer.objects.get(letter_on=dt.date(2022, 12, 12))
+    assert (received.status, received.received_on) == (TransferStatus.DONE,
+                                                       T.PENDING_RECEIVED_ON)
+    assert Membership.objects.get(person=received.person, ended_on__isnull=True).cell.code == "KB.01.01"
 
 
 def test_after_01_07_2025_the_grassroots_committee_or_the_province_decides(built):

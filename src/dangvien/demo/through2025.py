@@ -22,7 +22,7 @@ After `builder._build` has written the 2022 demo (and nothing dated later), `ext
 
 Nothing dated up to 31/12/2022 changes: the 2022 demo is written first and exactly as
 without the option; this module only adds rows dated later and brings open rows up to
-date. Who decides after 01/07/2025 (the district is gone): the grassroots committee
+date (the transfer left waiting on 31/12/2022 is received in January 2023). Who decides after 01/07/2025 (the district is gone): the grassroots committee
 (delegated power) or, for a grassroots cell, the Tỉnh ủy (`admissions.decider`); classes
 of a former district's candidates from then on are held by the Tỉnh ủy, named for the
 area. No admission ceremony is held on 01/07/2025, so the member totals of 30/06/2025
@@ -56,7 +56,8 @@ from dangvien.org.models import OrgChange, OrgUnit, UnitKind
 from dangvien.org.services import unit_create, unit_dissolve, unit_rename
 from dangvien.people.choices import MemberStatus
 from dangvien.people.events import backfill
-from dangvien.people.models import EventKind, Membership, MembershipEvent
+from dangvien.people.models import EventKind, Membership, MembershipEvent, Transfer, TransferStatus
+from dangvien.people.transfers import transfer_confirm
 from dangvien.plans import selectors as plan_selectors
 from dangvien.plans.services import plan_allocate, plan_create, plan_issue
 
@@ -88,6 +89,8 @@ STUBS = (
 #: date, the former Hòa Bình's part of the target at scale 1.
 PLAN_2026 = ("45-KH/TU", dt.date(2025, 12, 26), 1_650)
 PLAN_2026_TITLE = "Kế hoạch phát triển đảng viên năm 2026"
+#: The transfer the 2022 demo leaves waiting in Kim Bôi's inbox is received on this day.
+PENDING_RECEIVED_ON = dt.date(2023, 1, 9)
 #: The district officers' roles after 01/07/2025: the first commune of their district.
 MOVED_LOGINS = {"kimboi": "KB.01", "lacson": "LS.01"}
 AUDIT_ACTION = "demo.through_2025"
@@ -172,6 +175,10 @@ def extend(state: B.DemoState, *, stdout: IO[str] | None = None) -> LaterSummary
     f = vn.format_number
     plan, seed, scale = state.plan, state.seed, state.scale
     districts = _mark_districts(plan)
+    # First, so the member who moves is no longer in her old cell's pool of introducers.
+    for transfer in Transfer.objects.filter(status=TransferStatus.PENDING).order_by("pk"):
+        transfer_confirm(by=None, transfer=transfer, received_on=PENDING_RECEIVED_ON,
+                         today=DATA_DATE)
 
     say(stdout, "Đang lập kế hoạch kết nạp đảng viên từ 01/07/2024 đến 30/06/2026…")
     later_plan = A.extend_admissions(plan, state.admission_plan, is_working_day=workcal.is_working_day,
