@@ -198,3 +198,20 @@ def test_a_file_wrong_in_every_cell_keeps_the_first_problems_and_counts_all(
     assert result.problem_count > 300 * 4
     assert result.counts.error_rows == 300
     assert [p.row for p in result.problems[:3]] == [2, 2, 2]  # in file order
+
+
+@pytest.mark.parametrize("kind, headers, row", [
+    ("members", None, ["Bùi Thị\x00 Hoa"] + member_row()[1:]),
+    ("units", ["Mã đơn vị", "Tên đơn vị", "Đơn vị cấp trên", "Loại tổ chức", "Ngày thành lập"],
+     ["KB.01.09", "Chi bộ\x00 mới", "KB.01", "Chi bộ trực thuộc đảng ủy cơ sở",
+      dt.date(2022, 1, 1)]),
+])
+def test_a_control_character_in_free_text_is_one_message(personas, xlsx, audit_count, kind,
+                                                         headers, row):
+    """A NUL cannot be stored by PostgreSQL: it is refused at the cell, in every kind."""
+    result = imp(xlsx([row], headers, sheet="Sheet1"), personas.provincial, kind=kind)
+    found = texts(result)
+    assert any("ký tự không hợp lệ" in t for t in found), found
+    assert not any("\x00" in t for t in found)
+    assert not result.committed
+    _nothing_written(audit_count)

@@ -338,12 +338,13 @@ def test_hostile_cells_through_the_pages_are_listed_not_a_system_error(
     job = ImportJob.objects.get()
     assert job.status == JobStatus.INVALID, job.message
     assert [(p["row"], p["column"]) for p in job.problems] == [
-        (2, "Mã đơn vị"), (2, "Tên mới"), (2, "Ngày hiệu lực"), (2, "Số quyết định"),
+        (2, "Loại thay đổi"), (2, "Mã đơn vị"), (2, "Tên mới"), (2, "Ngày hiệu lực"),
+        (2, "Số quyết định"),
         (3, "Số quyết định"), (4, "Mã đơn vị"), (4, "Số quyết định")], job.problems
     assert not any("\x00" in p["message"] for p in job.problems)
     html = client.get(f"/trao-doi/nhap/luot/{job.pk}/")
     assert html.status_code == 200
-    assert "Các lỗi cần sửa (7 lỗi ở 3 dòng)" in html.content.decode()
+    assert "Các lỗi cần sửa (8 lỗi ở 3 dòng)" in html.content.decode()
 
 
 def test_a_formula_without_a_value_is_refused_with_one_message(province, personas, tmp_path):

@@ -49,8 +49,15 @@ def quoted(value) -> str:
     return text if len(text) <= QUOTED else text[:QUOTED] + "…"
 
 
+#: What a cell with a control character reads as (PostgreSQL stores no NUL).
+CONTROL_MESSAGE = ("ô có ký tự không hợp lệ (ký tự NUL hoặc ký tự điều khiển, thường do sao "
+                   "chép từ chương trình khác): hãy gõ lại nội dung ô này.")
+
+
 def to_text(value) -> str | None:
     if isinstance(value, str):
+        if CONTROL.search(value):
+            raise CellError(CONTROL_MESSAGE)
         return " ".join(value.split()) or None
     if is_empty(value):
         return None
