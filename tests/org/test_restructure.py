@@ -76,6 +76,8 @@ def test_the_2022_report_is_byte_for_byte_the_same_after_dissolving_kim_boi(
         kim_boi, kb_plan, province):
     before = report_2022()
     assert '"unit_code": "KB"' in before and '"admitted": 46' in before
+    # The province becomes Phú Thọ and Kim Bôi ends, the same day.
+    unit_rename(by=None, unit=province.tu, name="Tỉnh ủy Phú Thọ", effective=REFORM, today=TODAY)
     dissolve_kb(province)
     assert report_2022() == before
 

@@ -101,6 +101,8 @@ class Progress:
     target_reached_on: dt.date | None = None
     pipeline: dict[str, int] = field(default_factory=dict)
     has_children: bool = False
+    #: The unit's place in the tree of the table's day (rows are ordered by it).
+    path: str = ""
 
     @property
     def status_label(self) -> str:
@@ -609,12 +611,12 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
     for child in children:
         target = allocations.get(child.unit_id)
         row = Progress(unit=child.unit, name=child.name, target=target,
-                       has_children=child.unit_id in parents)
+                       has_children=child.unit_id in parents, path=child.path)
         rates = _rates(figures.conversion.get(child.path), unit_rates)
         rows.append(_finish(row, figures.days.get(child.path, []),
                             figures.history.get(child.path, {}),
                             figures.pipeline.get(child.path, {}), rates, feasible, as_of))
-    rows.sort(key=lambda r: (ProgressStatus.ORDER[r.status], r.unit.path))
+    rows.sort(key=lambda r: (ProgressStatus.ORDER[r.status], r.path))
 
     total = Progress(unit=unit, name=version.name,
                      target=_unit_target(plan, unit, as_of, own_plan, version.parent),

@@ -14,6 +14,7 @@ from pathlib import Path
 from dangvien.admission.models import Stage
 from dangvien.core import vn
 from dangvien.core.dates import months_between
+from dangvien.org.selectors import version_on
 
 from .models import IN_FORCE, Plan, PlanVersion
 from .progress import EXPECTED_LINEAR, EXPECTED_SEASONAL, PIPELINE, Progress, ProgressTable
@@ -152,6 +153,12 @@ def row_dict(row: Progress) -> dict:
     }
 
 
+def _name_on(unit, day: dt.date) -> str:
+    """The unit's name on `day` (a report of 2022 names the 2022 issuer)."""
+    version = version_on(unit, day)
+    return version.name if version else unit.name
+
+
 def progress_dict(table: ProgressTable, heading: PlanHeading) -> dict:
     """The report as plain data (`dangvien report progress --format json`)."""
     plan = table.plan
@@ -163,7 +170,7 @@ def progress_dict(table: ProgressTable, heading: PlanHeading) -> dict:
             "year": plan.year,
             "target": heading.target,
             "title": plan.title,
-            "unit": {"code": plan.unit.code, "name": plan.unit.name},
+            "unit": {"code": plan.unit.code, "name": _name_on(plan.unit, table.as_of)},
             "revision": heading.version.revision if heading.version else None,
         },
         "as_of": table.as_of.isoformat(),

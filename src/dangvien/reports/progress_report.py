@@ -113,7 +113,7 @@ class ProgressReport:
 
     @property
     def rows_in_tree_order(self) -> list[Progress]:
-        return sorted(self.table.rows, key=lambda r: r.unit.path)
+        return sorted(self.table.rows, key=lambda r: r.path or r.unit.path)
 
     def rows_with(self, statuses) -> list[Progress]:
         return [r for r in self.rows_in_tree_order if r.status in statuses]
