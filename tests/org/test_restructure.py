@@ -363,3 +363,13 @@ def test_a_dissolution_is_one_audit_record_holding_everything(province, personas
     titles = [s["title"] for s in record.after["details"]["sections"]]
     assert "Phân quyền chấm dứt" in titles
     assert "Chỉ tiêu kế hoạch chuyển sang đơn vị kế thừa" in titles
+
+
+def test_the_roles_section_names_people_in_vietnamese_order(province):
+    user = get_user_model().objects.create_user("hoa", first_name="Hoa", last_name="Quách Thị")
+    RoleAssignment.objects.create(user=user, unit=province.kb_commune, role=Role.EDITOR)
+    unit_dissolve(by=None, unit=province.kb_commune, successor=province.ls_commune,
+                  effective=REFORM, today=TODAY)
+    roles = next(s for s in OrgChange.objects.get(kind="giai_the").details["sections"]
+                 if s["title"] == "Phân quyền chấm dứt")
+    assert roles["items"] == ["Quách Thị Hoa (hoa), Cập nhật tại Đảng bộ xã Vĩnh Đồng: thôi"]

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from dangvien.accounts.models import ROLE_RANK, Role, RoleAssignment
 from dangvien.accounts.scope import can
+from dangvien.accounts.services import full_name
 from dangvien.audit.services import audit_record, snapshot
 from dangvien.core import vn
 from dangvien.core.errors import DomainError
@@ -369,7 +370,7 @@ def _close_roles(closings: Sequence[tuple[OrgUnit, OrgUnit]], roles: str) -> Sec
     for closed, successor in closings:
         for ra in (RoleAssignment.objects.filter(unit=closed).select_related("user")
                    .order_by("user__username")):
-            who = ra.user.get_full_name() or ra.user.username
+            who = full_name(ra.user) or ra.user.username  # "Quách Thị Hoa"
             label = f"{who} ({ra.user.username}), {ra.get_role_display()} tại {closed.name}"
             held = RoleAssignment.objects.filter(user=ra.user, unit=successor).first()
             if roles == "move" and successor is not None:
