@@ -192,3 +192,16 @@ def test_a_wrong_decision_date_of_an_imported_candidacy_is_corrected(province, p
     assert {r["code"] for r in decided.results} == judged
     assert all(r["passed"] for r in decided.results)
     assert Membership.objects.get(pk=c.membership_id).decided_on == dt.date(2016, 10, 3)
+
+
+def test_a_2016_decision_after_the_2025_reorganisation_was_kim_bois(province, personas, xlsx):
+    """Kim Bôi was dissolved into the province on 01/07/2025: a 2016 admission of one of
+    its cells, entered afterwards, was decided by Kim Bôi, the superior of that day."""
+    from dangvien.org.services import unit_dissolve
+
+    unit_dissolve(by=None, unit=province.kb, successor=province.tu, effective=D(2025, 7, 1))
+    path = xlsx([row()], HEADERS, sheet="Quần chúng ưu tú")
+    result = imp(path, personas.provincial, kind="candidates")
+    assert result.committed, texts(result)
+    c = Candidacy.objects.get(person__cccd="017198000123")
+    assert c.decision_unit.code == "KB"

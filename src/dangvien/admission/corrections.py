@@ -25,6 +25,7 @@ from dangvien.core import reasons, versions, vn
 from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 from dangvien.org.models import OrgUnit
+from dangvien.org.selectors import stood_above
 from dangvien.people.choices import MemberStatus
 from dangvien.people.models import EventKind, Membership, MembershipEvent
 from dangvien.rules.models import rule_set_on
@@ -304,7 +305,8 @@ def candidacy_correct(*, by, candidacy: Candidacy, step: str, values: dict, reas
         if name == "decision_unit":
             if not isinstance(value, OrgUnit):
                 raise DomainError("Cấp ủy ra quyết định không hợp lệ.", field="decision_unit")
-            if not c.cell.path.startswith(value.path) or value.pk == c.cell_id and \
+            day = values.get("decision_on") or c.decision_on or today
+            if not stood_above(value, c.cell, day) or value.pk == c.cell_id and \
                     services.grassroots_of(c.cell).pk != c.cell_id:
                 raise DomainError(f"{value.name} không phải cấp ủy cấp trên của {c.cell.name}.",
                                   field="decision_unit")

@@ -27,6 +27,7 @@ from dangvien.core import vn
 from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 from dangvien.org.models import OrgUnit
+from dangvien.org.selectors import stood_above
 from dangvien.people.models import Membership
 from dangvien.people.services import membership_create
 from dangvien.rules.models import RuleCode, RuleSet
@@ -160,7 +161,8 @@ def _problems(c: Candidacy, *, by, today: dt.date, late_reason: str, rules: _Rul
             out.append(DomainError(f"thiếu ngày của bước trước ({dict(_ORDER)[seen_blank]}).",
                                    field=seen_blank))
             break
-    if c.decision_unit is not None and not c.cell.path.startswith(c.decision_unit.path):
+    if c.decision_unit is not None and not stood_above(c.decision_unit, c.cell,
+                                                       c.decision_on or today):
         out.append(DomainError(f"{c.decision_unit.name} không phải cấp ủy cấp trên của "
                                f"{c.cell.name}.", field="decision_unit"))
     if out:
@@ -204,7 +206,7 @@ def _problems(c: Candidacy, *, by, today: dt.date, late_reason: str, rules: _Rul
             verdicts[Stage.RECOGNISED] = (rs, results,
                                           _late(results, reason, out, "recognition_decided_on"))
     if c.decision_no and c.decision_on and "decision_no" in new:
-        unit = c.decision_unit or services.default_decision_unit(c.cell)
+        unit = c.decision_unit or services.default_decision_unit(c.cell, c.decision_on)
         clash = (Candidacy.objects.filter(decision_unit=unit, decision_on__year=c.decision_on.year,
                                           decision_no=c.decision_no)
                  .exclude(pk=c.pk).select_related("person").first())
@@ -237,7 +239,7 @@ def candidacy_record_history(*, by, candidacy: Candidacy, values: dict, late_rea
     changes, problems = plan(c, values)
     if not changes and not problems:
         return {}
-    services._require(by, c.decision_unit or services.default_decision_unit(c.cell)
+    services._require(by, c.decision_unit or services.default_decision_unit(c.cell, c.decision_on)
                       if {"decision_on", "recognition_decided_on"} & changes.keys() else c.cell)
     before = snapshot(c)
     for name, (_, new) in changes.items():
@@ -245,7 +247,7 @@ def candidacy_record_history(*, by, candidacy: Candidacy, values: dict, late_rea
     if c.decision_on and c.decision_received_on is None:
         c.decision_received_on = c.decision_on
     if c.decision_on and c.decision_unit is None:
-        c.decision_unit = services.default_decision_unit(c.cell)
+        c.decision_unit = services.default_decision_unit(c.cell, c.decision_on)
     rules = _Rules(list(RuleSet.objects.order_by("effective_from")))
     found, verdicts = _problems(c, by=by, today=today, late_reason=late_reason, rules=rules,
                                 new=set(changes))

@@ -18,6 +18,7 @@ from dangvien.core import vn
 from dangvien.core.calendar import working_calendar
 from dangvien.core.dates import months_between
 from dangvien.org.models import CELL_KINDS, GRASSROOTS_KINDS, OrgUnit, UnitKind
+from dangvien.org.selectors import ancestors_on
 from dangvien.people.models import Membership, Person
 from dangvien.rules.models import RuleSet
 from dangvien.training.models import ClassKind, Enrolment
@@ -433,7 +434,11 @@ def decision_unit_choices(user, candidacy: Candidacy) -> list[tuple[int, str]]:
     grassroots = services.grassroots_of(candidacy.cell)
     step = OrgUnit.steplen
     prefixes = [grassroots.path[:i] for i in range(step, len(grassroots.path) + 1, step)]
-    units = OrgUnit.objects.filter(path__in=prefixes).order_by("-depth")
+    units = list(OrgUnit.objects.filter(path__in=prefixes).order_by("-depth"))
+    if candidacy.decision_on:  # the superiors of the decision's day (before a reorganisation)
+        known = {u.pk for u in units}
+        units += [v.unit for v in reversed(ancestors_on(grassroots, candidacy.decision_on))
+                  if v.unit_id not in known]
     return [(u.pk, u.name) for u in units if can(user, u, Role.EDITOR)]
 
 

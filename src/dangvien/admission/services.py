@@ -23,6 +23,7 @@ from dangvien.core import versions, vn
 from dangvien.core.dates import add_months
 from dangvien.core.errors import DomainError
 from dangvien.org.models import CELL_KINDS, GRASSROOTS_KINDS, OrgUnit
+from dangvien.org.selectors import parent_on
 from dangvien.people.choices import MemberStatus
 from dangvien.people.models import Membership, Person
 from dangvien.people.services import membership_create, membership_end, membership_recognise
@@ -80,9 +81,12 @@ def grassroots_of(cell: OrgUnit) -> OrgUnit:
     return found or cell
 
 
-def default_decision_unit(cell: OrgUnit) -> OrgUnit:
-    """Cấp ủy cấp trên trực tiếp của tổ chức cơ sở đảng: who decides admissions by default."""
+def default_decision_unit(cell: OrgUnit, on: dt.date | None = None) -> OrgUnit:
+    """Cấp ủy cấp trên trực tiếp của tổ chức cơ sở đảng: who decides admissions by default,
+    in the tree of `on` (a decision entered years later was its superior's of that day)."""
     grassroots = grassroots_of(cell)
+    if on is not None:
+        return parent_on(grassroots, on) or grassroots
     return OrgUnit.objects.get_parent(grassroots) or grassroots
 
 

@@ -56,6 +56,29 @@ def version_on(unit: OrgUnit, on: dt.date) -> OrgUnitVersion | None:
     return OrgUnitVersion.objects.on(on).filter(unit=unit).first()
 
 
+def shape_on(unit: OrgUnit, on: dt.date) -> OrgUnitVersion | None:
+    """The unit's version on `on`; before the unit's first recorded day, its first version
+    (a province that records its tree from 2020 still enters 2016 admissions)."""
+    return version_on(unit, on) or unit.versions.order_by("valid_from").first()
+
+
+def stood_above(upper: OrgUnit, unit: OrgUnit, on: dt.date) -> bool:
+    """Whether `upper` was `unit` itself or one of its superiors on `on` (two queries):
+    a 2016 decision of a district dissolved in 2025 was its cells' superior's."""
+    mine, theirs = shape_on(unit, on), shape_on(upper, on)
+    if mine is None or theirs is None:
+        return unit.path.startswith(upper.path)
+    return mine.path.startswith(theirs.path)
+
+
+def parent_on(unit: OrgUnit, on: dt.date) -> OrgUnit | None:
+    """The unit's superior on `on` (see `shape_on`)."""
+    version = shape_on(unit, on)
+    if version is None:
+        return OrgUnit.objects.get_parent(unit)
+    return version.parent
+
+
 def ancestors_on(unit: OrgUnit, on: dt.date) -> list[OrgUnitVersion]:
     """The unit's superiors on `on`, top first (the unit itself excluded)."""
     version = version_on(unit, on)
