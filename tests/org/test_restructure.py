@@ -373,3 +373,16 @@ def test_the_roles_section_names_people_in_vietnamese_order(province):
     roles = next(s for s in OrgChange.objects.get(kind="giai_the").details["sections"]
                  if s["title"] == "Phân quyền chấm dứt")
     assert roles["items"] == ["Quách Thị Hoa (hoa), Cập nhật tại Đảng bộ xã Vĩnh Đồng: thôi"]
+
+
+def test_two_dissolutions_on_one_day_make_one_revision_naming_both(province, plans_2025):
+    dissolve_kb(province)
+    unit_dissolve(by=None, unit=province.ls, successor=province.tu, effective=REFORM,
+                  decision="1796-QĐ/TU", today=TODAY)
+    plan = Plan.objects.get(pk=plans_2025.pk)
+    assert plan.versions.count() == 2
+    carried = plan.version_on(REFORM)
+    assert "Giải thể Huyện ủy Kim Bôi" in carried.note
+    assert "Giải thể Huyện ủy Lạc Sơn" in carried.note and "1796-QĐ/TU" in carried.note
+    # Lạc Sơn had no plan of its own for 2025: its target returns to the province.
+    assert allocations(carried) == {"KB.01": 100, "KB.02": 55}

@@ -105,7 +105,11 @@ def carry_allocations(closings, effective: dt.date, note: str, by) -> list[Secti
                     or v.issued_on >= effective):
                 said = _carry(rows, plan, closed, effective)
                 _write(v, rows)
-                v.save(update_fields=["updated_at"])  # a new row_version: open forms are stale
+                # Several changes on one day: the revision's note names each of them.
+                line = f"Điều chỉnh theo thay đổi tổ chức: {note}"
+                if v.status != PlanStatus.DRAFT and line not in v.note:
+                    v.note = f"{v.note}\n{line}".strip()[:5000]
+                v.save(update_fields=["note", "updated_at"])  # a new row_version too
                 items += [f"{name}, lần {v.revision} ({v.get_status_display().lower()}): {s}"
                           for s in said]
             elif in_force is not None and v.pk == in_force.pk:
