@@ -17,19 +17,19 @@ from django.db import transaction
 from dangvien.audit.services import snapshot
 from dangvien.core.errors import DomainError
 
+from .base import (
+    audit_change,
+    check_alive,
+    check_dates,
+    check_not_before_history,
+    new_unit,
+    record_change,
+    refetch,
+    require_parent_admin,
+    require_role,
+)
 from .hooks import Section
 from .models import OrgChangeKind, OrgUnit
-from .services import (
-    _audit_change,
-    _check_alive,
-    _check_dates,
-    _check_not_before_history,
-    _new_unit,
-    _record_change,
-    _refetch,
-    _require_parent_admin,
-    _require_role,
-)
 
 
 @transaction.atomic
@@ -42,16 +42,16 @@ def unit_split_off(
 
     `unit` keeps its subordinates and members; they move by later changes. Decided by the
     administrator of the superior (who also founds the new unit under it)."""
-    unit = _refetch(unit)
-    _require_parent_admin(by, unit)
+    unit = refetch(unit)
+    require_parent_admin(by, unit)
     parent = OrgUnit.objects.get_parent(unit)
     if parent is None:
         raise DomainError(f"{unit.name} là tổ chức cấp cao nhất, không chia tách được ở đây.")
-    _require_role(by, parent)
-    _check_dates(effective, decision_date, today)
-    _check_alive([unit], effective)
-    _check_not_before_history([unit], effective)
-    new = _new_unit(parent, code=code, name=name, kind=kind or unit.kind, valid_from=effective,
+    require_role(by, parent)
+    check_dates(effective, decision_date, today)
+    check_alive([unit], effective)
+    check_not_before_history([unit], effective)
+    new = new_unit(parent, code=code, name=name, kind=kind or unit.kind, valid_from=effective,
                     place_kind=unit.place_kind, is_mountainous=unit.is_mountainous, by=by)
     summary = f"Chia tách từ {unit.name}: thành lập {new.name}"
     note = Section(
@@ -59,8 +59,8 @@ def unit_split_off(
         note=(f"{unit.name} vẫn hoạt động, giữ các tổ chức trực thuộc và đảng viên của mình; "
               "những gì chuyển sang đơn vị mới được ghi bằng các thay đổi tiếp theo "
               "(chuyển, giải thể)."))
-    change = _record_change(OrgChangeKind.SPLIT, effective, [unit, new], summary, decision,
+    change = record_change(OrgChangeKind.SPLIT, effective, [unit, new], summary, decision,
                             decision_date, [note])
-    _audit_change(by, change, unit, snapshot(unit),
+    audit_change(by, change, unit, snapshot(unit),
                   {**snapshot(unit), "parts": [snapshot(new)]})
     return new

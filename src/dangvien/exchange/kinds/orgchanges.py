@@ -28,11 +28,11 @@ from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can, forget_scope
 from dangvien.core import vn
 from dangvien.core.errors import DomainError
+from dangvien.org.base import CODE_RE
 from dangvien.org.forms import USUAL_CHILD_KIND
 from dangvien.org.models import OrgChange, OrgChangeKind, OrgUnit, UnitKind
 from dangvien.org.selectors import unit_by_code, version_on
 from dangvien.org.services import (
-    CODE_RE,
     unit_create,
     unit_dissolve,
     unit_merge,
