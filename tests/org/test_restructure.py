@@ -386,3 +386,25 @@ def test_two_dissolutions_on_one_day_make_one_revision_naming_both(province, pla
     assert "Giải thể Huyện ủy Lạc Sơn" in carried.note and "1796-QĐ/TU" in carried.note
     # Lạc Sơn had no plan of its own for 2025: its target returns to the province.
     assert allocations(carried) == {"KB.01": 100, "KB.02": 55}
+
+
+def test_a_pending_transfer_and_the_next_decision_continue_under_the_successor(
+        province, personas, make_member):
+    from dangvien.admission.services import default_decision_unit
+    from dangvien.people.transfers import transfer_confirm, transfer_request
+
+    make_member(province.ls_cell, "Hà Văn Chiến")
+    membership = Membership.objects.get(person__full_name="Hà Văn Chiến")
+    transfer = transfer_request(by=None, membership=membership, to_cell=province.kb_cell,
+                                letter_no="15-GGT/HU", letter_on=dt.date(2025, 6, 20),
+                                today=dt.date(2025, 6, 20))
+    assert default_decision_unit(province.kb_cell).code == "KB"
+    dissolve_kb(province)
+    # Kim Bôi's cell receives him after the change, now under the province.
+    transfer_confirm(by=personas.provincial, transfer=transfer, received_on=dt.date(2025, 7, 5),
+                     today=dt.date(2025, 7, 5))
+    tu = OrgUnit.objects.get(code="TU")
+    row = {r.unit.code: r.counts.total for r in branch_on(tu, dt.date(2025, 7, 5)).rows}
+    assert row["KB.01"] == 1 and row["LS"] == 0
+    # The commune's admissions are now decided by the province, its new superior.
+    assert default_decision_unit(OrgUnit.objects.get(code="KB.01.01")).code == "TU"
