@@ -62,7 +62,9 @@ def test_first_day_of_a_real_province(live_server, browser_page, shots, settings
     page.get_by_label("Loại tổ chức").select_option("huyen_uy")
     page.get_by_label("Ngày hiệu lực").fill("01/01/2020")
     page.get_by_label("Số quyết định").fill("12-QĐ/TU")
-    page.get_by_role("button", name="Thêm đơn vị").click()
+    page.get_by_role("button", name="Xem trước").click()
+    expect(page.locator(".preview")).to_contain_text("Xem trước: Thành lập Huyện ủy Kim Bôi")
+    page.get_by_role("button", name="Xác nhận thay đổi").click()
     expect(page.locator(".msgs")).to_contain_text("Huyện ủy Kim Bôi")
     assert OrgUnit.objects.get_parent(OrgUnit.objects.get(code="KB")).code == "TU"
 
