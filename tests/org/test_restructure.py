@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import zipfile
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -318,7 +319,8 @@ def test_a_cell_with_members_needs_a_cell_to_take_them(province, make_member):
 
 
 def test_the_report_of_a_year_that_spans_the_change_states_the_rule(province, personas,
-                                                                    plans_2025, client):
+                                                                    plans_2025, client,
+                                                                    tmp_path):
     dissolve_kb(province)
     out = io.StringIO()
     call_command("report", "progress", "--plan", "5-KH/TU", "--format", "json",
@@ -335,6 +337,12 @@ def test_the_report_of_a_year_that_spans_the_change_states_the_rule(province, pe
     client.force_login(personas.provincial)
     page = client.get(f"/ke-hoach/tien-do/?ke-hoach={plans_2025.pk}&don-vi=TU&ngay=31/12/2025").content.decode()
     assert "Trong năm có thay đổi tổ chức" in page
+    target = tmp_path / "tien-do.xlsx"
+    call_command("report", "progress", "--plan", "5-KH/TU", "--as-of", "2025-12-31",
+                 "--format", "xlsx", "-o", str(target), stdout=io.StringIO(), stderr=io.StringIO())
+    with zipfile.ZipFile(target) as book:
+        strings = book.read("xl/sharedStrings.xml").decode()
+    assert "tính cho đơn vị đó đến trước ngày hiệu lực và cho đơn vị kế thừa" in strings
 
 
 def test_the_2026_plan_allocates_to_kim_bois_organisations_not_to_kim_boi(province):

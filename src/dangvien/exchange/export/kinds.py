@@ -559,8 +559,9 @@ def progress_sheet(table, *, notes: bool = True) -> Sheet:
 
 
 def progress_scope_line(table, heading) -> str:
-    return (f"{heading.text}. Đơn vị: {table.total.name} ({table.unit.code}). Số liệu tính đến "
+    line = (f"{heading.text}. Đơn vị: {table.total.name} ({table.unit.code}). Số liệu tính đến "
             f"ngày {vn.format_date(table.as_of)}; kết nạp tính theo {table.counts_on_label}.")
+    return f"{line} {table.restructure_rule}" if table.restructure_rule else line
 
 
 def progress_export_of(table, heading) -> Export:
