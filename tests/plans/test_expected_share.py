@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from dangvien.plans.progress import (
+    ForecastBasis,
     Progress,
     ProgressStatus,
     linear_fraction,
@@ -39,7 +40,7 @@ def test_seasonal_curve_follows_the_units_own_months():
 
 def row(**kw):
     base = dict(unit=None, name="x", target=150, admitted=46, percent=30.7, expected_percent=41.7,
-                forecast=120.0)
+                forecast=120.0, forecast_basis=ForecastBasis.OWN)
     base.update(kw)
     return Progress(**base)
 
@@ -52,7 +53,13 @@ def row(**kw):
         ({"percent": 47.0}, ProgressStatus.AHEAD),
         ({"admitted": 150, "percent": 100.0}, ProgressStatus.DONE),
         ({"forecast": 100.0}, ProgressStatus.AT_RISK),  # below 70% of 150 even with the pipeline
+        ({"forecast": 100.0, "forecast_basis": ForecastBasis.WIDER}, ProgressStatus.AT_RISK),
+        # No earlier years anywhere: no forecast, so the pace decides.
+        ({"forecast": 46.0, "forecast_basis": ForecastBasis.NONE}, ProgressStatus.BEHIND),
+        # Ahead of the pace is never "at risk", whatever the forecast.
+        ({"percent": 49.3, "admitted": 74, "forecast": 74.0}, ProgressStatus.AHEAD),
         ({"target": None}, ProgressStatus.NO_TARGET),
+        ({"target": 0, "admitted": 0, "percent": None}, ProgressStatus.ZERO),  # not "done"
     ],
 )
 def test_status_thresholds(kw, status):

@@ -68,6 +68,7 @@ class ProgressStatus:
     BEHIND = "cham_tien_do"
     AT_RISK = "nguy_co"
     NO_TARGET = "chua_giao"
+    ZERO = "khong_giao"
 
     LABELS = {
         DONE: "Đã hoàn thành",
@@ -76,9 +77,28 @@ class ProgressStatus:
         BEHIND: "Chậm tiến độ",
         AT_RISK: "Có nguy cơ không đạt",
         NO_TARGET: "Chưa giao chỉ tiêu",
+        ZERO: "Không giao chỉ tiêu",
     }
     #: At-risk rows first, then behind, …
-    ORDER = {AT_RISK: 0, BEHIND: 1, ON_TRACK: 2, AHEAD: 3, DONE: 4, NO_TARGET: 5}
+    ORDER = {AT_RISK: 0, BEHIND: 1, ON_TRACK: 2, AHEAD: 3, DONE: 4, NO_TARGET: 5, ZERO: 6}
+
+
+class ForecastBasis:
+    """Căn cứ dự báo: the conversion rates a forecast stands on."""
+
+    OWN = "don_vi"  # the unit's own earlier years
+    WIDER = "cap_tren"  # too few cases of its own: its superior's or the province's rates
+    NONE = "chua_du"  # no earlier years anywhere: no forecast
+
+    LABELS = {
+        OWN: "tỷ lệ các năm trước của chính đơn vị",
+        WIDER: "tỷ lệ các năm trước của cấp trên, toàn tỉnh (đơn vị có ít trường hợp)",
+        NONE: "chưa đủ số liệu để dự báo",
+    }
+
+
+#: A target this small is not ranked among the units at risk before the others.
+TINY_TARGET = 2
 
 
 EXPECTED_LINEAR = "tuyen_tinh"
@@ -103,6 +123,15 @@ class Progress:
     has_children: bool = False
     #: The unit's place in the tree of the table's day (rows are ordered by it).
     path: str = ""
+    forecast_basis: str = ForecastBasis.NONE
+
+    @property
+    def has_forecast(self) -> bool:
+        return self.forecast_basis != ForecastBasis.NONE
+
+    @property
+    def forecast_basis_label(self) -> str:
+        return ForecastBasis.LABELS[self.forecast_basis]
 
     @property
     def status_label(self) -> str:
@@ -204,18 +233,28 @@ def monthly_curve(history: dict[int, list[int]]) -> list[float] | None:
 
 
 def status_of(row: Progress) -> str:
+    """Pace first (done, ahead, on track, behind); "at risk" only for a unit not ahead
+    whose forecast stands on earlier years' rates and falls short of the share."""
     if row.target is None:
         return ProgressStatus.NO_TARGET
+    if row.target == 0:
+        return ProgressStatus.ZERO
     if row.admitted >= row.target:
         return ProgressStatus.DONE
-    if row.target and row.forecast < settings.DANGVIEN_PROGRESS_AT_RISK * row.target:
-        return ProgressStatus.AT_RISK
     gap = (row.percent or 0) - (row.expected_percent or 0)
     if gap >= settings.DANGVIEN_PROGRESS_AHEAD:
         return ProgressStatus.AHEAD
+    if row.has_forecast and row.forecast < settings.DANGVIEN_PROGRESS_AT_RISK * row.target:
+        return ProgressStatus.AT_RISK
     if gap < settings.DANGVIEN_PROGRESS_BEHIND:
         return ProgressStatus.BEHIND
     return ProgressStatus.ON_TRACK
+
+
+def order_key(row: Progress) -> tuple:
+    """At risk first, then behind, …; among the units at risk the tiny targets last."""
+    tiny = row.status == ProgressStatus.AT_RISK and (row.target or 0) <= TINY_TARGET
+    return (ProgressStatus.ORDER[row.status], tiny, row.path or row.unit.path)
 
 
 # --- targets -----------------------------------------------------------------------------
@@ -357,12 +396,36 @@ def _conversion(user, path, year, as_of, *, group: bool,
     return out
 
 
-def _rates(counts: dict[str, list[int]] | None, fallback: dict[str, float]) -> dict[str, float]:
-    rates = {}
+@dataclass(frozen=True)
+class Rates:
+    """Share of the candidates at each stage admitted later the same year, with the stages
+    whose share is the unit's own (the others come from its superior or the province).
+    A stage missing from `values` has no earlier years anywhere."""
+
+    values: dict
+    own: frozenset = frozenset()
+
+
+def _rates(counts: dict[str, list[int]] | None, fallback: Rates | None) -> Rates:
+    values, own = {}, set()
     for stage in PIPELINE:
         seen, decided = (counts or {}).get(stage.value, [0, 0])
-        rates[stage] = decided / seen if seen >= MIN_CASES_FOR_OWN_RATE else fallback.get(stage, 0.0)
-    return rates
+        if seen >= MIN_CASES_FOR_OWN_RATE:
+            values[stage] = decided / seen
+            own.add(stage)
+        elif fallback is not None and stage in fallback.values:
+            values[stage] = fallback.values[stage]
+    return Rates(values, frozenset(own))
+
+
+def _basis(rates: Rates, pipeline: dict[str, int], feasible: dict) -> str:
+    """What the forecast stands on: the stages holding people that can still be admitted
+    this year; with nobody, the rates the unit would use."""
+    used = [s for s in PIPELINE if feasible[s] and pipeline.get(s.value, 0)] or list(PIPELINE)
+    known = [s for s in used if s in rates.values]
+    if not known:
+        return ForecastBasis.NONE
+    return ForecastBasis.OWN if all(s in rates.own for s in known) else ForecastBasis.WIDER
 
 
 # --- previous years, remembered -----------------------------------------------------------
@@ -404,7 +467,7 @@ def _plain(nested):
 
 
 def _finish(row: Progress, days: list[tuple[dt.date, int]], history: dict[int, list[int]],
-            pipeline: dict[str, int], rates: dict[str, float], feasible: dict[str, bool],
+            pipeline: dict[str, int], rates: Rates, feasible: dict[str, bool],
             as_of: dt.date) -> Progress:
     running = 0
     for day, n in days:
@@ -419,8 +482,9 @@ def _finish(row: Progress, days: list[tuple[dt.date, int]], history: dict[int, l
     else:
         fraction = linear_fraction(as_of)
     row.pipeline = {s.value: pipeline.get(s.value, 0) for s in PIPELINE}
+    row.forecast_basis = _basis(rates, pipeline, feasible)
     row.forecast = running + sum(
-        pipeline.get(s.value, 0) * rates.get(s, 0.0) for s in PIPELINE if feasible[s])
+        pipeline.get(s.value, 0) * rates.values.get(s, 0.0) for s in PIPELINE if feasible[s])
     if row.target:
         row.percent = round(running * 100 / row.target, 1)
         row.expected_percent = round(fraction * 100, 1)
@@ -604,7 +668,7 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
         figures = _from_candidacies(user, path, year, as_of, counts_on)
     province_rates = _rates(figures.province_conversion
                             if figures.province_conversion is not None
-                            else figures.total_conversion, {})
+                            else figures.total_conversion, None)
     unit_rates = _rates(figures.total_conversion, province_rates)
 
     rows = []
@@ -616,7 +680,7 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
         rows.append(_finish(row, figures.days.get(child.path, []),
                             figures.history.get(child.path, {}),
                             figures.pipeline.get(child.path, {}), rates, feasible, as_of))
-    rows.sort(key=lambda r: (ProgressStatus.ORDER[r.status], r.path))
+    rows.sort(key=order_key)
 
     total = Progress(unit=unit, name=version.name,
                      target=_unit_target(plan, unit, as_of, own_plan, version.parent),

@@ -147,6 +147,8 @@ def row_dict(row: Progress) -> dict:
         "status_label": row.status_label,
         "forecast": _round1(row.forecast),
         "forecast_count": row.forecast_count,
+        "forecast_basis": row.forecast_basis,
+        "forecast_basis_label": row.forecast_basis_label,
         "target_reached_on": row.target_reached_on.isoformat() if row.target_reached_on else None,
         "pipeline": {s.value: row.pipeline.get(s.value, 0) for s in PIPELINE},
         "has_children": row.has_children,

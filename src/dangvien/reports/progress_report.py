@@ -36,6 +36,7 @@ from dangvien.plans.breakdowns import Breakdown, new_member_breakdown
 from dangvien.plans.models import Plan
 from dangvien.plans.progress import (
     PIPELINE,
+    ForecastBasis,
     Progress,
     ProgressStatus,
     ProgressTable,
@@ -532,8 +533,13 @@ def _pipeline_sentence(report: ProgressReport, whole: str) -> str:
 
 def _forecast_sentence(report: ProgressReport) -> str:
     total, year = report.total, report.plan.year
+    if not total.has_forecast:
+        return (f"Chưa đủ số liệu các năm trước để dự báo số kết nạp đến ngày 31/12/{year}; "
+                "tình trạng của các đơn vị được đánh giá theo tiến độ so với dự kiến.")
+    whose = ("của chính đơn vị" if total.forecast_basis == ForecastBasis.OWN
+             else "của cấp trên, toàn tỉnh (vì đơn vị có ít trường hợp)")
     text = (f"Căn cứ số đã kết nạp và tỷ lệ quần chúng ở từng bước được kết nạp trong năm của "
-            f"các năm trước, dự báo đến ngày 31/12/{year} kết nạp được khoảng "
+            f"các năm trước {whose}, dự báo đến ngày 31/12/{year} kết nạp được khoảng "
             f"{n(total.forecast_count)} đảng viên")
     if total.target:
         text += f", đạt {pct(plan_reports.forecast_percent(total))} chỉ tiêu"
@@ -553,8 +559,8 @@ def _pipeline_table(report: ProgressReport) -> Table:
     rows = []
     for i, r in enumerate(report.rows_in_tree_order, start=1):
         rows.append([str(i), r.name, *[n(r.pipeline.get(s.value, 0)) for s in PIPELINE],
-                     n(r.pipeline_total), n(r.forecast_count),
-                     pct(plan_reports.forecast_percent(r))])
+                     n(r.pipeline_total), n(r.forecast_count) if r.has_forecast else "—",
+                     pct(plan_reports.forecast_percent(r)) if r.has_forecast else "—"])
     t = report.total
     rows.append(["", "Cộng", *[n(t.pipeline.get(s.value, 0)) for s in PIPELINE],
                  n(t.pipeline_total), n(t.forecast_count), pct(plan_reports.forecast_percent(t))])
