@@ -42,12 +42,21 @@ def test_dates_in_tables_and_in_running_text():
     assert vn.format_date_short(dt.date(2022, 2, 14)) == "14/2/2022"
 
 
-@pytest.mark.parametrize("text", ["31/05/2022", "31/5/2022", "2022-05-31", " 31.05.2022 "])
+@pytest.mark.parametrize("text", ["31/05/2022", "31/5/2022", "2022-05-31", " 31.05.2022 ",
+                                  "31-05-2022", "31/05/22", "31-5-22"])
 def test_parse_date_accepts_common_forms(text):
     assert vn.parse_date(text) == dt.date(2022, 5, 31)
 
 
-@pytest.mark.parametrize("text", ["31/02/1990", "abc", "", "1/1/22"])
+@pytest.mark.parametrize("text, day", [("01/01/27", dt.date(2027, 1, 1)),
+                                       ("12/04/62", dt.date(1962, 4, 12)),
+                                       ("12/04/28", dt.date(1928, 4, 12))])
+def test_a_two_digit_year_is_this_century_up_to_next_year(text, day):
+    assert vn.parse_date(text, today=dt.date(2026, 12, 4)) == day
+
+
+@pytest.mark.parametrize("text", ["31/02/1990", "abc", "", "1/1/2", "1/1/222", "1/1/22222",
+                                  "31/05/２０２２", "31/05"])
 def test_parse_date_refuses_with_vietnamese_message(text):
     with pytest.raises(ValueError, match="không phải ngày hợp lệ"):
         vn.parse_date(text)

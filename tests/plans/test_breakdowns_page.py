@@ -95,7 +95,7 @@ def test_without_a_unit_the_top_of_the_scope(client, personas, data):
     assert row(page, "women") == "Nữ 1 100,0%"
 
 
-BAD = ["abc", "31/02/2022", "1/13/2022", "1/1/22", "99999999", "'; DROP TABLE x; --",
+BAD = ["abc", "31/02/2022", "1/13/2022", "1/1/222", "99999999", "'; DROP TABLE x; --",
        "<b>x</b>", "1" * 500, "２０２２"]
 
 

@@ -79,14 +79,24 @@ def format_date_long(value: dt.date | None, *, pad: bool = False) -> str:
     return f"ngày {value.day} tháng {value.month} năm {value.year}"
 
 
-def parse_date(text: str) -> dt.date:
-    """Parse "31/05/2022", "1/6/2022" or ISO "2022-05-31"; raise ValueError in Vietnamese."""
+def parse_date(text: str, *, today: dt.date | None = None) -> dt.date:
+    """Parse "31/05/2022", "1/6/2022", "31-05-2022", "31.05.2022", "31/05/22" or ISO
+    "2022-05-31"; raise ValueError in Vietnamese.
+
+    A two-digit year is of this century up to next year ("31/05/22" is 2022, "01/01/27" is
+    2027 in 2026) and of the last one after that ("12/04/62" is a 1962 birth date)."""
     raw = (text or "").strip()
     try:
         if "-" in raw and raw[:4].isdigit():
             return dt.date.fromisoformat(raw)
-        day, month, year = (int(p) for p in raw.replace(".", "/").split("/"))
-        if year < 100:
+        parts = raw.replace(".", "/").replace("-", "/").split("/")
+        if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
+            raise ValueError
+        day, month, year = (int(p) for p in parts)
+        if len(parts[2]) == 2:
+            pivot = ((today or dt.date.today()).year + 1) % 100
+            year += 2000 if year <= pivot else 1900
+        elif len(parts[2]) != 4:
             raise ValueError
         return dt.date(year, month, day)
     except (ValueError, TypeError):
