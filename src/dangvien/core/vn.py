@@ -94,7 +94,11 @@ def parse_date(text: str, *, today: dt.date | None = None) -> dt.date:
             raise ValueError
         day, month, year = (int(p) for p in parts)
         if len(parts[2]) == 2:
-            pivot = ((today or dt.date.today()).year + 1) % 100
+            if today is None:
+                from django.utils import timezone  # the installation's day, not the host's
+
+                today = timezone.localdate()
+            pivot = (today.year + 1) % 100
             year += 2000 if year <= pivot else 1900
         elif len(parts[2]) != 4:
             raise ValueError
