@@ -81,6 +81,14 @@ def all_text(raw: bytes) -> str:
 # --- the member list of a unit ------------------------------------------------------------
 
 
+def test_the_exporter_is_named_in_vietnamese_order(client, personas, province, members):
+    personas.kimboi.first_name, personas.kimboi.last_name = "Hoa", "Quách Thị"
+    personas.kimboi.save()
+    login(client, personas.kimboi)
+    sheet = workbook(download(client, "dang-vien", **{"don-vi": "KB"})).active
+    assert sheet["A3"].value.startswith("Người xuất: Quách Thị Hoa (kimboi);")
+
+
 def test_member_list_is_a_real_workbook(client, personas, province, members):
     login(client, personas.kimboi)
     response = download(client, "dang-vien", **{"don-vi": "KB", "ngay": "31/05/2022"})

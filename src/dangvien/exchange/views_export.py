@@ -24,6 +24,7 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from dangvien.accounts.services import full_name
 from dangvien.audit.services import audit_export
 
 from .export import BY_SLUG, write_xlsx
@@ -35,7 +36,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def exporter_name(user) -> str:
-    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    full = full_name(user)  # "Quách Thị Hoa", not Django's "Hoa Quách Thị"
     return f"{full} ({user.username})" if full else user.username
 
 

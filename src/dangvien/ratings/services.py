@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
+from dangvien.accounts.services import full_name
 from dangvien.audit.services import audit_record, snapshot
 from dangvien.core import reasons, versions, vn
 from dangvien.core.dates import add_months
@@ -510,7 +511,7 @@ def rating_correct(*, by, rating: Rating, reason: str, level: str | None = None,
         rating=rating, old_level=rating.level, old_score=rating.score, new_level=level,
         new_score=score, after_approval=rating.status == RatingStatus.APPROVED,
         reason=reason[:500], by=user,
-        by_name=((user.get_full_name() or user.username) if user else str(by or "hệ thống"))[:150])
+        by_name=((full_name(user) or user.username) if user else str(by or "hệ thống"))[:150])
     rating.level, rating.score = level, score
     rating.save(update_fields=["level", "score", "updated_at"])
     audit_record(by=by, action="rating.correct", obj=rating, before=before,

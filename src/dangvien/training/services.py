@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can, scope_paths
+from dangvien.accounts.services import full_name
 from dangvien.audit.services import audit_record, snapshot
 from dangvien.core import reasons, versions, vn
 from dangvien.core.dates import add_months
@@ -47,7 +48,7 @@ def _today(today: dt.date | None) -> dt.date:
 def _name(by) -> str:
     if not getattr(by, "pk", None):
         return ""
-    return (by.get_full_name() or by.get_username())[:150]
+    return (full_name(by) or by.get_username())[:150]
 
 
 def check_class_dates(starts_on: dt.date, ends_on: dt.date, *, today: dt.date) -> None:
