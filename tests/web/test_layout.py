@@ -27,6 +27,14 @@ def test_nav_for_an_officer(client, personas):
     assert "/quan-tri/" not in html
 
 
+def test_the_surveys_and_the_import_hub_are_in_the_menu(client, personas):
+    html = page(client, personas.kimboi)
+    assert 'href="/ket-nap/khao-sat/"' in html and ">Khảo sát quý<" in html
+    assert 'href="/trao-doi/"' in html and ">Trao đổi dữ liệu<" in html
+    # Someone who may update nothing has no import hub to go to.
+    assert 'href="/trao-doi/"' not in page(client, personas.outsider)
+
+
 def test_only_a_superuser_sees_the_system_admin_link(client, personas):
     personas.provincial.is_staff = True  # staff alone opens nothing: the admin is for superusers
     personas.provincial.save()
