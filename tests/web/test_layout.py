@@ -70,3 +70,12 @@ def test_current_section_is_marked(client, personas):
     assert 'href="/to-chuc/" aria-current="page"' in html
     html = page(client, personas.kimboi, "/dang-vien/tim-kiem/")
     assert 'href="/dang-vien/tim-kiem/" aria-current="page"' in html
+
+
+def test_date_fields_open_the_digit_keypad_on_a_phone(client, personas):
+    """inputmode=decimal: digits and a dot, and 31.05.2022 is read as 31/05/2022."""
+    html = page(client, personas.kimboi, "/to-chuc/KB/")
+    assert re.search(r'<input id="ngay"[^>]*inputmode="decimal"', html)
+    html = page(client, personas.provincial, "/to-chuc/KB/giai-the/")
+    assert re.search(r'<input[^>]*name="effective"[^>]*inputmode="decimal"', html) or re.search(
+        r'<input[^>]*inputmode="decimal"[^>]*name="effective"', html)

@@ -18,8 +18,9 @@ class VnDateField(forms.Field):
     09/03/2022 as 3 September; `vn.parse_date` reads it the Vietnamese way.
     """
 
+    # On a phone the digit keypad with a dot: 31.05.2022 is read like 31/05/2022.
     widget = forms.TextInput(attrs={"placeholder": "ngày/tháng/năm", "autocomplete": "off",
-                                    "size": "12", "class": "date"})
+                                    "size": "12", "class": "date", "inputmode": "decimal"})
     default_error_messages = {"required": "Hãy nhập ngày (ngày/tháng/năm)."}
 
     def to_python(self, value):
