@@ -30,12 +30,25 @@ ROLE_CHOICES = [
 MAX_PARTS = 4
 
 
-class ChangeForm(forms.Form):
-    """Ngày hiệu lực, số và ngày quyết định: what every change records."""
+class ChangePage:
+    """What the change page reads from any change form: its title, heading and message."""
 
     title = ""
     #: The page's heading; {name} is the unit's name.
     heading_text = "{title} {name}"
+    unit: OrgUnit
+
+    @property
+    def heading(self) -> str:
+        return self.heading_text.format(title=self.title, name=self.unit.name)
+
+    def done_message(self, done, what) -> str:
+        return f"Đã ghi thay đổi tổ chức: {what.summary}."
+
+
+class ChangeForm(ChangePage, forms.Form):
+    """Ngày hiệu lực, số và ngày quyết định: what every change records."""
+
     #: Why this change cannot be made on this unit, shown instead of the form.
     refusal = ""
     service: Callable
@@ -57,14 +70,7 @@ class ChangeForm(forms.Form):
                                                       "xem_truoc")]
         self.order_fields([*order, "effective", "decision", "decision_date", "xem_truoc"])
 
-    @property
-    def heading(self) -> str:
-        return self.heading_text.format(title=self.title, name=self.unit.name)
-
-    def done_message(self, done, what) -> str:
-        return f"Đã ghi thay đổi tổ chức: {what.summary}."
-
-    def _unit(self, name: str, *, label: str) -> OrgUnit | None:
+    def _unit(self, name: str) -> OrgUnit | None:
         code = (self.cleaned_data.get(name) or "").strip()
         if not code:
             return None
@@ -109,7 +115,7 @@ class MoveForm(ChangeForm):
 
     def clean(self):
         data = super().clean()
-        self.new_parent_unit = self._unit("new_parent", label="cấp trên mới")
+        self.new_parent_unit = self._unit("new_parent")
         return data
 
     def arguments(self) -> dict:
@@ -136,7 +142,7 @@ class DissolveForm(ChangeForm):
 
     def clean(self):
         data = super().clean()
-        self.successor_unit = self._unit("successor", label="kế thừa")
+        self.successor_unit = self._unit("successor")
         return data
 
     def arguments(self) -> dict:
@@ -277,16 +283,11 @@ class SplitForm(ChangeForm):
                 "parts": [p for p in self.parts if p is not None]}
 
 
-class CreateForm(UnitCreateForm):
+class CreateForm(ChangePage, UnitCreateForm):
     """Thêm đơn vị trực thuộc, with the decision's date and the same preview as the others."""
 
     title = "Thêm đơn vị trực thuộc"
-    heading_text = "{title} {name}"
     service = staticmethod(services.unit_create)
-
-    @property
-    def heading(self) -> str:
-        return self.heading_text.format(title=self.title, name=self.unit.name)
 
     decision_date = VnDateField(label="Ngày quyết định", required=False)
     xem_truoc = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)

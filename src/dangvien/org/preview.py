@@ -35,8 +35,7 @@ def preview(service: Callable, **kwargs) -> Preview:
         with transaction.atomic():
             service(**kwargs)
             change = OrgChange.objects.order_by("-pk").first()
-            found.append(Preview(change.summary, [Section.from_dict(d) for d in
-                                                  change.details.get("sections", [])]))
+            found.append(Preview(change.summary, sections_of(change)))
             raise _Rollback
     except _Rollback:
         pass

@@ -41,7 +41,7 @@ from dangvien.org.services import (
 )
 from dangvien.org.splitoff import unit_split_off
 
-from ..cells import CONTROL, CellError, Choices, is_empty, quoted, to_date, to_text
+from ..cells import CellError, Choices, is_empty, quoted, to_date, to_text
 from .base import Column, Importer, Kind, Row, register
 from .common import UNIT_SEPARATOR, out_of_scope, to_unit_code
 
@@ -85,9 +85,6 @@ def _clean(value, limit: int, what: str) -> str | None:
     text = to_text(value)
     if text is None:
         return None
-    if CONTROL.search(text):
-        raise CellError("ô có ký tự không hợp lệ (ký tự NUL hoặc ký tự điều khiển, thường do "
-                        "sao chép từ chương trình khác): hãy gõ lại nội dung ô này.")
     if len(text) > limit:
         raise CellError(f"ô dài {vn.format_number(len(text))} ký tự, quá {limit} ký tự cho "
                         f"phép của {what}. Hãy kiểm tra lại ô này.")
@@ -106,7 +103,7 @@ def to_change(value) -> str | None:
     if is_empty(value):
         return None
     text = to_text(value) or ""
-    key = " ".join(vn.fold(CONTROL.sub("", text)).replace("_", " ").replace("-", " ").split())
+    key = " ".join(vn.fold(text).replace("_", " ").replace("-", " ").split())
     found = _CHANGES.get(key)
     if found is None:
         raise CellError(
