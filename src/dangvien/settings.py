@@ -184,6 +184,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dangvien.core.context.date_in_view",
             ],
             "builtins": ["dangvien.core.templatetags.vn",
                          "dangvien.accounts.templatetags.account_tags"],
