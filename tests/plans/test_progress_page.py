@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 
 from dangvien.org.models import PlaceKind, UnitKind
 from dangvien.org.services import unit_create
+from dangvien.plans.in_view import default_plan
 from dangvien.plans.models import Allocation, Plan
-from dangvien.plans.views_progress import default_plan
 from tests.conftest import START
 
 from . import test_progress as data

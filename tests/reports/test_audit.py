@@ -59,10 +59,23 @@ def test_each_download_is_one_row(client, personas, kim_boi):
 
 def test_a_day_outside_the_plans_year_is_audited_as_the_day_reported(client, personas,
                                                                       kim_boi):
+    # Without a day chosen, today (years after the plan) reads as the plan's last day.
     client.force_login(personas.kimboi)
-    assert client.get(url("docx", kim_boi, "KB", day="15/03/2023")).status_code == 200
+    link = f"/bao-cao/tien-do.docx?ke-hoach={kim_boi.pk}&don-vi=KB"
+    assert client.get(link).status_code == 200
     [event] = reports()
     assert event.after["as_of"] == "2022-12-31"
+
+
+def test_a_day_chosen_in_a_year_without_a_plan_is_refused_like_the_dashboard(
+        client, personas, kim_boi):
+    # The dashboard answers 15/03/2023 with "no plan of 2023"; the file does not quietly
+    # report 2022 instead.
+    client.force_login(personas.kimboi)
+    page = client.get(f"/ke-hoach/tien-do/?ke-hoach={kim_boi.pk}&ngay=15/03/2023")
+    assert "Chưa có kế hoạch phát triển đảng viên năm 2023" in page.content.decode()
+    assert client.get(url("docx", kim_boi, "KB", day="15/03/2023")).status_code == 404
+    assert reports() == []
 
 
 @pytest.mark.parametrize(("who", "link"), [

@@ -97,3 +97,16 @@ def as_of_from_request(request: HttpRequest, name: str = "ngay") -> AsOf:
     if name == "ngay":
         _keep(request, day, today)
     return AsOf(on=day, value=vn.format_date(day), explicit=True)
+
+
+def params_in_view(request: HttpRequest):
+    """The query string with the date in view added when it has none: a file made from a
+    page (Excel, Word) means the day the page showed, even when the day came from the
+    session rather than from `?ngay=`."""
+    params = request.GET
+    day = date_in_view(request)
+    if day is None or params.get("ngay", "").strip():
+        return params
+    params = params.copy()
+    params["ngay"] = vn.format_date(day)
+    return params

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 
 from dangvien.accounts.services import full_name
 from dangvien.audit.services import audit_export
+from dangvien.core.http import params_in_view
 
 from .export import BY_SLUG, write_xlsx
 from .export.job import export_job_create, needs_job
@@ -46,10 +47,11 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     spec = BY_SLUG.get(kind)
     if spec is None:
         raise Http404("Không có danh sách này.")
-    built = spec.build(request.user, request.GET)
+    params = params_in_view(request)
+    built = spec.build(request.user, params)
     rows = needs_job(built)
     if rows is not None:
-        job = export_job_create(user=request.user, spec=spec, export=built, params=request.GET,
+        job = export_job_create(user=request.user, spec=spec, export=built, params=params,
                                 rows=rows, source_url=request.get_full_path())
         return redirect("jobs:file_job", pk=job.pk)
     handle = tempfile.NamedTemporaryFile(prefix="dangvien-", suffix=".xlsx", delete=False)  # noqa: SIM115
@@ -60,7 +62,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     finally:
         os.unlink(handle.name)  # the open stream still reads it; nothing is left behind
     log.info("export %s: %d rows by user %s", spec.name, rows, request.user.pk)
-    audit_export(by=request.user, kind=spec.name, export=built, rows=rows, params=request.GET)
+    audit_export(by=request.user, kind=spec.name, export=built, rows=rows, params=params)
     return FileResponse(stream, as_attachment=True, filename=built.filename, content_type=XLSX)
 
 

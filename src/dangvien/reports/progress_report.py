@@ -33,6 +33,7 @@ from dangvien.org.models import OrgUnit, UnitKind
 from dangvien.org.selectors import ancestors_on, version_on
 from dangvien.plans import reports as plan_reports
 from dangvien.plans.breakdowns import Breakdown, new_member_breakdown
+from dangvien.plans.in_view import plan_day, plan_visible, unit_in_plan
 from dangvien.plans.models import Plan
 from dangvien.plans.progress import (
     PIPELINE,
@@ -42,7 +43,6 @@ from dangvien.plans.progress import (
     ProgressTable,
     progress_table,
 )
-from dangvien.plans.views_progress import plan_day, plan_visible, unit_in_plan
 
 from .document import Bullets, Document, Heading, Paragraph, Run, Table, issuer_of
 

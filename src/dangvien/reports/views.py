@@ -16,10 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from dangvien.accounts.scope import get_unit_or_404
 from dangvien.core.http import as_of_from_request
-from dangvien.plans.models import Plan
-from dangvien.plans.views_progress import default_unit, plan_visible
+from dangvien.plans.in_view import NoPlan, progress_in_view
 
 from . import files, job
 from .pdf import pdf_check
@@ -32,16 +30,14 @@ def progress_download(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in files.FORMATS:
         raise Http404("Không có báo cáo dạng này.")
     user = request.user
-    raw = request.GET.get("ke-hoach", "").strip()
-    plan = (Plan.objects.select_related("unit").filter(pk=int(raw)).first()
-            if raw.isdigit() else None)
-    if plan is None or not plan_visible(user, plan):
-        raise Http404("Không tìm thấy kế hoạch.")
-    code = request.GET.get("don-vi", "").strip()[:32]
-    unit = get_unit_or_404(user, code) if code else default_unit(user, plan)
-    if unit is None:
-        raise Http404("Không tìm thấy đơn vị.")
     as_of = as_of_from_request(request)
+    try:
+        view = progress_in_view(user, plan=request.GET.get("ke-hoach", ""),
+                                unit=request.GET.get("don-vi", ""), on=as_of.on,
+                                explicit=as_of.explicit)
+    except NoPlan as exc:
+        raise Http404(exc.message) from exc
+    plan, unit = view.plan, view.unit
     try:
         if job.needs_job(unit, fmt):
             day, _ = report_allowed(plan=plan, unit=unit, as_of=as_of.on, user=user)

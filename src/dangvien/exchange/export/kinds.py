@@ -24,7 +24,7 @@ from django.utils import timezone
 from dangvien.accounts.scope import get_unit_or_404, scope_roots
 from dangvien.core import vn
 from dangvien.org.models import OrgUnit, OrgUnitVersion
-from dangvien.org.selectors import MemberCounts, ancestors_on, branch_on, subtree_unit_ids
+from dangvien.org.selectors import MemberCounts, branch_on, subtree_unit_ids
 
 from .writer import DATE, DEC, INT, PCT, YEAR, Column, Export, Sheet
 
@@ -513,24 +513,6 @@ def plan_export(user, params: Mapping[str, str]) -> Export:
     )
 
 
-def _progress_plan(user, params: Mapping[str, str], on: dt.date, explicit: bool):
-    """The plan the dashboard shows for these parameters (its `_plan_from_request`)."""
-    from dangvien.plans.models import Plan
-    from dangvien.plans.views_progress import default_plan, plan_visible, same_unit_plan
-
-    raw = _text(params, "ke-hoach", 12)
-    if not raw:
-        return default_plan(user, on.year)
-    if not raw.isdigit():
-        raise Http404("Không tìm thấy kế hoạch.")
-    plan = Plan.objects.select_related("unit").filter(pk=int(raw)).first()
-    if plan is None or not plan_visible(user, plan):
-        raise Http404("Không tìm thấy kế hoạch.")
-    if explicit and on.year != plan.year:
-        return same_unit_plan(plan, on.year) or default_plan(user, on.year)
-    return plan
-
-
 def progress_sheet(table, *, notes: bool = True) -> Sheet:
     """The progress table (`progress.progress_table`) as a sheet: a row per subordinate unit,
     the unit's total last (shared with `dangvien report progress --format xlsx`)."""
@@ -575,20 +557,18 @@ def progress_export_of(table, heading) -> Export:
 
 def progress_export(user, params: Mapping[str, str]) -> Export:
     """Bảng theo dõi tiến độ: the dashboard's table for its plan, unit and day."""
+    from dangvien.plans.in_view import NoPlan, progress_in_view
     from dangvien.plans.progress import progress_table
     from dangvien.plans.reports import plan_heading
-    from dangvien.plans.views_progress import default_unit, plan_day, unit_in_plan
 
     on, explicit = _day(params)
-    plan = _progress_plan(user, params, on, explicit)
-    if plan is None:
-        raise Http404(f"Chưa có kế hoạch phát triển đảng viên năm {on.year} đã ban hành.")
-    day = plan_day(plan, on)
-    unit = _unit(user, params) or default_unit(user, plan)
-    if unit is None or not unit_in_plan(plan, unit, ancestors_on(unit, day)):
-        raise Http404("Không tìm thấy đơn vị.")
-    table = progress_table(plan=plan, unit=unit, as_of=day, user=user)
-    return progress_export_of(table, plan_heading(plan, day))
+    try:
+        view = progress_in_view(user, plan=_text(params, "ke-hoach", 12),
+                                unit=_text(params, "don-vi", 32), on=on, explicit=explicit)
+    except NoPlan as exc:
+        raise Http404(f"Chưa có kế hoạch phát triển đảng viên năm {exc.year} đã ban hành.") from exc
+    table = progress_table(plan=view.plan, unit=view.unit, as_of=view.day, user=user)
+    return progress_export_of(table, plan_heading(view.plan, view.day))
 
 
 # --- breakdowns ---------------------------------------------------------------------------

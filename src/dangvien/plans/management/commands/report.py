@@ -26,10 +26,10 @@ from dangvien.core.cli import (
 from dangvien.org.models import OrgUnit
 from dangvien.org.selectors import ancestors_on
 from dangvien.plans import reports
+from dangvien.plans.in_view import default_unit, plan_day, plan_visible, unit_in_plan
 from dangvien.plans.models import Plan
 from dangvien.plans.progress import progress_table
 from dangvien.plans.services import normalize_number
-from dangvien.plans.views_progress import default_unit, plan_day, plan_visible, unit_in_plan
 
 #: Who wrote a report from the command line without --user (the audit trail's actor).
 BY = "dòng lệnh: report"
