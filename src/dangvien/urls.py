@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from dangvien.core.views import back_to_today
+from dangvien.home.views import home
 
 urlpatterns = [
     path("ngay/hom-nay/", back_to_today, name="today"),
-    path("", RedirectView.as_view(pattern_name="org:tree", permanent=False)),
+    path("", home, name="home"),
     path("tai-khoan/", include("dangvien.accounts.urls")),
     path("to-chuc/", include("dangvien.org.urls")),
     path("dang-vien/", include("dangvien.people.urls")),

@@ -31,10 +31,10 @@ def test_login_page_is_vietnamese(client):
     assert 'lang="vi"' in html
 
 
-def test_login_ok_goes_to_the_tree(client, personas):
+def test_login_ok_goes_to_the_days_work(client, personas):
     response = client.post(LOGIN, {"username": "kimboi", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("org:tree")
+    assert response["Location"] == reverse("home")
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert "Huyện ủy Kim Bôi" in page.content.decode()
@@ -52,7 +52,7 @@ def test_login_ignores_a_foreign_next(client, personas):
     response = client.post(
         LOGIN, {"username": "kimboi", "password": PASSWORD, "next": "https://evil.example/"}
     )
-    assert response["Location"] == reverse("org:tree")
+    assert response["Location"] == reverse("home")
 
 
 def _error_page(client, username, password):
@@ -93,8 +93,8 @@ def test_empty_form_asks_in_vietnamese(client, db):
     assert "Hãy nhập mật khẩu." in html
 
 
-def test_logged_in_user_visiting_login_goes_to_tree(client, personas):
+def test_logged_in_user_visiting_login_goes_to_the_days_work(client, personas):
     client.force_login(personas.kimboi)
     response = client.get(LOGIN)
     assert response.status_code == 302
-    assert response["Location"] == reverse("org:tree")
+    assert response["Location"] == reverse("home")

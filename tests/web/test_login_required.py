@@ -23,10 +23,10 @@ def test_anonymous_is_sent_to_login(client, province, url):
     assert response["Location"].startswith("/tai-khoan/dang-nhap/?next=")
 
 
-def test_home_leads_to_the_tree(client, personas):
+def test_home_asks_an_anonymous_visitor_to_sign_in(client, personas):
     response = client.get("/")
     assert response.status_code == 302
-    assert response["Location"] == "/to-chuc/"
+    assert response["Location"] == "/tai-khoan/dang-nhap/?next=/"
 
 
 def test_anonymous_sees_no_data_on_login_page(client, province):

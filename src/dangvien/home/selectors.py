@@ -1,0 +1,175 @@
+"""The day's work (việc cần làm): what the home page shows a user, by role and scope.
+
+`todo_for(user, as_of)` reads, for the top unit of the user's scope:
+- the plan's key figures for that unit (the dashboard's selector `plans.in_view`), and for
+  a committee the subordinate units at risk;
+- the deadlines in scope (overdue or due soon): for a cell its candidates, one line each;
+  for a committee a line per subordinate unit with its counts;
+- the year's ratings completion (cells that have entered ratings / cells in scope);
+- transfers waiting to be received and the user's own imports waiting to be saved.
+
+Every part is a fixed number of queries, whatever the number of units or people in scope.
+Dates are passed in; nothing here reads "today".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.http import Http404
+
+from dangvien.accounts.scope import scope_filter, scope_roots
+from dangvien.admission.deadlines import DeadlineItem, UnitGroup, by_unit, deadlines
+from dangvien.core.errors import DomainError
+from dangvien.org.models import CELL_KINDS, OrgUnit, OrgUnitVersion, UnitKind
+
+#: How far ahead the home page looks for deadlines (calendar days).
+HORIZON_DAYS = 21
+#: Lines shown per list; the rest are behind "Xem tất cả".
+SHOWN = 8
+
+
+class Level:
+    """Cấp của người dùng trên trang Việc cần làm."""
+
+    CELL = "chi_bo"
+    COMMITTEE = "cap_uy"  # grassroots committee, district, bloc
+    PROVINCE = "tinh"
+
+
+@dataclass
+class Figures:
+    """Số liệu chính của kế hoạch cho đơn vị: 46 / 150 · 30,7% · chậm tiến độ."""
+
+    plan: object
+    unit: OrgUnit
+    day: dt.date
+    total: object  # plans.progress.Progress
+    at_risk: list = field(default_factory=list)  # Progress rows of subordinate units
+
+
+@dataclass
+class Completion:
+    """Tiến độ nhập xếp loại: số chi bộ đã nhập / số chi bộ."""
+
+    year: int
+    entered: int
+    cells: int
+
+    @property
+    def done(self) -> bool:
+        return self.cells > 0 and self.entered >= self.cells
+
+
+@dataclass
+class Todo:
+    """Việc cần làm của một người dùng tại một ngày."""
+
+    level: str
+    unit: OrgUnit | None
+    as_of: dt.date
+    figures: Figures | None = None
+    no_plan: str = ""
+    items: list[DeadlineItem] = field(default_factory=list)
+    overdue: int = 0
+    due_soon: int = 0
+    units: list[UnitGroup] = field(default_factory=list)
+    deadline_error: str = ""
+    ratings: Completion | None = None
+    transfers: int = 0
+    imports: list = field(default_factory=list)
+
+    @property
+    def shown_items(self) -> list[DeadlineItem]:
+        return self.items[:SHOWN]
+
+    @property
+    def shown_units(self) -> list[UnitGroup]:
+        return self.units[:SHOWN]
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.items or self.transfers or self.imports
+                    or (self.ratings and not self.ratings.done))
+
+
+def level_of(unit: OrgUnit | None) -> str:
+    if unit is None or unit.kind in CELL_KINDS:
+        return Level.CELL
+    if unit.kind == UnitKind.PROVINCE or unit.depth == 1:
+        return Level.PROVINCE
+    return Level.COMMITTEE
+
+
+def rating_year(on: dt.date) -> int:
+    """The year whose ratings are being entered on `on`: ratings are made at the year's
+    end (from November) and finished in the first months of the next year."""
+    return on.year if on.month >= 11 else on.year - 1
+
+
+def _figures(user, unit: OrgUnit, on: dt.date, explicit: bool) -> tuple[Figures | None, str]:
+    from dangvien.plans.in_view import NoPlan, progress_in_view
+    from dangvien.plans.progress import order_key, progress_table
+
+    try:
+        view = progress_in_view(user, unit=unit.code, on=on, explicit=explicit)
+    except NoPlan as exc:
+        return None, exc.message
+    except Http404:
+        return None, (f"Kế hoạch phát triển đảng viên năm {on.year} không giao chỉ tiêu cho "
+                      f"{unit.name}.")
+    table = progress_table(plan=view.plan, unit=view.unit, as_of=view.day, user=user)
+    return Figures(plan=view.plan, unit=view.unit, day=view.day, total=table.total,
+                   at_risk=sorted(table.at_risk, key=order_key)), ""
+
+
+def _completion(user, year: int, on: dt.date) -> Completion:
+    from dangvien.ratings.models import Rating
+
+    cells = scope_filter(OrgUnitVersion.objects.on(on).filter(unit__kind__in=CELL_KINDS),
+                         user, "path").count()
+    entered = (Rating.objects.for_user(user).filter(year=year)
+               .values("cell_id").distinct().count())
+    return Completion(year=year, entered=entered, cells=cells)
+
+
+def _transfers(user) -> int:
+    from dangvien.people.models import Transfer, TransferStatus
+
+    return Transfer.objects.incoming_for(user).filter(status=TransferStatus.PENDING).count()
+
+
+def _imports(user) -> list:
+    from dangvien.exchange.models import ACTIVE, ImportJob, JobStatus
+
+    waiting = Q(status__in=ACTIVE) | Q(status=JobStatus.CHECKED)
+    return list(ImportJob.objects.filter(waiting, user=user)
+                .only("pk", "kind", "file_name", "status", "rows", "created_at")
+                .order_by("-pk")[:SHOWN])
+
+
+def todo_for(user, *, as_of: dt.date, explicit: bool = False) -> Todo:
+    """What `user` has to do as of `as_of` (see the module's docstring)."""
+    unit = scope_roots(user).first()
+    todo = Todo(level=level_of(unit), unit=unit, as_of=as_of)
+    if unit is None:
+        return todo
+    todo.figures, todo.no_plan = _figures(user, unit, as_of, explicit)
+    try:
+        items = deadlines(user=user, as_of=as_of, horizon_days=HORIZON_DAYS)
+    except DomainError as exc:
+        items, todo.deadline_error = [], exc.message
+    items.sort(key=DeadlineItem.sort_key)
+    todo.overdue = sum(1 for i in items if i.is_overdue)
+    todo.due_soon = len(items) - todo.overdue
+    if todo.level == Level.CELL:
+        todo.items = items
+    else:
+        groups = by_unit(items, on=as_of, user=user)
+        todo.units = sorted(groups, key=lambda g: (-g.overdue, -len(g.items), g.code))
+    todo.ratings = _completion(user, rating_year(as_of), as_of)
+    todo.transfers = _transfers(user)
+    todo.imports = _imports(user)
+    return todo
