@@ -130,3 +130,35 @@ def test_a_target_of_zero_is_named_apart_not_as_done(province, kb_admitted, ls_a
             "nạp năm 2022.") in text
     assert "b) Khác: không được giao chỉ tiêu kết nạp năm 2022: Huyện ủy Lạc Sơn." in text
     assert "Hoàn thành, vượt tiến độ" not in text
+
+
+def test_a_district_report_condenses_the_units_with_nothing_to_say(kim_boi, kb_plan, province):
+    """Four new communes of Kim Bôi with no target, nobody admitted and no source: one line
+    in the text and one row in the table, not four rows of zeros."""
+    from dangvien.org.services import unit_create
+    from tests.conftest import START
+
+    for i in range(4):
+        unit_create(by=None, parent=province.kb, code=f"KB.{60 + i}", name=f"Đảng bộ xã Lặng {i}",
+                    kind="dang_bo_co_so", valid_from=START)
+    doc = progress_document(progress_report(plan=kim_boi, unit=province.kb, as_of=MAY_END,
+                                            user=None))
+    text = text_of(doc)
+    assert ("4 tổ chức cơ sở đảng không được giao chỉ tiêu năm 2022, chưa kết nạp và chưa có "
+            "nguồn đang theo dõi") in text
+    assert "4 tổ chức cơ sở đảng khác (chưa có gì để báo cáo)" in text
+    assert "Lặng" not in text
+    assert "Đảng bộ xã Vĩnh Đồng" in text  # a unit with figures keeps its own row
+
+
+def test_two_quiet_units_keep_their_names(kim_boi, kb_plan, province):
+    from dangvien.org.services import unit_create
+    from tests.conftest import START
+
+    for i in range(2):
+        unit_create(by=None, parent=province.kb, code=f"KB.{60 + i}", name=f"Đảng bộ xã Lặng {i}",
+                    kind="dang_bo_co_so", valid_from=START)
+    text = text_of(progress_document(progress_report(plan=kim_boi, unit=province.kb,
+                                                     as_of=MAY_END, user=None)))
+    assert "Đảng bộ xã Lặng 0" in text and "Đảng bộ xã Lặng 1" in text
+    assert "chưa có gì để báo cáo" not in text

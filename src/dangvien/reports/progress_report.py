@@ -119,6 +119,23 @@ class ProgressReport:
     def rows_with(self, statuses) -> list[Progress]:
         return [r for r in self.rows_in_tree_order if r.status in statuses]
 
+    @property
+    def quiet_rows(self) -> list[Progress]:
+        """Units with nothing to say (no target or a target of 0, nobody admitted, no
+        source followed), condensed into one line when there are at least
+        `QUIET_CONDENSED` of them."""
+        quiet = [r for r in self.rows_in_tree_order if is_quiet(r)]
+        return quiet if len(quiet) >= QUIET_CONDENSED else []
+
+
+#: From how many units with nothing to say a report names them in one line.
+QUIET_CONDENSED = 3
+
+
+def is_quiet(row: Progress) -> bool:
+    """Không có gì để báo cáo: no target asked, nobody admitted, no source followed."""
+    return not row.target and not row.admitted and not row.pipeline_total
+
 
 # --- gathering -----------------------------------------------------------------------------
 
@@ -373,12 +390,16 @@ def progress_document(report: ProgressReport) -> Document:
             add(Bullets([_row_sentence(r) + f"; {_status_word(r)}, dự báo cả năm khoảng "
                          f"{n(r.forecast_count)} đảng viên." for r in behind]))
         if zero or no_target:
+            quiet = {r.unit.pk for r in report.quiet_rows}
             parts = []
-            if zero:
+            if [r for r in zero if r.unit.pk not in quiet]:
                 parts.append(f"không được giao chỉ tiêu kết nạp năm {plan.year}: "
-                             + _names(zero))
-            if no_target:
-                parts.append("chưa được giao chỉ tiêu: " + _names(no_target))
+                             + _names([r for r in zero if r.unit.pk not in quiet]))
+            if [r for r in no_target if r.unit.pk not in quiet]:
+                parts.append("chưa được giao chỉ tiêu: "
+                             + _names([r for r in no_target if r.unit.pk not in quiet]))
+            if quiet:
+                parts.append(_quiet_line(report, noun))
             text = "; ".join(parts)
             add(Paragraph([Run(f"{next(letters)}) Khác:", italic=True),
                            Run(f" {text}.")]))
@@ -450,12 +471,29 @@ def _overall(report: ProgressReport, whole: str) -> list[Run]:
     return runs
 
 
+def _quiet_line(report: ProgressReport, noun: str) -> str:
+    """"12 chi bộ trực thuộc không được giao chỉ tiêu, chưa kết nạp và chưa có nguồn"."""
+    return (f"{n(len(report.quiet_rows))} {noun} không được giao chỉ tiêu năm "
+            f"{report.plan.year}, chưa kết nạp và chưa có nguồn đang theo dõi")
+
+
+def _numbered(report: ProgressReport, cells, quiet_cells: list[str]) -> list[list[str]]:
+    """A table's rows, numbered in tree order; the units with nothing to say in one row
+    (`quiet_cells`: that row's figures after its name)."""
+    quiet = {r.unit.pk for r in report.quiet_rows}
+    rows = [r for r in report.rows_in_tree_order if r.unit.pk not in quiet]
+    body = [[str(i), r.name, *cells(r)] for i, r in enumerate(rows, start=1)]
+    if quiet:
+        body.append([str(len(rows) + 1), f"{n(len(quiet))} {children_noun(report.unit)} khác "
+                     "(chưa có gì để báo cáo)", *quiet_cells])
+    return body
+
+
 def _progress_table(report: ProgressReport, whole: str) -> Table:
-    body = []
-    for i, r in enumerate(report.rows_in_tree_order, start=1):
-        body.append([str(i), r.name, n(r.target) if r.target is not None else "—",
-                     n(r.admitted), pct(r.percent), pct(r.expected_percent), r.status_label,
-                     n(r.forecast_count)])
+    body = _numbered(report, lambda r: [
+        n(r.target) if r.target is not None else "—", n(r.admitted), pct(r.percent),
+        pct(r.expected_percent), r.status_label, n(r.forecast_count)],
+        ["—", "0", "", "", "Không có chỉ tiêu", "0"])
     t = report.total
     body.append(["", whole[0].upper() + whole[1:],
                  n(t.target) if t.target is not None else "—", n(t.admitted), pct(t.percent),
@@ -556,11 +594,11 @@ def _forecast_sentence(report: ProgressReport) -> str:
 
 
 def _pipeline_table(report: ProgressReport) -> Table:
-    rows = []
-    for i, r in enumerate(report.rows_in_tree_order, start=1):
-        rows.append([str(i), r.name, *[n(r.pipeline.get(s.value, 0)) for s in PIPELINE],
-                     n(r.pipeline_total), n(r.forecast_count) if r.has_forecast else "—",
-                     pct(plan_reports.forecast_percent(r)) if r.has_forecast else "—"])
+    rows = _numbered(report, lambda r: [
+        *[n(r.pipeline.get(s.value, 0)) for s in PIPELINE], n(r.pipeline_total),
+        n(r.forecast_count) if r.has_forecast else "—",
+        pct(plan_reports.forecast_percent(r)) if r.has_forecast else "—"],
+        [*["0" for _ in PIPELINE], "0", "—", "—"])
     t = report.total
     rows.append(["", "Cộng", *[n(t.pipeline.get(s.value, 0)) for s in PIPELINE],
                  n(t.pipeline_total), n(t.forecast_count), pct(plan_reports.forecast_percent(t))])
