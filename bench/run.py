@@ -82,10 +82,11 @@ def main() -> int:
     for username, urls in [
         ("tinhuy", ["/to-chuc/", "/to-chuc/TU/", "/to-chuc/KB/", "/dang-vien/tim-kiem/?q=nguyen+van+an",
                     "/to-chuc/?ngay=31/05/2022", "/ket-nap/thoi-han/?ngay=31/05/2022",
-                    "/ket-nap/", "/ket-nap/?qua-han=1"]),
+                    "/ket-nap/", "/ket-nap/?qua-han=1", "/?ngay=31/05/2022"]),
         ("kimboi", ["/to-chuc/", "/to-chuc/KB/", "/dang-vien/tim-kiem/?q=bui+thi",
-                    "/ket-nap/thoi-han/?ngay=31/05/2022", "/ket-nap/", first_candidate("KB")]),
-        ("chibo", ["/to-chuc/"]),
+                    "/ket-nap/thoi-han/?ngay=31/05/2022", "/ket-nap/", first_candidate("KB"),
+                    "/?ngay=31/05/2022"]),
+        ("chibo", ["/to-chuc/", "/?ngay=31/05/2022"]),
     ]:
         client = Client()
         from django.contrib.auth import get_user_model
