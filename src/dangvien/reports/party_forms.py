@@ -381,3 +381,9 @@ def form_file(*, candidacy: Candidacy, spec: FormSpec) -> FormFile:
                         "lại mẫu tại trang Mẫu văn bản.")
     return FormFile(render_template(default_template(spec), context),
                     file_name(spec, candidacy), f"{spec.code} {spec.title}", fallback)
+
+
+def party_forms_for(candidacy: Candidacy) -> list[FormSpec]:
+    """The forms the candidate page offers for download, in the path's order."""
+    grassroots_cell = is_grassroots_cell(candidacy)
+    return [spec for spec in FORMS if form_offered(candidacy, spec, grassroots_cell=grassroots_cell)]
