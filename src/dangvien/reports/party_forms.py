@@ -138,7 +138,7 @@ def _date(value: dt.date | None) -> str:
 
 _PLACE = re.compile(r"(?:xã|phường|thị trấn|huyện|thành phố|thị xã|quận|tỉnh)\s+(.+)$",
                     re.IGNORECASE)
-_COMMITTEE = re.compile(r"^(?:tỉnh|thành|huyện|thị|quận)\s+ủy\s+(.+)$", re.IGNORECASE)
+_COMMITTEE = re.compile(r"^(?:tỉnh|thành|huyện|thị|quận)\s+(?:ủy|uỷ)\s+(.+)$", re.IGNORECASE)
 
 
 def _place(chain: list[OrgUnit]) -> str:
@@ -146,7 +146,7 @@ def _place(chain: list[OrgUnit]) -> str:
     unit's name or its ancestors' ("Chi bộ xóm Mớ Đá" under "Đảng bộ xã Vĩnh Đồng": "Vĩnh
     Đồng")."""
     for unit in reversed(chain):
-        for pattern in (_PLACE, _COMMITTEE):
+        for pattern in (_COMMITTEE, _PLACE):  # "Huyện ủy X" before "huyện X"
             found = pattern.search(unit.name)
             if found:
                 return found.group(1).strip()
@@ -165,12 +165,12 @@ def _units(candidacy: Candidacy) -> _Units:
     from dangvien.admission.services import default_decision_unit, grassroots_of
 
     cell = candidacy.cell
-    chain = [*cell.get_ancestors(), cell]
+    chain = [*OrgUnit.objects.get_ancestors(cell), cell]
     grassroots = grassroots_of(cell)
     decision = candidacy.decision_unit or default_decision_unit(cell)
     chains = {u.pk: chain[: i + 1] for i, u in enumerate(chain)}
     if decision.pk not in chains:
-        chains[decision.pk] = [*decision.get_ancestors(), decision]
+        chains[decision.pk] = [*OrgUnit.objects.get_ancestors(decision), decision]
     return _Units(cell, grassroots, decision, chains)
 
 
@@ -180,12 +180,12 @@ def _header(spec: FormSpec, units: _Units, *, number: str, on: dt.date | None) -
     chain = units.chains[unit.pk]
     parent = chain[-2].name if len(chain) > 1 else None
     issuer = issuer_of(unit, parent_name=parent)
-    if not number.strip():
-        number = f"{NUMBER_BLANK}-{spec.kind_symbol}/{issuer.symbol}"
+    # Room for the number written by the office (non-breaking spaces, which strip() eats).
+    number = number.strip() or f"{NUMBER_BLANK}-{spec.kind_symbol}/{issuer.symbol}"
     place = _place(chain)
     return {
         "issuer_superior": issuer.superior, "issuer_name": issuer.name,
-        "number": number.strip() or number,
+        "number": number,
         "place_date": f"{place}, {_date(on)}",
         "sign_for": issuer.sign_for, "sign_title": issuer.sign_title, "signer_name": BLANK,
     }
@@ -213,6 +213,10 @@ def form_context(candidacy: Candidacy, spec: FormSpec) -> dict:
     cell_rec = dossier.get("13-KNĐ")
     grassroots_rec = dossier.get("15-KNĐ")
     decision_issuer = issuer_of(units.decision)
+    # In running text the board is named in full: "Ban Thường vụ Huyện ủy Kim Bôi".
+    decision_board = (f"Ban Thường vụ {units.decision.name}"
+                      if decision_issuer.board.startswith("Ban Thường vụ")
+                      else _committee(units.decision.name))
     own = {
         "6-KNĐ": (c.cell_resolution_no, c.cell_resolution_on),
         "8-KNĐ": (c.grassroots_resolution_no, c.grassroots_resolution_on),
@@ -241,7 +245,7 @@ def form_context(candidacy: Candidacy, spec: FormSpec) -> dict:
         "cell_name": units.cell.name,
         "grassroots_name": _committee(units.grassroots.name),
         "decision_unit_name": units.decision.name,
-        "decision_board": decision_issuer.board,
+        "decision_board": decision_board,
         "official_members": (vn.format_number(official_members_on(units.cell,
                                                                   c.cell_resolution_on))
                              if c.cell_resolution_on else BLANK_SHORT),
