@@ -17,7 +17,8 @@ from dangvien.audit.models import AuditEvent
 from dangvien.audit.services import audit_verify
 from dangvien.reports import party_forms_build
 from dangvien.reports.models import PartyFormTemplate
-from dangvien.reports.party_forms import DEFAULTS_DIR, FORMS
+from dangvien.reports.party_forms import DEFAULTS_DIR, FORMS, default_template
+from dangvien.reports.templates_admin import template_check
 from tests.admission import conftest as admission
 from tests.admission.test_path import walk_to_ceremony
 
@@ -144,6 +145,17 @@ def test_a_template_that_fails_on_sample_data_is_refused(admin):
     assert "không điền được dữ liệu thử" in message
 
 
+@pytest.mark.parametrize("tag", [
+    "{% for i in range(100000000) %}{{ candidate_name }}{% endfor %}",
+    "{{ candidate_name * 100000000 }}",
+    "{{ candidate_name|center(900000000) }}",
+    "{{ candidate_name.ljust(900000000) }}",
+])
+def test_a_template_that_could_exhaust_the_server_is_refused(admin, tag):
+    """Checked without being run: the sample render would otherwise loop or fill memory."""
+    assert "không được phép trong mẫu văn bản" in refused(admin, docx_with(tag))
+
+
 def test_a_good_replacement_is_used_then_reverted(client, personas, ready):
     c = walk_to_ceremony(ready)
     client.force_login(personas.provincial)
@@ -196,3 +208,5 @@ def test_the_shipped_defaults_are_what_the_generator_builds(tmp_path):
     assert [p.name for p in written] == [f"{s.file_stem}.docx" for s in FORMS]
     for path in written:
         assert text_of(path.read_bytes()) == text_of((DEFAULTS_DIR / path.name).read_bytes())
+    for spec in FORMS:  # and they pass the checks an uploaded template must pass
+        template_check(default_template(spec), name=f"{spec.file_stem}.docx")

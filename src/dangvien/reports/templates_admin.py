@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 from docxtpl import DocxTemplate
-from jinja2 import TemplateSyntaxError
+from jinja2 import TemplateSyntaxError, nodes
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import scope_paths
@@ -71,6 +73,9 @@ def template_check(content: bytes, *, name: str) -> None:
     try:
         template = DocxTemplate(io.BytesIO(content))
         used = template.get_undeclared_template_variables(env)
+        _check_tags(template, content, env, name)
+    except TemplateRefused:
+        raise
     except TemplateSyntaxError as exc:
         raise TemplateRefused(
             f"Mẫu '{name}' có lỗi cú pháp ở thẻ {{{{ … }}}} hoặc {{% … %}}: {exc.message}. "
@@ -90,6 +95,46 @@ def template_check(content: bytes, *, name: str) -> None:
         detail = getattr(exc, "message", None) or type(exc).__name__
         raise TemplateRefused(f"Mẫu '{name}' không điền được dữ liệu thử ({detail}). Hãy kiểm "
                               "tra các thẻ {{ … }} và {% … %} trong mẫu rồi tải lên lại.") from None
+
+
+#: Filters a form may use: none of them can make a page of text grow without bound.
+SAFE_FILTERS = frozenset({"upper", "lower", "title", "capitalize", "trim", "default", "d",
+                          "e", "escape", "join", "length", "count", "first", "last",
+                          "replace"})
+#: The parts docxtpl renders: the body, headers, footers, footnotes, the properties.
+RENDERED_PARTS = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes)|docProps/core)\.xml$")
+#: Numbers in tags are small (a count, a position): a large one can only blow a text up.
+MAX_CONSTANT = 1000
+
+
+def _check_tags(template: DocxTemplate, content: bytes, env, name: str) -> None:
+    """Refuse what could keep the server busy or fill its memory while a form is made: a
+    call (range(), a method), multiplication or power, a big number, an unknown filter.
+    Every XML part is looked at: docxtpl renders the properties and footnotes too."""
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        for info in package.infolist():
+            if RENDERED_PARTS.match(info.filename):
+                xml = package.read(info).decode("utf-8", "replace")
+                _check_tree(env.parse(template.patch_xml(xml)), name)
+
+
+def _check_tree(tree, name: str) -> None:
+    bad = ""
+    for node in tree.find_all((nodes.Call, nodes.Mul, nodes.Pow, nodes.Const, nodes.Filter)):
+        if isinstance(node, nodes.Call):
+            bad = "gọi hàm (như range(…))"
+        elif isinstance(node, (nodes.Mul, nodes.Pow)):
+            bad = "phép nhân hoặc lũy thừa"
+        elif isinstance(node, nodes.Filter) and node.name not in SAFE_FILTERS:
+            bad = f"bộ lọc |{node.name}"
+        elif isinstance(node, nodes.Const) and isinstance(node.value, int | float) \
+                and not isinstance(node.value, bool) and abs(node.value) > MAX_CONSTANT:
+            bad = f"số {node.value}"
+        if bad:
+            raise TemplateRefused(
+                f"Mẫu '{name}' dùng {bad}, không được phép trong mẫu văn bản. Chỉ dùng các "
+                "biến, {% if %}, {% for %} và các bộ lọc " + ", ".join(sorted(SAFE_FILTERS))
+                + ".")
 
 
 @transaction.atomic
