@@ -25,6 +25,7 @@ from dangvien.core.db import rehearse
 from dangvien.core.errors import DomainError
 from dangvien.org.models import OrgUnit
 from dangvien.people.models import Person
+from dangvien.reports.party_forms import party_forms_for
 
 from . import checks, services
 from .forms import (
@@ -138,6 +139,7 @@ def _render_candidate(request, candidacy: Candidacy, *, status: int = 200, **for
         "awareness_form": forms.get("awareness_form")
         or AwarenessForm(enrolments=page.awareness_options),
         "dossier_form": forms.get("dossier_form"),
+        "party_forms": party_forms_for(candidacy),
     }
     return render(request, "admission/candidate_page.html", context, status=status)
 

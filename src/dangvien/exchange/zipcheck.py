@@ -534,3 +534,54 @@ class _Inspection:
                 f"Tệp '{self.name}' có hơn {_n(limits.shared_strings)} chuỗi văn bản khác nhau, "
                 f"vượt giới hạn {_n(limits.shared_strings)}. Hãy chia thành nhiều tệp nhỏ hơn.")
         return carry
+
+
+def inspect_package(path: Path, *, name: str, required: str, what: str,
+                    max_uncompressed: int) -> Facts:
+    """Any other Office package (a Word template): the central directory's checks (entry
+    count, duplicate names, encryption, macros, total unpacked size, compression method)
+    and every part decompressed once by the bounded loop (true size and CRC), then the
+    compression ratio. `required` is the part the package must hold ("word/document.xml");
+    `what` names the kind of file in the messages ("tệp Word (.docx)")."""
+    entries = _declared_entries(path)
+    if entries > MAX_ENTRIES:
+        raise Refused(f"Tệp '{name}' chứa {_n(entries)} thành phần, bất thường so với một "
+                      f"{what} (tối đa {_n(MAX_ENTRIES)}).")
+    broken = (f"Tệp '{name}' bị hỏng, không đọc được (có thể tải lên chưa hết hoặc bị cắt). "
+              f"Hãy mở tệp, lưu lại thành {what} rồi tải lên lần nữa.")
+    limits = Limits(rows=0, columns=0, cells=0, uncompressed=max_uncompressed, cell_chars=0,
+                    shared_strings=0, text_bytes=0)
+    try:
+        with zipfile.ZipFile(path) as zf, path.open("rb") as fp:
+            inspection = _Inspection(zf, fp, name, limits)
+            infos = inspection.infos
+            lowered = [i.filename.lower() for i in infos]
+            if len(set(lowered)) != len(lowered) or any(i.flag_bits & 1 for i in infos) \
+                    or any(i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+                           for i in infos):
+                raise Refused(broken)
+            if required not in inspection.by_name:
+                raise Refused(f"Tệp '{name}' không phải {what}.")
+            if any(n.rsplit("/", 1)[-1] == "vbaproject.bin" for n in lowered):
+                raise Refused(f"Tệp '{name}' có chứa macro (VBA) nên không được nhận. Hãy lưu "
+                              f"lại thành {what} không có macro rồi tải lên.")
+            total = sum(i.file_size for i in infos)
+            inspection.facts.entries, inspection.facts.uncompressed = len(infos), total
+            if total > max_uncompressed:
+                raise Refused(f"Tệp '{name}' khi giải nén có dung lượng {_mb(total)} MB, vượt "
+                              f"giới hạn {_mb(max_uncompressed)} MB.")
+            for info in infos:
+                ratio = info.file_size // max(info.compress_size, 1)
+                if info.file_size > RATIO_MIN_BYTES and ratio > MAX_RATIO:
+                    raise Refused(f"Tệp '{name}' có phần '{info.filename}' nén tới {_n(ratio)} "
+                                  f"lần, bất thường so với một {what}.")
+                if not info.is_dir():
+                    try:
+                        for _ in inspection._stream(info):
+                            pass
+                    except Refused:  # the stream's words speak of a workbook
+                        raise Refused(broken) from None
+            return inspection.facts
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error,
+            UnicodeDecodeError, ValueError, struct.error):
+        raise Refused(broken) from None
