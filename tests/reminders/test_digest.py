@@ -31,8 +31,8 @@ def _fresh_calendar():
 
 @pytest.fixture
 def items(province):
-    """Kim Bôi: two overdue decisions in xóm Mớ Đá, one in xóm Chanh, a ceremony due in
-    10 working days at the school; Lạc Sơn: one overdue decision."""
+    """Kim Bôi: two overdue decisions in xóm Mớ Đá, one in xóm Chanh, a ceremony due
+    on 20/06/2022 (8 working days on) at the school; Lạc Sơn: one overdue decision."""
     return {
         "mo_da": [bare(province.kb_cell, cell_resolution_on=CELL_DAY) for _ in range(2)],
         "chanh": bare(province.kb_cell2, cell_resolution_on=CELL_DAY),
@@ -77,7 +77,8 @@ def test_a_viewer_is_not_reminded(province, items):
 
 
 def test_nothing_due_far_ahead(personas, items):
-    """Beyond 15 working days nothing is due soon: a ceremony due 08/06 shows from 18/05."""
+    """Nothing is due soon beyond 15 working days: on 10/05 the ceremony due 20/06 and the
+    decisions due 07/06 are still further away than that (15 working days reach 31/05)."""
     school = digest_for(personas.kimboi, as_of=dt.date(2022, 5, 10)).units
     assert school == []
 

@@ -138,11 +138,16 @@ def may_see_reminders(user) -> bool:
 
 
 def reminders_for(user) -> QuerySet[Reminder]:
-    """The reminders sent about units in the user's scope, newest first; for an officer
+    """The reminders sent about units all in the user's scope, newest first; for an officer
     below the districts (a cell secretary), only the reminders sent to them."""
     if not may_see_reminders(user):
         return Reminder.objects.filter(recipient=user).prefetch_related("units").select_related(
             "recipient").order_by("-sent_at", "-pk")
+    # Every unit of the reminder in scope: the province's digest, which counts Kim Bôi's
+    # items too, is not shown to Lạc Sơn.
     ids = scope_filter(Reminder.objects.all(), user, "units__path").values("pk")
-    return (Reminder.objects.filter(pk__in=ids).select_related("recipient")
+    outside = OrgUnit.objects.exclude(pk__in=scope_filter(OrgUnit.objects.all(), user, "path")
+                                      .values("pk"))
+    return (Reminder.objects.filter(pk__in=ids).exclude(units__in=outside)
+            .select_related("recipient")
             .prefetch_related("units").order_by("-sent_at", "-pk"))
