@@ -157,3 +157,19 @@ def test_candidate_page_says_the_cell_holds_the_ceremony(client, personas, provi
     body = candidate_page(client, personas.kimboi, c)
     assert "Chờ chi bộ tổ chức lễ kết nạp (Chi bộ xóm Mớ Đá), hạn 13/07/2022" in body
     assert "đã quá hạn" in body  # long past by now
+
+
+def test_a_grassroots_cells_proposal_waits_for_the_district(client, personas, province):
+    c = bare(province.kb_school, cell_resolution_on=CELL_DAY)
+    body = candidate_page(client, personas.kimboi, c)
+    assert ("Chờ cấp ủy cấp trên ra quyết định kết nạp (Huyện ủy Kim Bôi), hạn "
+            f"{DECISION_DUE:%d/%m/%Y}") in body
+    assert "Đảng ủy cơ sở xét" not in body
+
+
+def test_candidate_page_says_the_cell_considers_recognition(client, personas, province):
+    c = bare(province.kb_cell, stage=Stage.ON_PROBATION, cell_resolution_on=dt.date(2021, 3, 1),
+             decision_on=dt.date(2021, 4, 1), ceremony_on=dt.date(2021, 6, 10),
+             probation_ends_on=dt.date(2022, 6, 10))
+    body = candidate_page(client, personas.secretary, c)
+    assert "Chờ chi bộ xét công nhận đảng viên chính thức (Chi bộ xóm Mớ Đá), hạn " in body
