@@ -6,6 +6,10 @@ DANGVIEN_PRODUCTION     "1" refuses to start without DANGVIEN_SECRET_KEY
 DANGVIEN_DEBUG          "1" turns debug pages on (never in production)
 DANGVIEN_ALLOWED_HOSTS  comma-separated host names the server answers to
 DANGVIEN_VAR_DIR        where local state lives (default: ./var)
+DANGVIEN_BASE_URL       the address users open, for links in emails (default: http://localhost:8000)
+DANGVIEN_EMAIL_HOST     the intranet mail server (SMTP); unset: mail goes to files in var/mail
+DANGVIEN_EMAIL_PORT, DANGVIEN_EMAIL_USER, DANGVIEN_EMAIL_PASSWORD, DANGVIEN_EMAIL_USE_TLS ("1"),
+DANGVIEN_EMAIL_FROM     the sender address of reminders
 """
 
 from __future__ import annotations
@@ -90,6 +94,7 @@ INSTALLED_APPS = [
     "dangvien.exchange",
     "dangvien.reports",
     "dangvien.jobs",
+    "dangvien.reminders",
 ]
 
 # The job queue (dangvien.jobs): Django's tasks API through the `django-tasks` backport,
@@ -339,6 +344,23 @@ CONTENT_SECURITY_POLICY = {
 DANGVIEN_AUDIT_KEY_FILE = Path(os.environ.get("DANGVIEN_AUDIT_KEY_FILE") or VAR_DIR / "audit_key")
 DANGVIEN_AUDIT_HEAD_LOG = Path(os.environ.get("DANGVIEN_AUDIT_HEAD_LOG")
                                or VAR_DIR / "audit_head.log")
+
+# Email (reminders, đôn đốc): the intranet SMTP server when DANGVIEN_EMAIL_HOST is set;
+# otherwise each message is written as a file under var/mail, so nothing leaves a machine
+# nobody configured.
+DANGVIEN_BASE_URL = (os.environ.get("DANGVIEN_BASE_URL") or "http://localhost:8000").rstrip("/")
+EMAIL_HOST = os.environ.get("DANGVIEN_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("DANGVIEN_EMAIL_PORT") or 25)
+    EMAIL_HOST_USER = os.environ.get("DANGVIEN_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DANGVIEN_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("DANGVIEN_EMAIL_USE_TLS", "") == "1"
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("DANGVIEN_EMAIL_FROM") or "dangvien@localhost"
 
 LOGGING = {
     "version": 1,

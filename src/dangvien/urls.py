@@ -17,5 +17,6 @@ urlpatterns = [
     path("trao-doi/", include("dangvien.exchange.urls")),
     path("bao-cao/", include("dangvien.reports.urls")),
     path("tep/", include("dangvien.jobs.urls")),
+    path("don-doc/", include("dangvien.reminders.urls")),
     path("quan-tri/", admin.site.urls),
 ]

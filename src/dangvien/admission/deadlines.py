@@ -76,6 +76,15 @@ class Kind(models.TextChoices):
 
 KIND_RANK = {kind.value: i for i, kind in enumerate(Kind)}
 
+#: Who must act for each kind (ai phải làm), shown in reminders next to the due date.
+KIND_ACTOR = {
+    Kind.DECISION.value: "Cấp ủy có thẩm quyền (đảng ủy cơ sở đề nghị, cấp ủy cấp trên quyết định)",
+    Kind.CEREMONY.value: "Chi bộ",
+    Kind.RECOGNITION.value: "Chi bộ",
+    Kind.CERTIFICATE_EXPIRING.value: "Chi bộ",
+    Kind.NEW_MEMBER_CLASS.value: "Chi bộ, đảng viên dự bị",
+}
+
 
 class Status(models.TextChoices):
     """Tình trạng thời hạn."""
@@ -114,6 +123,11 @@ class DeadlineItem:
     @property
     def kind_label(self) -> str:
         return Kind(self.kind).label
+
+    @property
+    def actor(self) -> str:
+        """Who must act (ai phải làm)."""
+        return KIND_ACTOR[self.kind]
 
     @property
     def status_label(self) -> str:
@@ -249,6 +263,9 @@ class NextDue:
     what: str
     on: dt.date
     overdue: bool
+    #: Who must act next, as a sentence start: "Chờ Đảng ủy cơ sở xét đề nghị kết nạp
+    #: (Đảng bộ xã Vĩnh Đồng)"; empty when the caller did not ask (lists of candidacies).
+    waiting: str = ""
 
 
 _NEXT = {
@@ -586,3 +603,57 @@ def status_sections(items: list[DeadlineItem]) -> dict[str, list[KindGroup]]:
         split[item.status].append(item)
     return {status.value: by_kind(split[status.value])
             for status in (Status.OVERDUE, Status.DUE_SOON)}
+
+
+# --- the deadlines page's summary -----------------------------------------------------------
+
+#: "Sắp đến hạn" on the deadlines page and in reminders: due within this many working days.
+DUE_SOON_WORKING_DAYS = 15
+
+
+def horizon_for(as_of: dt.date, working_days: int = DUE_SOON_WORKING_DAYS,
+                cal: WorkingCalendar | None = None) -> int:
+    """The `horizon_days` (calendar days) that reach `working_days` working days after
+    `as_of`, for `deadlines(horizon_days=…)`, which counts calendar days."""
+    cal = cal or working_calendar()
+    try:
+        return (cal.add_working_days(as_of, working_days) - as_of).days
+    except (ValueError, OverflowError):  # a day the calendar does not cover
+        return working_days * 7 // 5 + 14
+
+
+def regulations_by_kind(items: list[DeadlineItem]) -> list[tuple[str, list[str]]]:
+    """[(kind label, [regulation…])] in the order of `Kind`: the legal basis, once per kind."""
+    found: dict[str, dict[str, None]] = {}
+    for item in items:
+        found.setdefault(item.kind, {})[item.regulation] = None
+    return [(Kind(kind).label, list(found[kind])) for kind in sorted(found, key=KIND_RANK.get)]
+
+
+@dataclass
+class UnitSummary:
+    """Một dòng tổng hợp theo đơn vị: counts per kind, overdue and due soon."""
+
+    code: str
+    name: str
+    overdue: int
+    due_soon: int
+    #: [(kind label, overdue, due soon)] per kind, in the order of `Kind`.
+    kinds: list[tuple[str, int, int]]
+
+    @property
+    def total(self) -> int:
+        return self.overdue + self.due_soon
+
+
+def unit_summaries(groups: list[UnitGroup]) -> list[UnitSummary]:
+    """`by_unit`'s groups reduced to counts (a page shows these, not every row)."""
+    rows = []
+    for group in groups:
+        counts = {kind.value: [0, 0] for kind in Kind}
+        for item in group.items:
+            counts[item.kind][0 if item.is_overdue else 1] += 1
+        rows.append(UnitSummary(code=group.code, name=group.name, overdue=group.overdue,
+                                due_soon=group.due_soon,
+                                kinds=[(kind.label, *counts[kind.value]) for kind in Kind]))
+    return rows

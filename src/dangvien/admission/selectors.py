@@ -43,6 +43,29 @@ def due_of(candidacy: Candidacy, *, today: dt.date, rules=None, cal=None):
     return deadlines.next_due(candidacy, today=today, rules=rules, cal=cal)
 
 
+def waiting_on(candidacy: Candidacy, *, grassroots: OrgUnit) -> str:
+    """Who acts next, as the candidate page says it: "Chờ Đảng ủy cơ sở xét đề nghị kết nạp
+    (Đảng bộ xã Vĩnh Đồng)". Empty for a stage without a deadline."""
+    c = candidacy
+    if c.stage == Stage.CELL_PROPOSED and grassroots.pk != c.cell_id:
+        return f"Chờ Đảng ủy cơ sở xét đề nghị kết nạp ({grassroots.name})"
+    if c.stage in {Stage.CELL_PROPOSED, Stage.GRASSROOTS_PROPOSED}:
+        unit = c.decision_unit or OrgUnit.objects.get_parent(grassroots) or grassroots
+        return f"Chờ cấp ủy cấp trên ra quyết định kết nạp ({unit.name})"
+    if c.stage == Stage.DECIDED:
+        return f"Chờ chi bộ tổ chức lễ kết nạp ({c.cell.name})"
+    if c.stage == Stage.ON_PROBATION:
+        return f"Chờ chi bộ xét công nhận đảng viên chính thức ({c.cell.name})"
+    return ""
+
+
+def _due_with_actor(c: Candidacy, *, today: dt.date, grassroots: OrgUnit):
+    due = None if c.is_closed else due_of(c, today=today)
+    if due is not None:
+        due.waiting = waiting_on(c, grassroots=grassroots)
+    return due
+
+
 def with_due(rows, *, today: dt.date, overdue: dict[int, list[str]] | None = None
              ) -> list[Candidacy]:
     """Set `due` (the next step's deadline) and `overdue` (what is late) on a page's rows.
@@ -412,7 +435,7 @@ def candidate_page(*, user, candidacy: Candidacy, today: dt.date) -> CandidatePa
         candidacy=c, person=person, age=person.age_on(today), cccd=mask_cccd(person.cccd),
         path=path_of(c), events=events, lines=lines, missing=missing, introducers=introducers,
         awareness_options=awareness_options, introducer_options=introducer_options,
-        steps=steps, can_edit=can_edit, due=None if c.is_closed else due_of(c, today=today),
+        steps=steps, can_edit=can_edit, due=_due_with_actor(c, today=today, grassroots=grassroots),
         can_correct_person=editor and person.unit_id == c.cell_id,
         new_member_on=new_member_on, grassroots=grassroots,
         recognised_from=c.membership.recognized_on if c.membership_id else None,

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -21,20 +22,23 @@ from dangvien.accounts.scope import can, get_unit_or_404, scope_roots
 from dangvien.core import vn
 from dangvien.core.errors import DomainError
 from dangvien.core.http import as_of_from_request
-from dangvien.org.selectors import children_on
+from dangvien.org.selectors import children_on, parent_on
 
 from . import surveys as sv
 from .deadlines import (
     CERTIFICATE_WARNING_DAYS,
-    Status,
+    DUE_SOON_WORKING_DAYS,
+    Kind,
+    by_unit,
     deadline_counts,
     deadlines,
-    status_sections,
+    horizon_for,
+    regulations_by_kind,
+    unit_summaries,
 )
 
-HORIZON_DAYS = 7
-#: Rows shown per kind in a section; the rest are counted, and a unit narrows the list.
-ROWS_PER_KIND = 200
+#: Rows per page of the item list; the summary above it counts every item.
+PER_PAGE = 40
 SURVEY_YEARS_SHOWN = 1
 
 
@@ -45,46 +49,50 @@ def _unit_param(request: HttpRequest) -> str:
 @require_http_methods(["GET"])
 @login_required
 def deadlines_page(request: HttpRequest) -> HttpResponse:
+    """A summary per subordinate unit (drill down with ?don-vi=), the counts by kind with
+    each kind's legal basis once, then every item, paged."""
     user = request.user
     code = _unit_param(request)
     unit = get_unit_or_404(user, code) if code else None
     as_of = as_of_from_request(request)
     error = ""
     try:
-        items = deadlines(user=user, as_of=as_of.on, unit=unit, horizon_days=HORIZON_DAYS)
+        items = deadlines(user=user, as_of=as_of.on, unit=unit,
+                          horizon_days=horizon_for(as_of.on))
     except DomainError as exc:
         items, error = [], exc.message
-    sections = status_sections(items)
-    for groups in sections.values():
-        for group in groups:
-            group.limit = ROWS_PER_KIND
-    if unit is not None:
-        nearby = [(v.unit.code, v.name) for v in children_on(unit, as_of.on)]
-    else:
-        nearby = [(u.code, u.name) for u in scope_roots(user)]
     counts = deadline_counts(items)
+    summaries = unit_summaries(by_unit(items, on=as_of.on, unit=unit, user=user))
+    if unit is not None and len(summaries) == 1 and summaries[0].code == unit.code:
+        summaries = []  # a cell: nothing below it to summarise
+    if unit is not None:
+        parent = parent_on(unit, as_of.on)
+        up = parent if parent is not None and can(user, parent) else None
+    else:
+        up = None
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("trang"))
     day = vn.format_date(as_of.on)
-    keep = {"ngay": vn.format_date(as_of.on)} if as_of.explicit else {}
+    keep = {"ngay": day} if as_of.explicit else {}
+    page_keep = ({"don-vi": unit.code} if unit else {}) | keep
     return render(request, "admission/deadlines.html", {
         "as_of": as_of,
         "unit": unit,
+        "up": up,
         "keep": [("don-vi", unit.code)] if unit else [],
         "error": error,
         "counts": counts,
-        "sections": [
-            {"id": "qua-han", "title": "Quá hạn", "tone": "bad", "overdue": True,
-             "count": counts["overdue"], "groups": sections[Status.OVERDUE.value],
-             "empty": f"Không có việc nào quá hạn vào ngày {day}."},
-            {"id": "sap-den-han", "title": "Sắp đến hạn",
-             "note": (f"Hạn trong {HORIZON_DAYS} ngày tới; giấy chứng nhận sắp hết hạn và lớp "
-                      f"đảng viên mới: trong {CERTIFICATE_WARNING_DAYS} ngày tới."),
-             "tone": "soon", "overdue": False, "count": counts["due_soon"],
-             "groups": sections[Status.DUE_SOON.value],
-             "empty": f"Không có việc nào sắp đến hạn kể từ ngày {day}."},
-        ],
-        "horizon": HORIZON_DAYS,
-        "rows_per_kind": ROWS_PER_KIND,
-        "nearby": nearby,
+        "kinds": [
+            {"label": kind.label, "overdue": counts["by_kind"][kind.value]["overdue"],
+             "due_soon": counts["by_kind"][kind.value]["due_soon"]}
+            for kind in Kind],
+        "kind_labels": [kind.label for kind in Kind],
+        "regulations": regulations_by_kind(items),
+        "summaries": summaries,
+        "page": page,
+        "page_query": f"{urlencode(page_keep, safe='/')}&" if page_keep else "",
+        "empty": f"Không có việc nào quá hạn hoặc sắp đến hạn vào ngày {day}.",
+        "soon_days": DUE_SOON_WORKING_DAYS,
+        "certificate_days": CERTIFICATE_WARNING_DAYS,
         "date_query": f"&{urlencode(keep, safe='/')}" if keep else "",
     })
 

@@ -282,16 +282,22 @@ DEADLINE_COLUMNS = [
 
 
 def deadlines_export(user, params: Mapping[str, str]) -> Export:
-    """Thời hạn: overdue, then due soon, by kind, as the page orders them; every row (the page
-    shows the first 200 of each kind)."""
-    from dangvien.admission.deadlines import LateUnit, Status, deadlines, status_sections
-    from dangvien.admission.views_deadlines import HORIZON_DAYS
+    """Thời hạn: overdue, then due soon (within 15 working days, as on the page), by kind;
+    every row (the page shows them a page at a time)."""
+    from dangvien.admission.deadlines import (
+        DUE_SOON_WORKING_DAYS,
+        LateUnit,
+        Status,
+        deadlines,
+        horizon_for,
+        status_sections,
+    )
     from dangvien.core.errors import DomainError
 
     unit = _unit(user, params)
     on, _ = _day(params)
     try:
-        items = deadlines(user=user, as_of=on, unit=unit, horizon_days=HORIZON_DAYS)
+        items = deadlines(user=user, as_of=on, unit=unit, horizon_days=horizon_for(on))
     except DomainError:
         items = []
     sections = status_sections(items)
@@ -306,7 +312,7 @@ def deadlines_export(user, params: Mapping[str, str]) -> Export:
                            units.get(i.late_unit, "") if i.days_late is not None else "",
                            i.message, i.regulation)
 
-    when = (f"Việc quá hạn và đến hạn trong {HORIZON_DAYS} ngày tới, tính đến ngày "
+    when = (f"Việc quá hạn và đến hạn trong {DUE_SOON_WORKING_DAYS} ngày làm việc tới, tính đến ngày "
             f"{vn.format_date(on)}.")
     return Export(
         title="THỜI HẠN TRONG QUY TRÌNH KẾT NẠP ĐẢNG VIÊN",
