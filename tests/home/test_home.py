@@ -59,8 +59,8 @@ def test_a_cell_secretary_sees_whose_recognition_is_overdue(client, personas, pr
     response = client.get("/" + MAY)
     page = text(response)
     assert "Việc cần làm: Chi bộ xóm Mớ Đá" in page
-    assert "Bùi Thị Dự Bị: Xét công nhận đảng viên chính thức" in page
-    assert "đã quá" in page
+    assert ("Bùi Thị Dự Bị: Xét công nhận đảng viên chính thức, hạn 18/05/2022 (đã quá 9 ngày "
+            "làm việc). Việc của: Chi bộ.") in page
     html = response.content.decode()
     for c in Candidacy.objects.filter(cell=province.kb_cell):
         assert f'href="/ket-nap/ho-so/{c.pk}/"' in html
@@ -76,7 +76,7 @@ def test_a_district_officer_sees_overdue_work_per_unit(client, personas,
     response = client.get("/" + MAY)
     page = text(response)
     assert "Đảng bộ xã Vĩnh Đồng: 4 quá hạn" in page
-    assert 'href="/ket-nap/thoi-han/?don-vi=KB.01"' in response.content.decode()
+    assert 'href="/ket-nap/thoi-han/?don-vi=KB.01&amp;ngay=31/05/2022"' in response.content.decode()
     assert "Bùi Thị Dự Bị" not in page  # names are one click further, per unit
 
 
@@ -125,7 +125,7 @@ def test_a_new_installation_without_a_plan_says_so(client, personas, province):
     client.force_login(personas.kimboi)
     page = text(client.get("/?ngay=31/05/2022"))
     assert "Chưa có kế hoạch phát triển đảng viên năm 2022" in page
-    assert "Không có việc nào quá hạn hoặc sắp đến hạn" in page
+    assert "Không có việc nào quá hạn hoặc sắp đến hạn trong 15 ngày làm việc tới" in page
 
 
 def _count(client, url) -> int:
@@ -154,3 +154,15 @@ def test_the_query_count_does_not_grow_with_the_scope(client, personas, province
     counts.rebuild()
     many = _count(client, "/" + MAY)
     assert many == few
+
+
+def test_an_officer_who_only_views_still_sees_what_is_due_in_scope(client, province,
+                                                                    overdue_recognitions):
+    from django.contrib.auth import get_user_model
+
+    from dangvien.accounts.models import Role, RoleAssignment
+
+    viewer = get_user_model().objects.create_user(username="xemkb", password=PASSWORD)
+    RoleAssignment.objects.create(user=viewer, unit=province.kb, role=Role.VIEWER)
+    client.force_login(viewer)
+    assert "Đảng bộ xã Vĩnh Đồng: 4 quá hạn" in text(client.get("/" + MAY))

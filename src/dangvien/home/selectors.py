@@ -3,8 +3,9 @@
 `todo_for(user, as_of)` reads, for the top unit of the user's scope:
 - the plan's key figures for that unit (the dashboard's selector `plans.in_view`), and for
   a committee the subordinate units at risk;
-- the deadlines in scope (overdue or due soon): for a cell its candidates, one line each;
-  for a committee a line per subordinate unit with its counts;
+- the deadlines in scope, overdue or due within 15 working days, as the reminders digest
+  (`reminders.selectors.digest_for`) has them: for a cell its candidates, one line each
+  with who must act; for a committee a line per subordinate unit with its counts;
 - the year's ratings completion (cells that have entered ratings / cells in scope);
 - transfers waiting to be received and the user's own imports waiting to be saved.
 
@@ -21,12 +22,11 @@ from django.db.models import Q
 from django.http import Http404
 
 from dangvien.accounts.scope import scope_filter, scope_roots
-from dangvien.admission.deadlines import DeadlineItem, UnitGroup, by_unit, deadlines
+from dangvien.admission.deadlines import DeadlineItem
 from dangvien.core.errors import DomainError
 from dangvien.org.models import CELL_KINDS, OrgUnit, OrgUnitVersion, UnitKind
+from dangvien.reminders.selectors import Digest, digest_for
 
-#: How far ahead the home page looks for deadlines (calendar days).
-HORIZON_DAYS = 21
 #: Lines shown per list; the rest are behind "Xem tất cả".
 SHOWN = 8
 
@@ -72,10 +72,8 @@ class Todo:
     as_of: dt.date
     figures: Figures | None = None
     no_plan: str = ""
+    digest: Digest | None = None
     items: list[DeadlineItem] = field(default_factory=list)
-    overdue: int = 0
-    due_soon: int = 0
-    units: list[UnitGroup] = field(default_factory=list)
     deadline_error: str = ""
     ratings: Completion | None = None
     transfers: int = 0
@@ -86,8 +84,12 @@ class Todo:
         return self.items[:SHOWN]
 
     @property
-    def shown_units(self) -> list[UnitGroup]:
-        return self.units[:SHOWN]
+    def overdue(self) -> int:
+        return self.digest.overdue if self.digest else 0
+
+    @property
+    def due_soon(self) -> int:
+        return self.digest.due_soon if self.digest else 0
 
     @property
     def nothing(self) -> bool:
@@ -157,18 +159,15 @@ def todo_for(user, *, as_of: dt.date, explicit: bool = False) -> Todo:
     if unit is None:
         return todo
     todo.figures, todo.no_plan = _figures(user, unit, as_of, explicit)
+    cell = todo.level == Level.CELL
     try:
-        items = deadlines(user=user, as_of=as_of, horizon_days=HORIZON_DAYS)
+        todo.digest = digest_for(user, as_of=as_of, items_per_unit=None if cell else 0,
+                                 explicit_date=explicit, responsible_only=False)
     except DomainError as exc:
-        items, todo.deadline_error = [], exc.message
-    items.sort(key=DeadlineItem.sort_key)
-    todo.overdue = sum(1 for i in items if i.is_overdue)
-    todo.due_soon = len(items) - todo.overdue
-    if todo.level == Level.CELL:
-        todo.items = items
-    else:
-        groups = by_unit(items, on=as_of, user=user)
-        todo.units = sorted(groups, key=lambda g: (-g.overdue, -len(g.items), g.code))
+        todo.deadline_error = exc.message
+    if cell and todo.digest:
+        todo.items = sorted((i for u in todo.digest.units for i in u.items),
+                            key=DeadlineItem.sort_key)
     todo.ratings = _completion(user, rating_year(as_of), as_of)
     todo.transfers = _transfers(user)
     todo.imports = _imports(user)

@@ -87,7 +87,7 @@ def _responsible_items(user, items: list[DeadlineItem]) -> list[DeadlineItem]:
 
 
 def digest_for(user, *, as_of: dt.date, items_per_unit: int | None = HOME_ITEMS_PER_UNIT,
-               explicit_date: bool = False) -> Digest:
+               explicit_date: bool = False, responsible_only: bool = True) -> Digest:
     """What `user` is (or would be) reminded of on `as_of` (bản đôn đốc).
 
     For the home page: `{% include "reminders/_home.html" %}` with `digest` in the context.
@@ -105,15 +105,19 @@ def digest_for(user, *, as_of: dt.date, items_per_unit: int | None = HOME_ITEMS_
     Only units the user holds a role of cập nhật (editor) or above on count: those are the
     officers answerable for the deadline. "Due soon" is within 15 working days.
     `explicit_date` keeps `as_of` in the links (a past day the user chose).
+    `responsible_only=False` counts every unit the user may see (the home page of an
+    officer who only views: what is due in their scope, though nobody reminds them).
 
     Cost: a fixed number of queries (the scope, the candidacies, the rule sets, the units'
     versions), however many units and candidacies the scope holds.
     """
     digest = Digest(as_of=as_of, href=_deadlines_url("", as_of, explicit=explicit_date))
-    if scope_paths(user, RESPONSIBLE_ROLE) == []:  # None: a superuser, everything
+    role = RESPONSIBLE_ROLE if responsible_only else None
+    if scope_paths(user, role) == []:  # None: a superuser, everything
         return digest
     items = deadlines(user=user, as_of=as_of, horizon_days=horizon_for(as_of))
-    items = _responsible_items(user, items)
+    if responsible_only:
+        items = _responsible_items(user, items)
     for group in by_unit(items, on=as_of, user=user):
         shown = group.items if items_per_unit is None else group.items[:items_per_unit]
         digest.units.append(DigestUnit(
