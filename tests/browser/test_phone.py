@@ -1,0 +1,162 @@
+"""On a phone (390 × 844) in real Chromium: the header is one slim row whose "Menu" button
+opens the links, every tap target is at least 44 px high, and the dashboard's key figures
+are on the first screen; on a desktop the links show without a button. Screenshots go to
+DANGVIEN_SHOTS for a person to look at."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.plans import test_progress as data
+
+from .conftest import second_step, sign_in
+
+# The shared data of test_progress.py: Kim Bôi admitted 46 of 150 by 31/05/2022.
+_fresh_calendar = data._fresh_calendar
+kb_admitted = data.kb_admitted
+kb_pipeline = data.kb_pipeline
+kim_boi = data.kim_boi
+ls_admitted = data.ls_admitted
+plan77 = data.plan77
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+WIDE = {"width": 1280, "height": 800}
+NAV = "Chức năng chính"
+#: The Kim Bôi officer's menu, in order (an editor: no accounts page).
+LINKS = ["Việc cần làm", "Tổ chức", "Tìm đảng viên", "Kết nạp", "Thời hạn", "Lớp bồi dưỡng",
+         "Kế hoạch", "Xếp loại", "Khảo sát quý", "Trao đổi dữ liệu"]
+
+
+def _page(chromium, size, *, js=True):
+    context = chromium.new_context(viewport=size, locale="vi-VN", java_script_enabled=js)
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
+
+
+def _height(locator) -> float:
+    box = locator.bounding_box()
+    assert box is not None
+    return box["height"]
+
+
+def _menu_links_usable(page) -> None:
+    nav = page.get_by_role("navigation", name=NAV)
+    expect(nav).to_be_visible()
+    links = nav.get_by_role("link")
+    assert links.all_inner_texts() == LINKS
+    for link in links.all():
+        expect(link).to_be_visible()
+        assert _height(link) >= 44, link.inner_text()
+    assert nav.get_by_role("link", name="Việc cần làm").get_attribute("href") == "/"
+    search = nav.get_by_role("searchbox", name="Tìm đảng viên theo tên")
+    expect(search).to_be_visible()
+    assert _height(search) >= 44
+    assert _height(nav.get_by_role("button", name="Tìm")) >= 44
+    logout = page.get_by_role("button", name="Đăng xuất")
+    expect(logout).to_be_visible()
+    assert _height(logout) >= 44
+    # Nothing sticks out sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_phone_header_is_one_row_and_the_menu_opens(live_server, personas, chromium, shots):
+    context, page = _page(chromium, PHONE)
+    try:
+        sign_in(page, live_server.url + "/to-chuc/", "kimboi")
+        second_step(page, "kimboi")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert _height(page.locator("header.top")) <= 64
+        nav = page.get_by_role("navigation", name=NAV)
+        expect(nav).to_be_hidden()
+        button = page.get_by_role("button", name="Menu")
+        expect(button).to_have_attribute("aria-expanded", "false")
+        assert _height(button) >= 44
+        page.screenshot(path=str(shots / "phone-header-closed.png"))
+
+        button.click()
+        expect(button).to_have_attribute("aria-expanded", "true")
+        _menu_links_usable(page)
+        expect(nav.get_by_role("link", name="Tổ chức")).to_have_attribute("aria-current", "page")
+        page.screenshot(path=str(shots / "phone-header-open.png"), full_page=True)
+
+        page.keyboard.press("Escape")
+        expect(nav).to_be_hidden()
+        expect(button).to_have_attribute("aria-expanded", "false")
+
+        # The menu leads somewhere: open it again and go to the plans.
+        button.click()
+        nav.get_by_role("link", name="Kế hoạch").click()
+        expect(page.get_by_role("navigation", name=NAV)).to_be_hidden()
+        assert "/ke-hoach/" in page.url
+    finally:
+        context.close()
+
+
+def test_phone_menu_opens_without_javascript(live_server, personas, chromium, shots):
+    context, page = _page(chromium, PHONE, js=False)
+    try:
+        sign_in(page, live_server.url + "/to-chuc/", "kimboi")
+        assert _height(page.locator("header.top")) <= 64
+        expect(page.get_by_role("navigation", name=NAV)).to_be_hidden()
+        page.get_by_text("Menu", exact=True).click()
+        _menu_links_usable(page)
+        page.screenshot(path=str(shots / "phone-header-open-nojs.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_desktop_shows_the_links_without_a_button(live_server, personas, chromium, shots):
+    context, page = _page(chromium, WIDE)
+    try:
+        sign_in(page, live_server.url + "/to-chuc/", "kimboi")
+        second_step(page, "kimboi")
+        nav = page.get_by_role("navigation", name=NAV)
+        expect(nav).to_be_visible()
+        for name in LINKS:
+            expect(nav.get_by_role("link", name=name, exact=True)).to_be_visible()
+        expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+        expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+        # The links share rows, not one link per row as on a phone.
+        first = nav.get_by_role("link", name="Việc cần làm").bounding_box()
+        second = nav.get_by_role("link", name="Tổ chức").bounding_box()
+        assert first is not None and second is not None and first["y"] == second["y"]
+        page.screenshot(path=str(shots / "desktop-header.png"))
+    finally:
+        context.close()
+
+
+def test_phone_dashboard_shows_key_figures_on_the_first_screen(live_server, personas, kim_boi,
+                                                               chromium, shots):
+    context, page = _page(chromium, PHONE)
+    try:
+        sign_in(page, live_server.url + "/ke-hoach/tien-do/?ngay=31/05/2022", "kimboi")
+        second_step(page, "kimboi")
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Tiến độ kết nạp đảng viên: Huyện ủy Kim Bôi")
+        # The day chosen shows in the header, with the way back to today.
+        strip = page.locator("form.inview")
+        expect(strip).to_contain_text("Đang xem ngày 31/05/2022")
+        expect(strip.get_by_role("button", name="về hôm nay")).to_be_visible()
+
+        key = page.get_by_role("region", name="Số liệu đến hết ngày 31/05/2022")
+        expect(key).to_contain_text("46")
+        expect(key).to_contain_text("/ 150")
+        expect(key).to_contain_text("30,7%")
+        expect(key).to_contain_text("Chậm tiến độ")
+        expect(key).to_contain_text("Dự kiến đến ngày")
+        box = key.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= PHONE["height"]
+        # Before the date form, the chart and the table.
+        for later in (page.get_by_label("Số liệu tính đến ngày"),
+                      page.get_by_role("img", name="Kết nạp đảng viên lũy kế theo tháng năm 2022"),
+                      page.locator("table.pg")):
+            later_box = later.bounding_box()
+            assert later_box is not None and later_box["y"] > box["y"] + box["height"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        page.screenshot(path=str(shots / "phone-dashboard-first-screen.png"))
+        page.screenshot(path=str(shots / "phone-dashboard-full.png"), full_page=True)
+    finally:
+        context.close()
