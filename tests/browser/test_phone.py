@@ -160,3 +160,26 @@ def test_phone_dashboard_shows_key_figures_on_the_first_screen(live_server, pers
         page.screenshot(path=str(shots / "phone-dashboard-full.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_phone_search_marks_a_candidate_and_opens_her_file(live_server, personas, province,
+                                                           make_member, chromium, shots):
+    from tests.people.test_search_candidates import make_candidate
+
+    make_member(province.kb_cell, "Hà Văn Hùng")
+    make_candidate(province.kb_cell, "Hà Thị Mai")
+    context, page = _page(chromium, PHONE)
+    try:
+        sign_in(page, live_server.url + "/dang-vien/tim-kiem/?q=ha", "kimboi")
+        second_step(page, "kimboi")
+        mark = page.get_by_role("link", name="Quần chúng ưu tú")
+        expect(mark).to_have_count(1)
+        expect(page.locator("table.found tr", has=mark)).to_contain_text("Hà Thị Mai")
+        assert _height(mark) >= 44
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        page.screenshot(path=str(shots / "phone-search-candidate.png"), full_page=True)
+        mark.click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Hà Thị Mai")
+        assert "/ket-nap/ho-so/" in page.url
+    finally:
+        context.close()
