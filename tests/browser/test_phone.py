@@ -183,3 +183,73 @@ def test_phone_search_marks_a_candidate_and_opens_her_file(live_server, personas
         assert "/ket-nap/ho-so/" in page.url
     finally:
         context.close()
+
+
+#: What a finger taps: buttons, form controls, the pager and the breadcrumbs.
+TAPPABLE = ("button:visible, select:visible, .btn:visible, .btn2:visible, .pager a:visible, "
+            ".crumbs a:visible, input:visible:not([type=checkbox]):not([type=radio])")
+
+
+def _short_targets(page) -> list[str]:
+    short = []
+    for el in page.locator(TAPPABLE).all():
+        box = el.bounding_box()
+        if box is not None and box["height"] < 44:
+            short.append(f"{el.evaluate('e => e.outerHTML.slice(0, 120)')}: {box['height']:.0f}px")
+    return short
+
+
+def test_phone_tap_targets_are_44px_high(live_server, personas, kim_boi, chromium, shots):
+    context, page = _page(chromium, PHONE)
+    try:
+        sign_in(page, live_server.url + "/to-chuc/", "kimboi")
+        second_step(page, "kimboi")
+        short = {}
+        for url in ("/to-chuc/", "/dang-vien/tim-kiem/?q=ha", "/ket-nap/", "/ket-nap/thoi-han/",
+                    "/lop/", "/ke-hoach/", "/ke-hoach/tien-do/?ngay=31/05/2022",
+                    "/danh-gia/?nam=2021", "/ket-nap/khao-sat/", "/tai-khoan/"):
+            response = page.goto(live_server.url + url)
+            assert response is not None and response.status == 200, url
+            short[url] = _short_targets(page)
+        assert {url: s for url, s in short.items() if s} == {}
+        page.goto(live_server.url + "/danh-gia/?nam=2021")
+        page.screenshot(path=str(shots / "phone-ratings-report.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_phone_ratings_report_shows_completion_and_keeps_the_year(live_server, personas, province,
+                                                                  make_member, chromium, shots):
+    import datetime as dt
+
+    from dangvien.people.models import Membership
+    from dangvien.ratings.services import rating_enter
+
+    rated = make_member(province.kb_cell, "Bùi Văn Thành")
+    make_member(province.kb_cell2, "Đinh Thị Nga")
+    rating_enter(by=None, membership=Membership.objects.get(person=rated), year=2021, level="tot",
+                 today=dt.date(2022, 1, 10))
+    context, page = _page(chromium, PHONE)
+    try:
+        sign_in(page, live_server.url + "/danh-gia/", "kimboi")
+        second_step(page, "kimboi")
+        year = page.get_by_label("Năm đánh giá")
+        expect(year).to_have_value("2021")
+        expect(page.get_by_text("Năm 2021: đã nhập 1 / 2 chi bộ")).to_be_visible()
+        page.screenshot(path=str(shots / "phone-ratings-completion.png"))
+
+        year.select_option("2020")
+        page.get_by_role("button", name="Xem").click()
+        expect(page.get_by_label("Năm đánh giá")).to_have_value("2020")
+        expect(page.get_by_text("Năm 2020 chưa có kết quả xếp loại nào của Huyện ủy Kim Bôi."))\
+            .to_be_visible()
+        expect(page.get_by_text("Năm 2020: đã nhập 0 / 2 chi bộ")).to_be_visible()
+        # Elsewhere and back through the menu: still 2020.
+        page.get_by_role("button", name="Menu").click()
+        page.get_by_role("navigation", name=NAV).get_by_role("link", name="Tổ chức").click()
+        page.get_by_role("button", name="Menu").click()
+        page.get_by_role("navigation", name=NAV).get_by_role("link", name="Xếp loại").click()
+        expect(page.get_by_label("Năm đánh giá")).to_have_value("2020")
+        page.screenshot(path=str(shots / "phone-ratings-no-data.png"))
+    finally:
+        context.close()

@@ -117,3 +117,9 @@ def test_a_year_before_any_rating_rule_still_answers(client, personas, rated):
     html = page(client, personas.kimboi, "?nam=2001")
     assert shown_year(html) == 2001
     assert "Năm 2001 chưa có kết quả xếp loại nào" in text(html)
+
+
+def test_a_unit_without_members_says_there_is_nothing_to_enter(client, personas, rated):
+    flat = text(page(client, personas.kimboi, "?don-vi=KB.02&nam=2021"))
+    assert "Năm 2021: không có chi bộ nào có đảng viên trong Chi bộ Trường THPT Kim Bôi." in flat
+    assert "đã nhập" not in flat

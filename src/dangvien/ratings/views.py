@@ -259,6 +259,8 @@ def approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
 #: "Xếp loại" link and the other units' reports come back to it.
 REPORT_YEAR_KEY = "dv_nam_xep_loai"
 FIRST_REPORT_YEAR = 2000
+#: The year list starts at the rating rules of 2018 (QĐ 132-QĐ/TW) unless data is older.
+LISTED_FROM = 2018
 
 
 def report_year(request: HttpRequest, unit) -> tuple[int, str]:
@@ -312,11 +314,12 @@ def report(request: HttpRequest) -> HttpResponse:
     rows = [{"row": r, "is_cell": r.unit.kind in CELL_KINDS,
              "has_children": r.unit.numchild > 0} for r in dist.rows]
     this_year = timezone.localdate().year
+    in_scope = selectors.rated_years(unit=unit)
     return render(request, "ratings/report.html", {
         "unit": unit, "year": year, "year_note": year_note, "dist": dist, "rows": rows,
         "levels": LEVEL_CHOICES,
-        "year_choices": sorted(set(selectors.rated_years(unit=unit))
-                               | {year, this_year, this_year - 1}, reverse=True),
+        # Every year from 2018 (QĐ 132-QĐ/TW) or the oldest with data in scope to this one.
+        "year_choices": list(range(this_year, min([year, LISTED_FROM, *in_scope]) - 1, -1)),
         "completion": selectors.rating_completion(unit=unit, year=year),
         "rated": dist.total.years[-1].total,
         "cap": cap, "is_cell": unit.kind in CELL_KINDS,
