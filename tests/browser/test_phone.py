@@ -253,3 +253,21 @@ def test_phone_ratings_report_shows_completion_and_keeps_the_year(live_server, p
         page.screenshot(path=str(shots / "phone-ratings-no-data.png"))
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [320, 360])
+def test_narrow_phones_keep_the_header_on_one_row(live_server, personas, chromium, shots, width):
+    context, page = _page(chromium, {"width": width, "height": 700})
+    try:
+        sign_in(page, live_server.url + "/to-chuc/", "kimboi")
+        second_step(page, "kimboi")
+        button = page.get_by_role("button", name="Menu")
+        expect(button).to_be_visible()
+        assert _height(page.locator("header.top")) <= 64
+        brand, menu = page.locator(".brand").bounding_box(), button.bounding_box()
+        assert brand is not None and menu is not None
+        assert menu["y"] < brand["y"] + brand["height"]  # side by side, not one under the other
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(shots / f"phone-header-{width}.png"))
+    finally:
+        context.close()
