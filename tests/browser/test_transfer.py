@@ -26,6 +26,10 @@ def login(page, url, username):
 
 
 def logout(page):
+    # On a phone "Đăng xuất" is in the header's menu.
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible():
+        menu.click()
     page.get_by_role("button", name="Đăng xuất").click()
 
 

@@ -57,7 +57,11 @@ def members_of_unit(*, user, unit: OrgUnit, on: dt.date) -> QuerySet[Membership]
 
 @dataclass
 class SearchResult:
-    """Kết quả tìm kiếm: tối đa `limit` người, và `more` khi còn nữa."""
+    """Kết quả tìm kiếm: tối đa `limit` người, và `more` khi còn nữa.
+
+    Each person carries `open_candidacy`: their open candidacy (hồ sơ kết nạp đang theo dõi)
+    that the user may open, or None, so the page marks candidates and links their file.
+    """
 
     text: str = ""
     people: list[Person] = field(default_factory=list)
@@ -83,7 +87,47 @@ def people_search(*, user, text: str, limit: int = 100) -> SearchResult:
     )
     result.people = rows[:limit]
     result.more = len(rows) > limit
+    _mark_candidates(user, result.people)
     return result
+
+
+@dataclass(frozen=True)
+class CandidateMark:
+    """Dấu "quần chúng ưu tú" trên một dòng tìm kiếm: the open candidacy's file and stage."""
+
+    pk: int
+    stage: str
+    label: str
+
+
+def candidate_mark_label(stage: str) -> str:
+    """"Quần chúng ưu tú" and the step reached before the decision; the stage's own name
+    after it (decided, on probation)."""
+    from dangvien.admission.models import PRE_DECISION_STAGES, Stage
+
+    if stage == Stage.SOURCE:
+        return "Quần chúng ưu tú"
+    label = str(Stage(stage).label)
+    if stage in PRE_DECISION_STAGES:
+        return f"Quần chúng ưu tú: {label[0].lower()}{label[1:]}"
+    return label
+
+
+def _mark_candidates(user, people: list[Person]) -> None:
+    """Set `open_candidacy` (a `CandidateMark` or None) on each person, in one query for the
+    page: the latest open candidacy in a cell the user may see."""
+    from dangvien.admission.models import Candidacy
+
+    found: dict[int, CandidateMark] = {}
+    if people:
+        for pk, person_id, stage in (Candidacy.objects.for_user(user).open()
+                                     .filter(person_id__in=[p.pk for p in people])
+                                     .order_by("person_id", "-identified_on", "-pk")
+                                     .values_list("pk", "person_id", "stage")):
+            if person_id not in found:
+                found[person_id] = CandidateMark(pk, stage, candidate_mark_label(stage))
+    for p in people:
+        p.open_candidacy = found.get(p.pk)
 
 
 # --- a member's page and the transfer boxes ---------------------------------------------

@@ -267,9 +267,31 @@ def distribution(*, unit: OrgUnit, years: list[int]) -> Distribution:
                         total=DistRow(unit, total_years, is_total=True))
 
 
-def rated_years() -> list[int]:
-    """Years that have ratings, newest first."""
-    return list(Rating.objects.values_list("year", flat=True).distinct().order_by("-year"))
+def rated_years(*, unit: OrgUnit | None = None) -> list[int]:
+    """Years that have ratings (in `unit`'s subtree when given), newest first."""
+    qs = Rating.objects.all() if unit is None else Rating.objects.filter(
+        cell__path__startswith=unit.path)
+    return list(qs.values_list("year", flat=True).distinct().order_by("-year"))
+
+
+@dataclass(frozen=True)
+class Completion:
+    """Tiến độ nhập kết quả xếp loại: số chi bộ đã nhập trên số chi bộ phải nhập."""
+
+    entered: int
+    expected: int
+
+
+def rating_completion(*, unit: OrgUnit, year: int) -> Completion:
+    """How many of the cells in `unit`'s subtree that had members on the rolls in `year`
+    (the cells expected to rate them) have entered at least one rating for it (2 queries)."""
+    expected = set(
+        _rolls_in_year(Membership.objects.filter(cell__path__startswith=unit.path,
+                                                 cell__kind__in=sorted(CELL_KINDS)), year)
+        .values_list("cell_id", flat=True).distinct().order_by())
+    entered = set(Rating.objects.filter(cell__path__startswith=unit.path, year=year)
+                  .values_list("cell_id", flat=True).distinct().order_by())
+    return Completion(entered=len(entered & expected), expected=len(expected))
 
 
 # --- screening flags -----------------------------------------------------------------------

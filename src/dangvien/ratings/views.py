@@ -255,6 +255,43 @@ def approve(request: HttpRequest, code: str, year: int) -> HttpResponse:
 # --- the report ----------------------------------------------------------------------------
 
 
+#: The report's year lasts for the session once the user chose one (?nam=): the menu's
+#: "Xếp loại" link and the other units' reports come back to it.
+REPORT_YEAR_KEY = "dv_nam_xep_loai"
+FIRST_REPORT_YEAR = 2000
+#: The year list starts at the rating rules of 2018 (QĐ 132-QĐ/TW) unless data is older.
+LISTED_FROM = 2018
+
+
+def report_year(request: HttpRequest, unit) -> tuple[int, str]:
+    """The year the report shows, and a message when the one asked for cannot be shown.
+
+    The year asked for (`?nam=`) is shown as asked, with or without data, and kept for the
+    session; without it the year kept; else the newest year with ratings in `unit`'s
+    subtree, else last year. Nothing else (the date, other units' data) changes it.
+    """
+    today = timezone.localdate()
+    session = request.session
+    raw = request.GET.get("nam", "").strip()
+    asked = _year(raw)
+    if asked is not None and FIRST_REPORT_YEAR <= asked <= today.year:
+        session[REPORT_YEAR_KEY] = asked
+        return asked, ""
+    note = ""
+    if raw:
+        note = (f"Năm “{raw[:20]}” không xem được: hãy chọn một năm từ {FIRST_REPORT_YEAR} "
+                f"đến {today.year}.")
+    kept = session.get(REPORT_YEAR_KEY)
+    if isinstance(kept, int) and FIRST_REPORT_YEAR <= kept <= today.year:
+        year = kept
+    else:
+        in_scope = selectors.rated_years(unit=unit)
+        year = in_scope[0] if in_scope else today.year - 1
+    if note:
+        note += f" Đang hiển thị năm {year}."
+    return year, note
+
+
 @require_GET
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
@@ -263,22 +300,28 @@ def report(request: HttpRequest) -> HttpResponse:
     unit = get_unit_or_404(user, code) if code else default_unit(user)
     if unit is None:
         return render(request, "ratings/report.html", {"unit": None})
+    year, year_note = report_year(request, unit)
     years_with_data = selectors.rated_years()
-    today = timezone.localdate()
-    year = _year(request.GET.get("nam")) or (years_with_data[0] if years_with_data else today.year - 1)
-    if year > today.year or year < 2000:
-        year = today.year - 1
     # Earlier years without any rating anywhere are left out (nothing to compare).
     years = [y for y in comparison_years(year) if y == year or y in years_with_data]
     dist = selectors.distribution(unit=unit, years=years)
-    rule_set = services.rule_set_for_year(year) if year >= 2018 else None
+    try:
+        rule_set = services.rule_set_for_year(year)
+    except DomainError:  # a year before any rule set still shows its counts
+        rule_set = None
     cap = services.cap_check(selectors.level_counts(unit=unit, year=year), rule_set) if rule_set else None
     parent = services.committee_above(unit)
     rows = [{"row": r, "is_cell": r.unit.kind in CELL_KINDS,
              "has_children": r.unit.numchild > 0} for r in dist.rows]
+    this_year = timezone.localdate().year
+    in_scope = selectors.rated_years(unit=unit)
     return render(request, "ratings/report.html", {
-        "unit": unit, "year": year, "dist": dist, "rows": rows, "levels": LEVEL_CHOICES,
-        "year_choices": sorted(set(years_with_data) | {year}, reverse=True),
+        "unit": unit, "year": year, "year_note": year_note, "dist": dist, "rows": rows,
+        "levels": LEVEL_CHOICES,
+        # Every year from 2018 (QĐ 132-QĐ/TW) or the oldest with data in scope to this one.
+        "year_choices": list(range(this_year, min([year, LISTED_FROM, *in_scope]) - 1, -1)),
+        "completion": selectors.rating_completion(unit=unit, year=year),
+        "rated": dist.total.years[-1].total,
         "cap": cap, "is_cell": unit.kind in CELL_KINDS,
         "can_edit_cell": unit.kind in CELL_KINDS and can(user, unit, Role.EDITOR),
         "parent": parent if parent is not None and can(user, parent) else None,

@@ -35,3 +35,33 @@
     });
   }, true);
 })();
+
+/* The header's menu (trình đơn) on a phone. Without JavaScript a checkbox and its label
+   open it; here they become one button that says whether the menu is open
+   (aria-expanded), and Escape closes it. */
+(function () {
+  "use strict";
+  var box = document.getElementById("menu-mo");
+  var label = box && document.querySelector('label[for="menu-mo"]');
+  if (!box || !label) return;
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "menu-btn";
+  button.setAttribute("aria-controls", "menu");
+  button.innerHTML = label.innerHTML;
+  label.parentNode.replaceChild(button, label);
+  box.tabIndex = -1;
+  box.setAttribute("aria-hidden", "true");
+  function show(open) {
+    box.checked = open;
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  show(box.checked);
+  button.addEventListener("click", function () { show(!box.checked); });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && box.checked) {
+      show(false);
+      button.focus();
+    }
+  });
+})();
