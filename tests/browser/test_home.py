@@ -66,6 +66,8 @@ def test_a_cell_secretary_finds_the_overdue_recognitions_on_her_phone(
     expect(page.get_by_text("Đang xem ngày 31/05/2022")).to_be_visible()
     page.get_by_role("button", name="về hôm nay").click()
     expect(page.get_by_text("Đang xem ngày")).to_have_count(0)
+    # The header folds into one row with a menu button.
+    assert page.locator("header.top").bounding_box()["height"] <= 64
 
 
 def test_a_district_officer_reads_46_of_150_on_the_first_screen(live_server, personas, kim_boi,
@@ -74,6 +76,7 @@ def test_a_district_officer_reads_46_of_150_on_the_first_screen(live_server, per
     sign_in(page, live_server.url + "/?ngay=31/05/2022", "kimboi")
     second_step(page, "kimboi")
     expect(page.get_by_role("heading", level=1)).to_have_text("Việc cần làm: Huyện ủy Kim Bôi")
+    assert page.locator("header.top .bar").bounding_box()["height"] <= 64
     figures = page.locator(".todo-key")
     expect(figures).to_contain_text("46 / 150 · 30,7%")
     assert on_first_screen(figures)

@@ -55,6 +55,7 @@ def test_a_district_officer_reads_the_plans_key_figures_in_one_step(client, pers
 
 def test_a_cell_secretary_sees_whose_recognition_is_overdue(client, personas, province,
                                                             overdue_recognitions):
+    bulk_people(province.kb_cell, ["Đinh Văn Đảng Viên"], admitted=dt.date(2015, 1, 1))
     client.force_login(personas.secretary)
     response = client.get("/" + MAY)
     page = text(response)
@@ -88,12 +89,16 @@ def test_nobody_sees_another_districts_work(client, personas, kim_boi, overdue_r
     assert "46 / 150" not in page
 
 
-def test_the_province_sees_units_at_risk_and_ratings_completion(client, personas, kim_boi):
+def test_the_province_sees_units_at_risk_and_ratings_completion(client, personas, province,
+                                                                 kim_boi):
+    for cell in (province.kb_cell, province.ls_cell):
+        bulk_people(cell, [f"Đinh Văn {cell.code}"], admitted=dt.date(2015, 1, 1))
     client.force_login(personas.provincial)
     page = text(client.get("/" + MAY))
     assert "Việc cần làm: Tỉnh ủy Hòa Bình" in page
     assert "Xếp loại chất lượng năm 2021" in page
-    assert re.search(r"Đã nhập \d+ / \d+ chi bộ", page)
+    assert "Đã nhập 0 / 2 chi bộ" in page
+    assert re.search(r"\d+ / 1\.600 · \d+,\d% ·", page)  # the province's plan, 1.600
 
 
 def test_transfers_and_imports_waiting_are_linked(client, personas, province):

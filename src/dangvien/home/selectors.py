@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.http import Http404
 
-from dangvien.accounts.scope import scope_filter, scope_roots
+from dangvien.accounts.scope import scope_roots
 from dangvien.admission.deadlines import DeadlineItem
 from dangvien.core.errors import DomainError
-from dangvien.org.models import CELL_KINDS, OrgUnit, OrgUnitVersion, UnitKind
+from dangvien.org.models import CELL_KINDS, OrgUnit, UnitKind
 from dangvien.reminders.selectors import Digest, digest_for
 
 #: Lines shown per list; the rest are behind "Xem tất cả".
@@ -60,7 +60,7 @@ class Completion:
 
     @property
     def done(self) -> bool:
-        return self.cells > 0 and self.entered >= self.cells
+        return self.entered >= self.cells
 
 
 @dataclass
@@ -127,14 +127,12 @@ def _figures(user, unit: OrgUnit, on: dt.date, explicit: bool) -> tuple[Figures 
                    at_risk=sorted(table.at_risk, key=order_key)), ""
 
 
-def _completion(user, year: int, on: dt.date) -> Completion:
-    from dangvien.ratings.models import Rating
+def _completion(unit: OrgUnit, year: int) -> Completion:
+    """The ratings report's completion (cells with members on the rolls that year)."""
+    from dangvien.ratings.selectors import rating_completion
 
-    cells = scope_filter(OrgUnitVersion.objects.on(on).filter(unit__kind__in=CELL_KINDS),
-                         user, "path").count()
-    entered = (Rating.objects.for_user(user).filter(year=year)
-               .values("cell_id").distinct().count())
-    return Completion(year=year, entered=entered, cells=cells)
+    done = rating_completion(unit=unit, year=year)
+    return Completion(year=year, entered=done.entered, cells=done.expected)
 
 
 def _transfers(user) -> int:
@@ -168,7 +166,7 @@ def todo_for(user, *, as_of: dt.date, explicit: bool = False) -> Todo:
     if cell and todo.digest:
         todo.items = sorted((i for u in todo.digest.units for i in u.items),
                             key=DeadlineItem.sort_key)
-    todo.ratings = _completion(user, rating_year(as_of), as_of)
+    todo.ratings = _completion(unit, rating_year(as_of))
     todo.transfers = _transfers(user)
     todo.imports = _imports(user)
     return todo
