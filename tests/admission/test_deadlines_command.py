@@ -80,7 +80,7 @@ def test_lac_son_officer_without_unit_sees_only_lac_son(cases):
 
 def test_text_digest_groups_by_unit_and_kind_with_counts(cases):
     out = run("--as-of", "08/06/2022")
-    assert "Tổng số 3 việc: 2 quá hạn, 1 sắp đến hạn (hạn trong 7 ngày tới;" in out
+    assert "Tổng số 3 việc: 2 quá hạn, 1 sắp đến hạn (hạn trong 15 ngày làm việc tới;" in out
     assert "Huyện ủy Kim Bôi (KB): 1 quá hạn, 1 sắp đến hạn" in out
     assert "Huyện ủy Lạc Sơn (LS): 1 quá hạn" in out
     assert out.index("Huyện ủy Kim Bôi (KB)") < out.index("Huyện ủy Lạc Sơn (LS)")

@@ -9,11 +9,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from dangvien.admission.deadlines import (
+    DUE_SOON_WORKING_DAYS,
     DeadlineItem,
     Kind,
     by_unit,
     deadline_counts,
     deadlines,
+    horizon_for,
 )
 from dangvien.core import vn
 from dangvien.core.cli import (
@@ -41,9 +43,10 @@ def _split(overdue: int, due_soon: int) -> str:
 
 
 def render_text(items: list[DeadlineItem], *, as_of: dt.date, unit: OrgUnit | None, user,
-                horizon: int) -> str:
+                horizon: int | str) -> str:
     """A digest to read: totals, then each unit one level down, then each kind."""
     counts = deadline_counts(items)
+    span = horizon if isinstance(horizon, str) else f"{horizon} ngày"
     where = f"{unit.name} ({unit.code})" if unit is not None else "mọi đơn vị"
     who = f"phạm vi quản lý của người dùng {user.username}" if user is not None else "toàn bộ dữ liệu"
     lines = [
@@ -55,7 +58,7 @@ def render_text(items: list[DeadlineItem], *, as_of: dt.date, unit: OrgUnit | No
         return "\n".join(lines) + "\n"
     lines.append(
         f"Tổng số {_n(counts['total'])} việc: {_n(counts['overdue'])} quá hạn, "
-        f"{_n(counts['due_soon'])} sắp đến hạn (hạn trong {horizon} ngày tới; giấy chứng nhận "
+        f"{_n(counts['due_soon'])} sắp đến hạn (hạn trong {span} tới; giấy chứng nhận "
         "và lớp đảng viên mới: trong 90 ngày tới).")
     for kind in Kind:
         k = counts["by_kind"][kind.value]
@@ -105,16 +108,21 @@ class Command(BaseCommand):
             "--format", choices=["text", "json"], default="text",
             help="text: bản tóm tắt để đọc (mặc định); json: dữ liệu cho chương trình khác")
         parser.add_argument(
-            "--horizon", type=int, default=7, metavar="SO_NGAY",
-            help="số ngày tới được tính là sắp đến hạn (mặc định 7)")
+            "--horizon", type=int, default=None, metavar="SO_NGAY",
+            help="số ngày (lịch) tới được tính là sắp đến hạn (mặc định: 15 ngày làm việc, "
+                 "như trang Thời hạn và bản đôn đốc)")
         parser.add_argument(
             "-o", "--output", metavar="TEP",
             help="ghi kết quả vào tệp này (UTF-8) thay vì in ra màn hình")
 
     def handle(self, *args, **options):
         as_of = as_of_option(options["as_of"])
-        if options["horizon"] < 0:
+        if options["horizon"] is not None and options["horizon"] < 0:
             raise CommandError("Số ngày sắp đến hạn (--horizon) không được âm.")
+        label = f"{options['horizon']} ngày"
+        if options["horizon"] is None:
+            options["horizon"] = horizon_for(as_of)
+            label = f"{DUE_SOON_WORKING_DAYS} ngày làm việc"
         user = user_option(options["user"])
         unit = unit_option(options["unit"], user)
         try:
@@ -126,7 +134,7 @@ class Command(BaseCommand):
             out = render_json(items, as_of=as_of, unit=unit)
         else:
             out = render_text(items, as_of=as_of, unit=unit, user=user,
-                              horizon=options["horizon"])
+                              horizon=label)
         if options["output"]:
             target = Path(options["output"])
             try:
