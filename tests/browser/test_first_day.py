@@ -109,7 +109,7 @@ def test_first_day_of_a_real_province(live_server, browser_page, shots, settings
     page.set_viewport_size(PHONE)
     page.screenshot(path=str(shots / "first-day-verify-phone.png"), full_page=True)
     second_step(page, "kimboi")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Tổ chức")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Việc cần làm: Huyện ủy Kim Bôi")
     page.goto(url + "/tai-khoan/")
     expect(page.locator("main")).to_contain_text("Quản trị — Huyện ủy Kim Bôi")
     page.screenshot(path=str(shots / "first-day-my-account-phone.png"), full_page=True)

@@ -39,7 +39,7 @@ def both_sizes(page, shots, name):
 def test_kimboi_officer_flow(live_server, personas, members, browser_page, shots):
     page = browser_page
     page.goto(live_server.url + "/")
-    expect(page).to_have_url(f"{live_server.url}/tai-khoan/dang-nhap/?next=/to-chuc/")
+    expect(page).to_have_url(f"{live_server.url}/tai-khoan/dang-nhap/?next=/")
 
     # A wrong password first: the same Vietnamese message as for an unknown user.
     page.get_by_label("Tên đăng nhập").fill("kimboi")
@@ -50,6 +50,9 @@ def test_kimboi_officer_flow(live_server, personas, members, browser_page, shots
 
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Việc cần làm: Huyện ủy Kim Bôi")
+    page.get_by_role("link", name="Tổ chức", exact=True).click()
     expect(page).to_have_url(f"{live_server.url}/to-chuc/")
     expect(page.get_by_role("heading", name="Huyện ủy Kim Bôi")).to_be_visible()
     expect(page.get_by_text("Lạc Sơn")).to_have_count(0)
@@ -104,6 +107,9 @@ def test_tree_works_without_javascript(live_server, personas, chromium, shots):
         page.get_by_label("Tên đăng nhập").fill("kimboi")
         page.get_by_label("Mật khẩu").fill(PASSWORD)
         page.get_by_role("button", name="Đăng nhập").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Việc cần làm: Huyện ủy Kim Bôi")
+        page.goto(live_server.url + "/to-chuc/")
         expect(page.get_by_role("heading", name="Huyện ủy Kim Bôi")).to_be_visible()
         page.locator("details summary .tg").first.click()
         page.get_by_role("link", name="Xem các đơn vị trực thuộc Đảng bộ xã Vĩnh Đồng").click()

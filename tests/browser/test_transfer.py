@@ -22,7 +22,7 @@ def login(page, url, username):
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).to_have_url(f"{url}/to-chuc/")
+    expect(page).to_have_url(f"{url}/")  # "Việc cần làm"
 
 
 def logout(page):
