@@ -171,3 +171,23 @@ def test_an_officer_who_only_views_still_sees_what_is_due_in_scope(client, provi
     RoleAssignment.objects.create(user=viewer, unit=province.kb, role=Role.VIEWER)
     client.force_login(viewer)
     assert "Đảng bộ xã Vĩnh Đồng: 4 quá hạn" in text(client.get("/" + MAY))
+
+
+def test_a_district_with_many_units_due_lists_the_most_overdue_first(client, personas,
+                                                                     province,
+                                                                     overdue_recognitions):
+    from dangvien.org.services import unit_create
+
+    for i in range(9):
+        commune = unit_create(by=None, parent=province.kb, code=f"KB.{70 + i}",
+                              name=f"Đảng bộ xã Thử {i}", kind="dang_bo_co_so", valid_from=START)
+        cell = unit_create(by=None, parent=commune, code=f"KB.{70 + i}.01",
+                           name=f"Chi bộ thôn Thử {i}", kind="chi_bo", valid_from=START)
+        write(cell, 1, identified_on=dt.date(2021, 3, 1), class_done_on=dt.date(2021, 5, 1),
+              dossier_done_on=dt.date(2021, 9, 1), cell_resolution_on=dt.date(2022, 3, 1),
+              stage=Stage.CELL_PROPOSED)
+    client.force_login(personas.kimboi)
+    page = text(client.get("/" + MAY))
+    lines = re.findall(r"Đảng bộ xã [^:]+: \d+ quá hạn", page)
+    assert lines[0] == "Đảng bộ xã Vĩnh Đồng: 4 quá hạn"  # the only one overdue, first
+    assert "và 2 đơn vị khác" in page  # ten units with something due, eight listed

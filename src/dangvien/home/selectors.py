@@ -16,7 +16,7 @@ Dates are passed in; nothing here reads "today".
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
 from django.http import Http404
@@ -73,6 +73,8 @@ class Todo:
     figures: Figures | None = None
     no_plan: str = ""
     digest: Digest | None = None
+    #: Units with something due beyond those the page lists.
+    more_units: int = 0
     items: list[DeadlineItem] = field(default_factory=list)
     deadline_error: str = ""
     ratings: Completion | None = None
@@ -166,6 +168,11 @@ def todo_for(user, *, as_of: dt.date, explicit: bool = False) -> Todo:
     if cell and todo.digest:
         todo.items = sorted((i for u in todo.digest.units for i in u.items),
                             key=DeadlineItem.sort_key)
+    elif todo.digest:
+        # A phone's screen, not the whole district: the most overdue units first.
+        units = sorted(todo.digest.units, key=lambda u: (-u.overdue, -u.total, u.code))
+        todo.more_units = max(len(units) - SHOWN, 0)
+        todo.digest = replace(todo.digest, units=units[:SHOWN])
     todo.ratings = _completion(unit, rating_year(as_of))
     todo.transfers = _transfers(user)
     todo.imports = _imports(user)
