@@ -51,6 +51,10 @@ def test_a_district_officer_reads_the_plans_key_figures_in_one_step(client, pers
     assert "Kế hoạch số 77-KH/TU" in page
     html = client.get("/").content.decode()
     assert f"/ke-hoach/tien-do/?ke-hoach={kim_boi.pk}&amp;don-vi=KB&amp;ngay=31/05/2022" in html
+    # The report the Standing Board reads, for the same plan, unit and day.
+    report = f"/bao-cao/tien-do.docx?ke-hoach={kim_boi.pk}&amp;don-vi=KB&amp;ngay=31/05/2022"
+    assert f'href="{report}">Báo cáo kết quả (Word)' in html
+    assert client.get(report.replace("&amp;", "&")).status_code == 200
 
 
 def test_a_cell_secretary_sees_whose_recognition_is_overdue(client, personas, province,
