@@ -169,3 +169,18 @@ def _audit_head_log_per_test(settings, tmp_path):
     """Each test its own audit head log (the file outside the database), as each has its
     own database."""
     settings.DANGVIEN_AUDIT_HEAD_LOG = tmp_path / "audit_head.log"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections_at_the_end(django_db_setup, django_db_blocker):
+    """On PostgreSQL, end the connections a test's threads left open (a live server's, a
+    job worker's) before the test database is dropped: otherwise the drop fails with "is
+    being accessed by other users" and leaves the database behind."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
