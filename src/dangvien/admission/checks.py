@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 
 from dangvien.core import vn
 from dangvien.core.dates import add_months, months_between
@@ -295,3 +296,158 @@ def check_recognition(
         else "Đảng viên dự bị chưa có giấy chứng nhận lớp bồi dưỡng đảng viên mới.",
     ))
     return out
+
+
+# --- votes of the resolutions (biểu quyết) ----------------------------------------------
+
+#: The largest count a form takes: no cell or committee has this many members.
+MAX_COUNT = 9999
+
+
+@dataclass(frozen=True)
+class VoteSpec:
+    """Kết quả biểu quyết một nghị quyết: các trường của hồ sơ và ai biểu quyết."""
+
+    #: "cell" (chi bộ: base is its official members on the day) or "committee" (cấp ủy
+    #: viên: base is the members in office, typed on the form).
+    body: str
+    code: str
+    present: str
+    votes_for: str
+    members: str | None = None  # the committee members in office
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(f for f in (self.members, self.present, self.votes_for) if f)
+
+
+#: The resolutions whose votes the candidacy records, by the step that records them.
+VOTES: dict[str, tuple[VoteSpec, ...]] = {
+    Stage.CELL_PROPOSED: (VoteSpec("cell", RuleCode.CELL_VOTES, "cell_present",
+                                   "cell_votes_for"),),
+    Stage.GRASSROOTS_PROPOSED: (VoteSpec("committee", RuleCode.COMMITTEE_VOTES,
+                                         "committee_present", "committee_votes_for",
+                                         "committee_members"),),
+    # The recognition resolutions (13-, 15-KNĐ) have no step of their own: the recognition
+    # decision records the cell's and the committee's votes it was proposed with.
+    Stage.RECOGNISED: (
+        VoteSpec("cell", RuleCode.RECOGNITION_CELL_VOTES, "recognition_cell_present",
+                 "recognition_cell_votes_for"),
+        VoteSpec("committee", RuleCode.RECOGNITION_COMMITTEE_VOTES,
+                 "recognition_committee_present", "recognition_committee_votes_for",
+                 "recognition_committee_members"),
+    ),
+}
+VOTE_CODES = frozenset(s.code for specs in VOTES.values() for s in specs)
+VOTE_FIELDS: tuple[str, ...] = tuple(f for specs in VOTES.values() for s in specs
+                                     for f in s.fields)
+
+
+def two_thirds(base: int) -> int:
+    """The fewest votes that are at least two thirds of `base` (9 -> 6, 10 -> 7)."""
+    return (2 * base + 2) // 3
+
+
+def vote_percent(votes_for: int, base: int) -> str:
+    """"100%", "88,9%": the share of `base` in favour ("" when there is no base)."""
+    if not base:
+        return ""
+    share = Decimal(votes_for) * 100 / Decimal(base)
+    return vn.format_percent(share, 0 if share == share.to_integral_value() else 1)
+
+
+def _count_error(field: str, message: str):
+    from dangvien.core.errors import DomainError
+
+    return DomainError(message, field=field, code="votes")
+
+
+def _validate_vote(spec: VoteSpec, values: dict, *, official: int | None, day: dt.date,
+                   what: str) -> bool:
+    """Refuse counts that do not add up; False when the vote was not given at all."""
+    given = {f: values.get(f) for f in spec.fields}
+    if all(v is None for v in given.values()):
+        return False
+    labels = {spec.members: "số cấp ủy viên", spec.present: "số có mặt",
+              spec.votes_for: "số tán thành"}
+    for name, value in given.items():
+        if value is None:
+            raise _count_error(name, f"Hãy nhập {labels[name]} của {what}, hoặc để trống "
+                                     "cả phần biểu quyết.")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+            raise _count_error(name, f"{labels[name].capitalize()} phải là số nguyên từ 0 "
+                                     f"đến {vn.format_number(MAX_COUNT)}.")
+    present, votes = given[spec.present], given[spec.votes_for]
+    if spec.body == "cell":
+        if official is not None and present > official:
+            raise _count_error(
+                spec.present,
+                f"Số đảng viên chính thức có mặt ({present}) nhiều hơn số đảng viên chính thức "
+                f"của chi bộ ngày {vn.format_date(day)} ({official}).")
+    else:
+        members = given[spec.members]
+        if members == 0:
+            raise _count_error(spec.members, "Số cấp ủy viên phải lớn hơn 0.")
+        if present > members:
+            raise _count_error(spec.present, f"Số cấp ủy viên có mặt ({present}) nhiều hơn số "
+                                             f"cấp ủy viên ({members}).")
+    if votes > present:
+        raise _count_error(spec.votes_for, f"Số tán thành ({votes}) nhiều hơn số có mặt "
+                                           f"({present}).")
+    return True
+
+
+def check_votes(candidacy: Candidacy, stage: str, values: dict, *, on: dt.date,
+                rule_set: RuleSet) -> list[RuleResult]:
+    """The votes of the resolutions recorded by `stage`, judged by the Charter's two thirds.
+
+    `values` holds the counts (model field -> int or None). Counts that do not add up
+    (more in favour than present, more present than members) raise `DomainError` on
+    their field. A vote not given (old records, imports) is not judged. A vote given is
+    judged against two thirds of the cell's OFFICIAL members on the meeting day (not of
+    those present), or of the committee members in office: a Charter rule no reason can
+    stand in for (`OVERRIDABLE` does not hold it).
+    """
+    out: list[RuleResult] = []
+    for spec in VOTES.get(stage, ()):
+        if spec.body == "cell":
+            from dangvien.ratings.selectors import official_members_on
+
+            day = cell_meeting_day(candidacy, stage, on)
+            official = official_members_on(candidacy.cell, day)
+            what = "chi bộ"
+        else:
+            day, official, what = on, None, "đảng ủy cơ sở"
+        if not _validate_vote(spec, values, official=official, day=day, what=what):
+            continue
+        votes = values[spec.votes_for]
+        if spec.body == "cell":
+            base = official
+            need = two_thirds(base)
+            head = f"Chi bộ có {base} đảng viên chính thức"
+            if base == 0:
+                out.append(_result(
+                    rule_set, spec.code, False,
+                    f"Ngày {vn.format_date(day)} chi bộ chưa có đảng viên chính thức nào trong "
+                    "hệ thống: chưa thể tính hai phần ba. Hãy cập nhật danh sách đảng viên, "
+                    "hoặc để trống phần biểu quyết."))
+                continue
+        else:
+            base = values[spec.members]
+            need = two_thirds(base)
+            head = f"Đảng ủy cơ sở có {base} cấp ủy viên"
+        ok = votes >= need
+        out.append(_result(
+            rule_set, spec.code, ok,
+            f"{head}; cần ít nhất {need} người tán thành (hai phần ba), "
+            + (f"có {votes} ({vote_percent(votes, base)})." if ok else f"mới có {votes}.")))
+    return out
+
+
+def cell_meeting_day(candidacy: Candidacy, stage: str, on: dt.date) -> dt.date:
+    """The day the cell voted: its admission resolution's day, or for the recognition the
+    day of its resolution 13-KNĐ when the dossier holds it (else the decision's day)."""
+    if stage == Stage.RECOGNISED:
+        item = candidacy.dossier.filter(form="13-KNĐ").first()
+        return item.on if item is not None else on
+    return on

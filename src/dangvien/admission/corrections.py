@@ -60,14 +60,17 @@ class Correctable:
 
 CORRECTABLE: dict[str, Correctable] = {c.slug: c for c in [
     Correctable("chi-bo", Stage.CELL_PROPOSED, "Chi bộ đề nghị kết nạp", "cell",
-                ("cell_resolution_on", "cell_resolution_no")),
+                ("cell_resolution_on", "cell_resolution_no", "cell_present", "cell_votes_for")),
     Correctable("dang-uy", Stage.GRASSROOTS_PROPOSED, "Đảng ủy cơ sở đề nghị kết nạp",
-                "grassroots", ("grassroots_resolution_on", "grassroots_resolution_no")),
+                "grassroots", ("grassroots_resolution_on", "grassroots_resolution_no",
+                               "committee_members", "committee_present", "committee_votes_for")),
     Correctable("quyet-dinh", Stage.DECIDED, "Quyết định kết nạp", "decision",
                 ("decision_on", "decision_no", "decision_received_on", "decision_unit")),
     Correctable("le-ket-nap", Stage.ON_PROBATION, "Lễ kết nạp", "cell", ("ceremony_on",)),
     Correctable("chinh-thuc", Stage.RECOGNISED, "Công nhận đảng viên chính thức", "decision",
-                ("recognition_decided_on", "recognition_no")),
+                ("recognition_decided_on", "recognition_no", "recognition_cell_present",
+                 "recognition_cell_votes_for", "recognition_committee_members",
+                 "recognition_committee_present", "recognition_committee_votes_for")),
 ]}
 
 #: Shown in the history beside the fields the user typed.
@@ -314,8 +317,8 @@ def candidacy_correct(*, by, candidacy: Candidacy, step: str, values: dict, reas
         setattr(c, name, value)
     changed = {f for f in spec.fields if _value(c, f) != old[f]}
     if not changed:
-        raise DomainError("Không có gì thay đổi: hãy sửa ngày, số văn bản hoặc cấp ủy cần "
-                          "đính chính.")
+        raise DomainError("Không có gì thay đổi: hãy sửa ngày, số văn bản, cấp ủy hoặc số "
+                          "biểu quyết cần đính chính.")
     for name in sorted(changed):
         day = getattr(c, name)
         if isinstance(day, dt.date) and day > today:
@@ -349,6 +352,16 @@ def candidacy_correct(*, by, candidacy: Candidacy, step: str, values: dict, reas
                 f"{c.decision_on.year} đã dùng cho {clash.person.full_name}.",
                 field="decision_no", code="duplicate")
     verdicts = _rejudge(c, changed=changed, by=by, unit=unit, override_reason=override_reason)
+    # The votes of the step's resolutions, judged again at its (new) date: the Charter's
+    # two thirds admits no override.
+    vote_results = []
+    if checks.VOTES.get(spec.stage):
+        day = getattr(c, spec.date_field)
+        vote_results = checks.check_votes(
+            c, spec.stage, {f: getattr(c, f) for f in spec.fields if f in checks.VOTE_FIELDS},
+            on=day, rule_set=rule_set_on(day))
+        if checks.failed(vote_results):
+            raise services.RulesFailed(vote_results)
     # The current stage's date and the end of a recognised case follow.
     dates = dict(c.stage_dates())
     if c.stage in dates and c.stage in {s.stage for s in CORRECTABLE.values()}:
@@ -370,6 +383,12 @@ def candidacy_correct(*, by, candidacy: Candidacy, step: str, values: dict, reas
         e.results = [r.as_dict() for r in results if not judged or r.code in judged]
         e.override_reason = kept
         e.save(update_fields=["rule_set", "rule_params", "results", "override_reason"])
+    if event is not None and vote_results:
+        codes = {r.code for r in vote_results}
+        event.results = [r for r in (event.results or [])
+                         if not (isinstance(r, dict) and r.get("code") in codes)
+                         ] + [r.as_dict() for r in vote_results]
+        event.save(update_fields=["results"])
     if event is not None:
         event.on = getattr(c, spec.date_field)
         if spec.number_field:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
+from dangvien.core import vn
 from dangvien.core.forms import VersionedForm, VnDateField, add_domain_error
 from dangvien.people.choices import ETHNIC_GROUPS, KINH, Education, Gender, Occupation, Religion
 from dangvien.people.models import Membership, Person
 from dangvien.training.models import Enrolment
 
-from . import dossier
+from . import checks, dossier
 from .models import Source, Stage, UnionRoute
 from .selectors import STAGE_ALL, STAGE_OPEN, Step
 
@@ -100,6 +101,41 @@ class RegistrationForm(forms.Form):
         return None if value in (None, "tu-dong") else value
 
 
+#: Labels of the vote counts (biểu quyết), by model field.
+VOTE_LABELS = {
+    "cell_present": "Số đảng viên chính thức có mặt",
+    "cell_votes_for": "Số tán thành",
+    "committee_members": "Số cấp ủy viên đương nhiệm",
+    "committee_present": "Số cấp ủy viên có mặt",
+    "committee_votes_for": "Số tán thành",
+    "recognition_cell_present": "Chi bộ xét công nhận (13-KNĐ): số đảng viên chính thức có mặt",
+    "recognition_cell_votes_for": "Chi bộ xét công nhận (13-KNĐ): số tán thành",
+    "recognition_committee_members": "Đảng ủy cơ sở xét công nhận (15-KNĐ): số cấp ủy viên",
+    "recognition_committee_present": "Đảng ủy cơ sở xét công nhận (15-KNĐ): số có mặt",
+    "recognition_committee_votes_for": "Đảng ủy cơ sở xét công nhận (15-KNĐ): số tán thành",
+}
+
+
+def count_field(label: str) -> forms.IntegerField:
+    """An optional head count: a whole number from 0 to `checks.MAX_COUNT`."""
+    top = vn.format_number(checks.MAX_COUNT)
+    return forms.IntegerField(
+        label=label, required=False, min_value=0, max_value=checks.MAX_COUNT,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": "5",
+                                      "autocomplete": "off"}),
+        error_messages={"invalid": "Hãy nhập một số nguyên (ví dụ 9).",
+                        "min_value": "Không nhập số âm.",
+                        "max_value": f"Số quá lớn: nhiều nhất {top}."})
+
+
+def add_vote_fields(form: forms.Form, stage: str) -> list[str]:
+    """Add the optional vote counts of `stage`'s resolutions to `form`; their names."""
+    names = [f for spec in checks.VOTES.get(stage, ()) for f in spec.fields]
+    for name in names:
+        form.fields[name] = count_field(VOTE_LABELS[name])
+    return names
+
+
 class StepForm(VersionedForm):
     """Một bước trên đường kết nạp: ngày, số văn bản, và lý do khi cần (và phiên bản hồ sơ)."""
 
@@ -130,10 +166,19 @@ class StepForm(VersionedForm):
             self.fields["reason"].label = "Lý do"
         if not step.gated:
             del self.fields["override_reason"]
+        self.vote_names = add_vote_fields(self, step.stage)
 
     @property
     def main_fields(self):
         return [self[n] for n in ("on", "document_no", "received_on", "reason") if n in self.fields]
+
+    @property
+    def vote_fields(self):
+        return [self[n] for n in self.vote_names]
+
+    def votes(self) -> dict:
+        """The counts typed (model field -> int or None), for the service's `votes`."""
+        return {n: self.cleaned_data.get(n) for n in self.vote_names}
 
 
 class DossierForm(forms.Form):
@@ -219,11 +264,18 @@ class CorrectionForm(VersionedForm):
             del self.fields["decision_unit"]
         if not offer_override:
             del self.fields["override_reason"]
+        self.vote_names = [n for n in add_vote_fields(self, spec.stage) if n in spec.fields]
+        for name in set(checks.VOTE_FIELDS) & set(self.fields) - set(self.vote_names):
+            del self.fields[name]
 
     @property
     def main_fields(self):
         return [self[n] for n in ("on", "document_no", "received_on", "decision_unit")
                 if n in self.fields]
+
+    @property
+    def vote_fields(self):
+        return [self[n] for n in self.vote_names]
 
     def values(self) -> dict:
         """The service's `values` (model field -> new value)."""
@@ -237,6 +289,8 @@ class CorrectionForm(VersionedForm):
             from dangvien.org.models import OrgUnit
 
             out["decision_unit"] = OrgUnit.objects.filter(pk=data["decision_unit"]).first()
+        for name in self.vote_names:
+            out[name] = data.get(name)
         return out
 
 

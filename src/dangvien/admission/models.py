@@ -108,6 +108,17 @@ class Candidacy(BaseModel):
                                                 max_length=50, blank=True, default="")
     grassroots_resolution_on = models.DateField("ngày đảng ủy cơ sở đề nghị", null=True,
                                                 blank=True)
+    # Votes of the resolutions (biểu quyết), optional: old records and imports have none.
+    cell_present = models.PositiveSmallIntegerField(
+        "số đảng viên chính thức có mặt khi chi bộ xét kết nạp", null=True, blank=True)
+    cell_votes_for = models.PositiveSmallIntegerField(
+        "số đảng viên chính thức tán thành kết nạp", null=True, blank=True)
+    committee_members = models.PositiveSmallIntegerField(
+        "số cấp ủy viên đương nhiệm khi đảng ủy cơ sở xét kết nạp", null=True, blank=True)
+    committee_present = models.PositiveSmallIntegerField(
+        "số cấp ủy viên có mặt khi đảng ủy cơ sở xét kết nạp", null=True, blank=True)
+    committee_votes_for = models.PositiveSmallIntegerField(
+        "số cấp ủy viên tán thành kết nạp", null=True, blank=True)
     decision_no = models.CharField("số quyết định kết nạp (9-KNĐ)", max_length=50, blank=True,
                                    default="")
     decision_on = models.DateField("ngày quyết định kết nạp", null=True, blank=True)
@@ -123,6 +134,18 @@ class Candidacy(BaseModel):
     membership = models.OneToOneField(
         "people.Membership", null=True, blank=True, on_delete=models.PROTECT,
         related_name="candidacy", verbose_name="hồ sơ đảng viên")
+    recognition_cell_present = models.PositiveSmallIntegerField(
+        "số đảng viên chính thức có mặt khi chi bộ xét công nhận (13-KNĐ)", null=True,
+        blank=True)
+    recognition_cell_votes_for = models.PositiveSmallIntegerField(
+        "số đảng viên chính thức tán thành công nhận chính thức", null=True, blank=True)
+    recognition_committee_members = models.PositiveSmallIntegerField(
+        "số cấp ủy viên đương nhiệm khi đảng ủy cơ sở xét công nhận (15-KNĐ)", null=True,
+        blank=True)
+    recognition_committee_present = models.PositiveSmallIntegerField(
+        "số cấp ủy viên có mặt khi đảng ủy cơ sở xét công nhận", null=True, blank=True)
+    recognition_committee_votes_for = models.PositiveSmallIntegerField(
+        "số cấp ủy viên tán thành công nhận chính thức", null=True, blank=True)
     recognition_no = models.CharField("số quyết định công nhận chính thức", max_length=50,
                                       blank=True, default="")
     recognition_decided_on = models.DateField("ngày quyết định công nhận", null=True, blank=True)

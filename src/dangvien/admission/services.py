@@ -306,21 +306,32 @@ def introducer_add(*, by, candidacy: Candidacy, membership: Membership, known_si
     return introducer
 
 
-def preview(candidacy: Candidacy, step: str, on: dt.date) -> tuple[RuleSet, list[RuleResult]]:
-    """The rule results a step would get on `on`, for the form before saving."""
+def preview(candidacy: Candidacy, step: str, on: dt.date,
+            votes: dict | None = None) -> tuple[RuleSet, list[RuleResult]]:
+    """The rule results a step would get on `on` (with the `votes` typed, model field ->
+    count), for the form before saving."""
     rule_set = rule_set_on(on)
+    voted = checks.check_votes(candidacy, step, votes or {}, on=on, rule_set=rule_set)
     if step in {Stage.CELL_PROPOSED, Stage.GRASSROOTS_PROPOSED, Stage.DECIDED}:
         judged_on = candidacy.cell_resolution_on or on
         return rule_set_on(judged_on), checks.check_admission(
             candidacy, on=judged_on, rule_set=rule_set_on(judged_on),
-            decision_on=on if step == Stage.DECIDED else None)
+            decision_on=on if step == Stage.DECIDED else None) + voted
     if step == Stage.ON_PROBATION:
         return rule_set, checks.check_ceremony(candidacy, on=on, rule_set=rule_set)
     if step == Stage.RECOGNISED:
         return rule_set, checks.check_recognition(
             candidacy, on=on, rule_set=rule_set, new_member_on=new_member_certificate_on(candidacy)
-        ) + checks.check_recognition_on_time(candidacy, on=on, rule_set=rule_set)
+        ) + checks.check_recognition_on_time(candidacy, on=on, rule_set=rule_set) + voted
     return rule_set, []
+
+
+def _set_votes(candidacy: Candidacy, stage: str, votes: dict | None) -> list[str]:
+    """Put the counts of `stage`'s resolutions on the candidacy; the fields set."""
+    names = [f for spec in checks.VOTES.get(stage, ()) for f in spec.fields]
+    for name in names:
+        setattr(candidacy, name, (votes or {}).get(name))
+    return names
 
 
 def new_member_certificate_on(candidacy: Candidacy) -> dt.date | None:
@@ -333,8 +344,12 @@ def new_member_certificate_on(candidacy: Candidacy) -> dt.date | None:
 @transaction.atomic
 def candidacy_propose_by_cell(*, by, candidacy: Candidacy, on: dt.date, document_no: str,
                               override_reason: str = "", today: dt.date | None = None,
-        version: str | None = None) -> Candidacy:
-    """Chi bộ xét, ra nghị quyết đề nghị kết nạp (6-KNĐ). Điều kiện tính tại ngày này."""
+        version: str | None = None, votes: dict | None = None) -> Candidacy:
+    """Chi bộ xét, ra nghị quyết đề nghị kết nạp (6-KNĐ). Điều kiện tính tại ngày này.
+
+    `votes`: {"cell_present": …, "cell_votes_for": …}, optional; given, at least two
+    thirds of the cell's official members must be in favour (Điều lệ Đảng, Điều 4, khoản 3).
+    """
     today = _today(today)
     candidacy = _locked(candidacy)
     _check_version(candidacy, version)
@@ -345,22 +360,29 @@ def candidacy_propose_by_cell(*, by, candidacy: Candidacy, on: dt.date, document
     document_no = _doc_no(document_no, "nghị quyết chi bộ")
     rule_set = rule_set_on(on)
     results = checks.check_admission(candidacy, on=on, rule_set=rule_set)
+    results += checks.check_votes(candidacy, Stage.CELL_PROPOSED, votes or {}, on=on,
+                                  rule_set=rule_set)
     reason = _judge(results, by=by, unit=candidacy.cell, override_reason=override_reason)
     before = snapshot(candidacy)
     candidacy.stage, candidacy.stage_on = Stage.CELL_PROPOSED, on
     candidacy.cell_resolution_on, candidacy.cell_resolution_no = on, document_no
+    voted = _set_votes(candidacy, Stage.CELL_PROPOSED, votes)
     _event(candidacy, by=by, stage=Stage.CELL_PROPOSED, on=on, document_no=document_no,
            rule_set=rule_set, results=results, override_reason=reason)
     _save_step(candidacy, before, by=by, action="candidacy.cell_proposal", override_reason=reason,
-               fields=["stage", "stage_on", "cell_resolution_on", "cell_resolution_no"])
+               fields=["stage", "stage_on", "cell_resolution_on", "cell_resolution_no", *voted])
     return candidacy
 
 
 @transaction.atomic
 def candidacy_propose_by_grassroots(*, by, candidacy: Candidacy, on: dt.date, document_no: str,
                                     today: dt.date | None = None,
-        version: str | None = None) -> Candidacy:
-    """Đảng ủy cơ sở xét, ra nghị quyết đề nghị kết nạp (8-KNĐ)."""
+        version: str | None = None, votes: dict | None = None) -> Candidacy:
+    """Đảng ủy cơ sở xét, ra nghị quyết đề nghị kết nạp (8-KNĐ).
+
+    `votes`: {"committee_members", "committee_present", "committee_votes_for"}, optional;
+    given, at least two thirds of the committee members must be in favour.
+    """
     today = _today(today)
     candidacy = _locked(candidacy)
     _check_version(candidacy, version)
@@ -370,12 +392,19 @@ def candidacy_propose_by_grassroots(*, by, candidacy: Candidacy, on: dt.date, do
     _check_date(on, today=today, after=candidacy.cell_resolution_on, what="đảng ủy cơ sở xét",
                 after_what="chi bộ xét")
     document_no = _doc_no(document_no, "nghị quyết đảng ủy cơ sở")
+    rule_set = rule_set_on(on)
+    results = checks.check_votes(candidacy, Stage.GRASSROOTS_PROPOSED, votes or {}, on=on,
+                                 rule_set=rule_set)
+    _judge(results, by=by, unit=grassroots, override_reason="")
     before = snapshot(candidacy)
     candidacy.stage, candidacy.stage_on = Stage.GRASSROOTS_PROPOSED, on
     candidacy.grassroots_resolution_on, candidacy.grassroots_resolution_no = on, document_no
-    _event(candidacy, by=by, stage=Stage.GRASSROOTS_PROPOSED, on=on, document_no=document_no)
+    voted = _set_votes(candidacy, Stage.GRASSROOTS_PROPOSED, votes)
+    _event(candidacy, by=by, stage=Stage.GRASSROOTS_PROPOSED, on=on, document_no=document_no,
+           rule_set=rule_set if results else None, results=results)
     _save_step(candidacy, before, by=by, action="candidacy.grassroots_proposal",
-               fields=["stage", "stage_on", "grassroots_resolution_on", "grassroots_resolution_no"])
+               fields=["stage", "stage_on", "grassroots_resolution_on", "grassroots_resolution_no",
+                       *voted])
     return candidacy
 
 
@@ -465,8 +494,12 @@ def candidacy_hold_ceremony(*, by, candidacy: Candidacy, on: dt.date, override_r
 @transaction.atomic
 def candidacy_recognise(*, by, candidacy: Candidacy, on: dt.date, document_no: str,
                         override_reason: str = "", today: dt.date | None = None,
-        version: str | None = None) -> Candidacy:
-    """Quyết định công nhận đảng viên chính thức; có hiệu lực từ ngày hết dự bị, dù quyết định muộn."""
+        version: str | None = None, votes: dict | None = None) -> Candidacy:
+    """Quyết định công nhận đảng viên chính thức; có hiệu lực từ ngày hết dự bị, dù quyết định muộn.
+
+    `votes`: the counts of the cell's (13-KNĐ) and the committee's (15-KNĐ) resolutions
+    (`checks.VOTES[Stage.RECOGNISED]`), optional; given, each needs two thirds in favour.
+    """
     today = _today(today)
     candidacy = _locked(candidacy)
     _check_version(candidacy, version)
@@ -480,8 +513,11 @@ def candidacy_recognise(*, by, candidacy: Candidacy, on: dt.date, document_no: s
     results = checks.check_recognition(candidacy, on=on, rule_set=rule_set,
                                        new_member_on=new_member_certificate_on(candidacy))
     results += checks.check_recognition_on_time(candidacy, on=on, rule_set=rule_set)
+    results += checks.check_votes(candidacy, Stage.RECOGNISED, votes or {}, on=on,
+                                  rule_set=rule_set)
     reason = _judge(results, by=by, unit=unit, override_reason=override_reason)
     before = snapshot(candidacy)
+    voted = _set_votes(candidacy, Stage.RECOGNISED, votes)
     membership_recognise(by=by, membership=candidacy.membership,
                          recognized_on=candidacy.probation_ends_on)
     candidacy.stage, candidacy.stage_on = Stage.RECOGNISED, on
@@ -492,7 +528,7 @@ def candidacy_recognise(*, by, candidacy: Candidacy, on: dt.date, document_no: s
            note=f"Chính thức từ ngày {vn.format_date(candidacy.probation_ends_on)}")
     _save_step(candidacy, before, by=by, action="candidacy.recognition", override_reason=reason,
                fields=["stage", "stage_on", "recognition_no", "recognition_decided_on",
-                       "closed_on"])
+                       "closed_on", *voted])
     return candidacy
 
 

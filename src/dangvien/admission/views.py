@@ -218,14 +218,16 @@ def _take_step(*, user, candidacy: Candidacy, step, data: dict) -> Candidacy:
     """Call the service of `step` with the form's data."""
     common = {"by": user, "candidacy": candidacy, "on": data["on"],
               "version": data.get("phien_ban")}
+    votes = {name: data.get(name) for name in checks.VOTE_FIELDS if name in data}
     override = data.get("override_reason", "")
     slug = step.slug
     if slug == "chi-bo":
         return services.candidacy_propose_by_cell(**common, document_no=data["document_no"],
-                                                  override_reason=override)
+                                                  override_reason=override, votes=votes)
     if slug == "dang-uy":
         return services.candidacy_propose_by_grassroots(**common,
-                                                        document_no=data["document_no"])
+                                                        document_no=data["document_no"],
+                                                        votes=votes)
     if slug == "quyet-dinh":
         return services.candidacy_decide(**common, document_no=data["document_no"],
                                          received_on=data.get("received_on"),
@@ -234,7 +236,7 @@ def _take_step(*, user, candidacy: Candidacy, step, data: dict) -> Candidacy:
         return services.candidacy_hold_ceremony(**common, override_reason=override)
     if slug == "chinh-thuc":
         return services.candidacy_recognise(**common, document_no=data["document_no"],
-                                            override_reason=override)
+                                            override_reason=override, votes=votes)
     return services.candidacy_close(**common, outcome=step.stage, reason=data.get("reason", ""),
                                     document_no=data.get("document_no", ""))
 
@@ -253,6 +255,7 @@ def candidate_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     results = None
     rule_set = None
     checked = False
+    refused = False
     status = 200
     if request.method == "POST" and not (due_now and may_take):
         form = StepForm(step=spec, initial={"phien_ban": versions.token(candidacy)})
@@ -264,7 +267,8 @@ def candidate_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             if request.POST.get("preview"):
                 checked = True
                 try:
-                    rule_set, results = services.preview(candidacy, spec.stage, data["on"])
+                    rule_set, results = services.preview(candidacy, spec.stage, data["on"],
+                                                         votes=form.votes())
                 except DomainError as err:
                     add_domain_error(form, err)
             elif spec.closes and not request.POST.get("confirmed"):
@@ -291,6 +295,7 @@ def candidate_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                     status = 400
                 except services.RulesFailed as err:
                     results, checked, status = err.results, True, 400
+                    refused = True
                     form.add_error(None, "Chưa lưu: có điều kiện chưa đạt (xem danh sách dưới).")
                 except DomainError as err:
                     on = data["on"]  # add_error drops the field from cleaned_data
@@ -316,7 +321,7 @@ def candidate_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return render(request, "admission/candidate_step.html", {
         "c": candidacy, "step": spec, "form": form, "unit": unit,
         "due_now": due_now, "may_take": may_take,
-        "results": results, "rule_set": rule_set, "checked": checked,
+        "results": results, "rule_set": rule_set, "checked": checked, "refused": refused,
         "failed": failed, "blocking": blocking, "approver": approver,
         "offer_override": spec.gated and bool(failed) and not blocking and approver,
         "show_save": (not spec.gated) or (checked and (not failed or (not blocking and approver))),

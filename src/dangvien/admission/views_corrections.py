@@ -80,6 +80,9 @@ def _initial(c, spec) -> dict:
         out["received_on"] = c.decision_received_on
     if "decision_unit" in spec.fields:
         out["decision_unit"] = c.decision_unit_id
+    for name in spec.fields:
+        if name in checks.VOTE_FIELDS:
+            out[name] = getattr(c, name)
     return out
 
 

@@ -102,9 +102,12 @@ VARIABLES: dict[str, str] = {
     "decision_unit_name": "Tên cấp ủy có thẩm quyền quyết định",
     "decision_board": "Ban Thường vụ (hoặc Đảng ủy) ra quyết định",
     "official_members": "Số đảng viên chính thức của chi bộ vào ngày chi bộ họp",
-    "members_present": "Số đảng viên chính thức có mặt (chưa ghi trong hệ thống)",
-    "votes_for": "Số đảng viên tán thành (chưa ghi trong hệ thống)",
-    "votes_percent": "Tỷ lệ tán thành (chưa ghi trong hệ thống)",
+    "committee_members": "Số cấp ủy viên của đảng ủy cơ sở khi họp xét (8-KNĐ, 15-KNĐ)",
+    "members_present": "Số có mặt khi họp xét: đảng viên chính thức (6-, 13-KNĐ) hoặc cấp ủy "
+                       "viên (8-, 15-KNĐ)",
+    "votes_for": "Số tán thành của nghị quyết",
+    "votes_percent": "Tỷ lệ tán thành so với tổng số đảng viên chính thức của chi bộ (6-, "
+                     "13-KNĐ) hoặc tổng số cấp ủy viên (8-, 15-KNĐ), ví dụ 88,9%",
     "cell_resolution_no": "Số nghị quyết chi bộ đề nghị kết nạp (6-KNĐ)",
     "cell_resolution_date": "Ngày chi bộ xét kết nạp",
     "grassroots_resolution_no": "Số nghị quyết đảng ủy cơ sở (8-KNĐ)",
@@ -249,9 +252,7 @@ def form_context(candidacy: Candidacy, spec: FormSpec) -> dict:
         "official_members": (vn.format_number(official_members_on(units.cell,
                                                                   c.cell_resolution_on))
                              if c.cell_resolution_on else BLANK_SHORT),
-        "members_present": BLANK_SHORT,
-        "votes_for": BLANK_SHORT,
-        "votes_percent": BLANK_SHORT,
+        **_votes(c, spec),
         "cell_resolution_no": _number(c.cell_resolution_no),
         "cell_resolution_date": _date(c.cell_resolution_on),
         "grassroots_resolution_no": _number(c.grassroots_resolution_no),
@@ -270,6 +271,47 @@ def form_context(candidacy: Candidacy, spec: FormSpec) -> dict:
         "official_from_date": _date(c.probation_ends_on),
     })
     return context
+
+
+#: The vote counts each form reports: (members in office, present, in favour); a cell's
+#: base is its official members on the meeting day.
+_VOTES = {
+    "6-KNĐ": (None, "cell_present", "cell_votes_for"),
+    "8-KNĐ": ("committee_members", "committee_present", "committee_votes_for"),
+    "13-KNĐ": (None, "recognition_cell_present", "recognition_cell_votes_for"),
+    "15-KNĐ": ("recognition_committee_members", "recognition_committee_present",
+               "recognition_committee_votes_for"),
+}
+
+
+def _count(value: int | None) -> str:
+    return vn.format_number(value) if value is not None else BLANK_SHORT
+
+
+def _votes(c: Candidacy, spec: FormSpec) -> dict:
+    """members_present, votes_for, votes_percent (and committee_members) of the form's
+    resolution; dotted blanks when the votes were not recorded."""
+    from dangvien.admission import checks
+    from dangvien.ratings.selectors import official_members_on
+
+    members, present, votes = (None, None, None)
+    names = _VOTES.get(spec.code)
+    if names is not None:
+        members = getattr(c, names[0]) if names[0] else None
+        present, votes = getattr(c, names[1]), getattr(c, names[2])
+    base = members
+    if names is not None and names[0] is None and votes is not None:
+        stage = Stage.CELL_PROPOSED if spec.code == "6-KNĐ" else Stage.RECOGNISED
+        day = c.cell_resolution_on if spec.code == "6-KNĐ" else c.recognition_decided_on
+        if day is not None:
+            base = official_members_on(c.cell, checks.cell_meeting_day(c, stage, day))
+    percent = checks.vote_percent(votes, base) if votes is not None and base else ""
+    return {
+        "committee_members": _count(members),
+        "members_present": _count(present),
+        "votes_for": _count(votes),
+        "votes_percent": percent or BLANK_SHORT,
+    }
 
 
 def _committee(name: str) -> str:

@@ -65,8 +65,10 @@ TEXTS: dict[str, tuple[str, str, list, list[str]]] = {
         _GROUNDS,
         "- Xét Nghị quyết số {{ cell_resolution_no }} {{ cell_resolution_date }} của "
         "{{ cell_name }} đề nghị kết nạp quần chúng {{ candidate_name }} vào Đảng,",
-        "Hôm nay, {{ grassroots_resolution_date }}, {{ grassroots_name }} họp xét; số cấp ủy "
-        "viên tán thành: {{ votes_for }} đồng chí, đạt {{ votes_percent }}.",
+        "Hôm nay, {{ grassroots_resolution_date }}, {{ grassroots_name }} họp xét; tổng số cấp "
+        "ủy viên: {{ committee_members }} đồng chí, có mặt: {{ members_present }} đồng chí; số "
+        "cấp ủy viên tán thành: {{ votes_for }} đồng chí, đạt {{ votes_percent }} so với tổng "
+        "số cấp ủy viên.",
         ("center", "QUYẾT NGHỊ"),
         "Đề nghị {{ decision_board }} xem xét, quyết định kết nạp quần chúng "
         "{{ candidate_name }}, sinh {{ candidate_birth_date }}, dân tộc "
@@ -111,8 +113,10 @@ TEXTS: dict[str, tuple[str, str, list, list[str]]] = {
         "- Xét Nghị quyết số {{ cell_recognition_no }} {{ cell_recognition_date }} của "
         "{{ cell_name }} đề nghị công nhận đảng viên chính thức cho đồng chí "
         "{{ candidate_name }},",
-        "Hôm nay, {{ grassroots_recognition_date }}, {{ grassroots_name }} họp xét; số cấp "
-        "ủy viên tán thành: {{ votes_for }} đồng chí, đạt {{ votes_percent }}.",
+        "Hôm nay, {{ grassroots_recognition_date }}, {{ grassroots_name }} họp xét; tổng số "
+        "cấp ủy viên: {{ committee_members }} đồng chí, có mặt: {{ members_present }} đồng "
+        "chí; số cấp ủy viên tán thành: {{ votes_for }} đồng chí, đạt {{ votes_percent }} so "
+        "với tổng số cấp ủy viên.",
         ("center", "QUYẾT NGHỊ"),
         "Đề nghị {{ decision_board }} công nhận đồng chí {{ candidate_name }}, sinh "
         "{{ candidate_birth_date }}, kết nạp vào Đảng {{ ceremony_date }}, là đảng viên "

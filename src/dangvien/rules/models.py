@@ -32,6 +32,12 @@ class RuleCode(models.TextChoices):
     PROBATION_ENDED = "het_du_bi", "Đã hết thời gian dự bị"
     RECOGNITION_ON_TIME = "cong_nhan_dung_han", "Xét công nhận chính thức đúng thời hạn"
     NEW_MEMBER_CLASS = "lop_dang_vien_moi", "Đã học lớp bồi dưỡng đảng viên mới"
+    CELL_VOTES = "chi_bo_tan_thanh", "Hai phần ba đảng viên chính thức tán thành kết nạp"
+    COMMITTEE_VOTES = "cap_uy_tan_thanh", "Hai phần ba cấp ủy viên tán thành kết nạp"
+    RECOGNITION_CELL_VOTES = ("chi_bo_tan_thanh_chinh_thuc",
+                              "Hai phần ba đảng viên chính thức tán thành công nhận chính thức")
+    RECOGNITION_COMMITTEE_VOTES = ("cap_uy_tan_thanh_chinh_thuc",
+                                   "Hai phần ba cấp ủy viên tán thành công nhận chính thức")
 
 
 #: Regulation cited for each rule under QĐ 24-QĐ/TW (2021); QĐ 232 and QĐ 294 (2025)
@@ -50,6 +56,10 @@ DEFAULT_REFERENCES = {
     RuleCode.PROBATION_ENDED: "Điều lệ Đảng, Điều 5; {rs}, điểm 4.2",
     RuleCode.RECOGNITION_ON_TIME: "{rs}, điểm 4.2",
     RuleCode.NEW_MEMBER_CLASS: "Hướng dẫn 01-HD/TW, điểm 4",
+    RuleCode.CELL_VOTES: "Điều lệ Đảng, Điều 4, khoản 3",
+    RuleCode.COMMITTEE_VOTES: "Điều lệ Đảng, Điều 4, khoản 3",
+    RuleCode.RECOGNITION_CELL_VOTES: "Điều lệ Đảng, Điều 5, khoản 2",
+    RuleCode.RECOGNITION_COMMITTEE_VOTES: "Điều lệ Đảng, Điều 5, khoản 2; {rs}, điểm 4.2",
 }
 
 
