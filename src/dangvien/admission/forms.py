@@ -116,10 +116,21 @@ VOTE_LABELS = {
 }
 
 
+class CountField(forms.IntegerField):
+    """A head count; a string of digits too long for any number says "too large" (Python
+    refuses to read more than 4.300 digits, which would read as "not a number")."""
+
+    def to_python(self, value):
+        text = str(value or "").strip().lstrip("+")
+        if len(text) > 9 and text.isdigit():
+            raise forms.ValidationError(self.error_messages["max_value"], code="max_value")
+        return super().to_python(value)
+
+
 def count_field(label: str) -> forms.IntegerField:
     """An optional head count: a whole number from 0 to `checks.MAX_COUNT`."""
     top = vn.format_number(checks.MAX_COUNT)
-    return forms.IntegerField(
+    return CountField(
         label=label, required=False, min_value=0, max_value=checks.MAX_COUNT,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": "5",
                                       "autocomplete": "off"}),

@@ -298,6 +298,23 @@ def form_hint(form: dossier.Form) -> str:
     return f"Cần có trước khi {_BEFORE[form.needed_for]}."
 
 
+def vote_lines(c: Candidacy, stage: str) -> list[str]:
+    """The recorded votes of `stage`'s resolutions, one line each, for the timeline."""
+    out = []
+    for spec in checks.VOTES.get(stage, ()):
+        present, votes = getattr(c, spec.present), getattr(c, spec.votes_for)
+        if present is None or votes is None:
+            continue
+        who = "Chi bộ" if spec.body == "cell" else "Đảng ủy cơ sở"
+        if spec.members:
+            members = getattr(c, spec.members)
+            out.append(f"{who}: {members} cấp ủy viên, có mặt {present}, tán thành {votes} "
+                       f"({checks.vote_percent(votes, members)})")
+        else:
+            out.append(f"{who}: có mặt {present} đảng viên chính thức, tán thành {votes}")
+    return out
+
+
 @dataclass
 class EventRow:
     event: CandidacyEvent
@@ -309,6 +326,8 @@ class EventRow:
     correct_slug: str = ""
     #: The step was taken after its deadline, with the reason written ("làm muộn").
     late: bool = False
+    #: The votes of the resolutions the step records ("Chi bộ: có mặt 8, tán thành 8").
+    votes: list = field(default_factory=list)
 
 
 @dataclass
@@ -403,7 +422,8 @@ def candidate_page(*, user, candidacy: Candidacy, today: dt.date) -> CandidatePa
         events.append(EventRow(event, ok, len(event.results) - ok,
                                corrections=fixes.get(event.pk, []),
                                correct_slug="" if event.cancelled_at else
-                               correctable.get(event.stage, ""), late=late))
+                               correctable.get(event.stage, ""), late=late,
+                               votes=[] if event.cancelled_at else vote_lines(c, event.stage)))
     editor = can(user, c.cell, Role.EDITOR)
     can_edit = editor and not c.is_closed
     steps = [s for s in STEPS.values()
