@@ -14,7 +14,7 @@ from docx import Document as read_docx
 from dangvien.admission import services as adm
 from dangvien.admission.models import Candidacy, Source, Stage
 from dangvien.audit.models import AuditEvent
-from dangvien.reports.party_forms import BLANK, BLANK_DATE, FORMS
+from dangvien.reports.party_forms import BLANK, BLANK_DATE, BLANK_SHORT, FORMS
 from dangvien.training.models import ClassKind
 from dangvien.training.services import class_create, enrol, enrolment_record_result
 from tests.admission import conftest as admission
@@ -205,3 +205,81 @@ def test_each_form_handed_out_is_audited_without_personal_data(client, personas,
     assert row.after["kind"] == "party_form" and row.after["form"] == "9-KNĐ"
     assert row.after["candidacy_id"] == admitted.pk and row.after["unit"] == "KB.01.01"
     assert "017198000123" not in str(row.after)
+
+
+# --- the votes of the resolutions ----------------------------------------------------------
+
+
+@pytest.fixture
+def nine(province, make_member, introducers):
+    """Mớ Đá has nine official members: the two introducers and seven more."""
+    for i in range(7):
+        make_member(province.kb_cell, f"Đinh Văn Số{i}", admitted=dt.date(2014, 6, 1))
+
+
+def test_the_6_and_8_knd_print_the_votes_recorded(client, personas, ready, nine):
+    c = adm.candidacy_propose_by_cell(by=None, candidacy=ready, on=dt.date(2022, 3, 10),
+                                      document_no="15-NQ/CB", today=TODAY,
+                                      votes={"cell_present": 9, "cell_votes_for": 8})
+    c = adm.candidacy_propose_by_grassroots(
+        by=None, candidacy=c, on=dt.date(2022, 3, 18), document_no="42-NQ/ĐU", today=TODAY,
+        votes={"committee_members": 9, "committee_present": 7, "committee_votes_for": 7})
+    client.force_login(personas.kimboi)
+    text = text_of(client.get(url(c, "6-knd")).content)
+    assert "Tổng số đảng viên chính thức của chi bộ: 9 đồng chí; có mặt: 9 đồng chí." in text
+    assert ("Số đảng viên chính thức tán thành việc kết nạp: 8 đồng chí, đạt 88,9% so với tổng "
+            "số đảng viên chính thức của chi bộ.") in text
+    text = text_of(client.get(url(c, "8-knd")).content)
+    assert ("Đảng ủy xã Vĩnh Đồng họp xét; tổng số cấp ủy viên: 9 đồng chí, có mặt: 7 đồng chí; "
+            "số cấp ủy viên tán thành: 7 đồng chí, đạt 77,8% so với tổng số cấp ủy viên.") in text
+
+
+def test_a_unanimous_cell_reads_100_percent(client, personas, ready):
+    c = adm.candidacy_propose_by_cell(by=None, candidacy=ready, on=dt.date(2022, 3, 10),
+                                      document_no="15-NQ/CB", today=TODAY,
+                                      votes={"cell_present": 2, "cell_votes_for": 2})
+    client.force_login(personas.kimboi)
+    text = text_of(client.get(url(c, "6-knd")).content)
+    assert "tán thành việc kết nạp: 2 đồng chí, đạt 100% so với" in text
+
+
+def test_without_votes_the_counts_are_dotted_blanks(client, personas, recognised):
+    client.force_login(personas.kimboi)
+    text = text_of(client.get(url(recognised, "6-knd")).content)
+    assert f"có mặt: {BLANK_SHORT} đồng chí." in text
+    assert f"tán thành việc kết nạp: {BLANK_SHORT} đồng chí, đạt {BLANK_SHORT} so với" in text
+    text = text_of(client.get(url(recognised, "15-knd")).content)
+    assert (f"tổng số cấp ủy viên: {BLANK_SHORT} đồng chí, có mặt: {BLANK_SHORT} đồng chí; số "
+            f"cấp ủy viên tán thành: {BLANK_SHORT} đồng chí, đạt {BLANK_SHORT}") in text
+
+
+def test_the_13_and_15_knd_print_the_recognition_votes(client, personas, admitted, nine,
+                                                        province):
+    c = admitted
+    new_members = class_create(by=None, organiser=province.kb, kind=ClassKind.NEW_MEMBER,
+                               name="Lớp đảng viên mới 2022", starts_on=dt.date(2022, 6, 6),
+                               ends_on=dt.date(2022, 6, 10))
+    e = enrol(by=None, training_class=new_members, person=c.person, today=dt.date(2022, 6, 1))
+    enrolment_record_result(by=None, enrolment=e, result="dat", certificate_number="ĐVM-9",
+                            certificate_on=dt.date(2022, 6, 10), today=TODAY)
+    for form in ("10-KNĐ", "11-KNĐ", "12-KNĐ", "13-KNĐ", "15-KNĐ"):
+        adm.dossier_record(by=None, candidacy=c, form=form, on=dt.date(2023, 4, 25),
+                           today=TODAY)
+    votes = {"recognition_cell_present": 9, "recognition_cell_votes_for": 5,
+             "recognition_committee_members": 9, "recognition_committee_present": 9,
+             "recognition_committee_votes_for": 9}
+    # Five of the nine official members (she, still on probation, does not count): refused.
+    with pytest.raises(adm.RulesFailed, match="Chi bộ có 9 đảng viên chính thức; cần ít nhất "
+                                              "6 người tán thành"):
+        adm.candidacy_recognise(by=None, candidacy=c, on=dt.date(2023, 5, 5),
+                                document_no="520-QĐ/HU", today=TODAY, votes=votes)
+    votes["recognition_cell_votes_for"] = 9
+    c = adm.candidacy_recognise(by=None, candidacy=c, on=dt.date(2023, 5, 5),
+                                document_no="520-QĐ/HU", today=TODAY, votes=votes)
+    client.force_login(personas.kimboi)
+    text = text_of(client.get(url(c, "13-knd")).content)
+    assert ("Số đảng viên chính thức có mặt: 9 đồng chí; tán thành: 9 đồng chí, đạt 100% so "
+            "với tổng số đảng viên chính thức của chi bộ.") in text
+    text = text_of(client.get(url(c, "15-knd")).content)
+    assert "tổng số cấp ủy viên: 9 đồng chí, có mặt: 9 đồng chí" in text
+    assert "tán thành: 9 đồng chí, đạt 100% so với tổng số cấp ủy viên." in text

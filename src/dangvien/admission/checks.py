@@ -411,10 +411,7 @@ def check_votes(candidacy: Candidacy, stage: str, values: dict, *, on: dt.date,
     out: list[RuleResult] = []
     for spec in VOTES.get(stage, ()):
         if spec.body == "cell":
-            from dangvien.ratings.selectors import official_members_on
-
-            day = cell_meeting_day(candidacy, stage, on)
-            official = official_members_on(candidacy.cell, day)
+            day, official = cell_official_members(candidacy, stage, on)
             what = "chi bộ"
         else:
             day, official, what = on, None, "đảng ủy cơ sở"
@@ -442,6 +439,22 @@ def check_votes(candidacy: Candidacy, stage: str, values: dict, *, on: dt.date,
             f"{head}; cần ít nhất {need} người tán thành (hai phần ba), "
             + (f"có {votes} ({vote_percent(votes, base)})." if ok else f"mới có {votes}.")))
     return out
+
+
+def cell_official_members(candidacy: Candidacy, stage: str, on: dt.date) -> tuple[dt.date, int]:
+    """The day the cell voted and its official members that day, the base of its two
+    thirds. Recognised, the member counts as official from the end of the probation,
+    before the cell's meeting: she did not vote on herself and is left out."""
+    from dangvien.ratings.selectors import official_members_on
+
+    day = cell_meeting_day(candidacy, stage, on)
+    count = official_members_on(candidacy.cell, day)
+    m = candidacy.membership if candidacy.membership_id else None
+    if stage == Stage.RECOGNISED and m is not None and m.cell_id == candidacy.cell_id and \
+            m.recognized_on is not None and m.recognized_on <= day and m.started_on <= day \
+            and (m.ended_on is None or m.ended_on > day):
+        count -= 1
+    return day, count
 
 
 def cell_meeting_day(candidacy: Candidacy, stage: str, on: dt.date) -> dt.date:

@@ -292,7 +292,6 @@ def _votes(c: Candidacy, spec: FormSpec) -> dict:
     """members_present, votes_for, votes_percent (and committee_members) of the form's
     resolution; dotted blanks when the votes were not recorded."""
     from dangvien.admission import checks
-    from dangvien.ratings.selectors import official_members_on
 
     members, present, votes = (None, None, None)
     names = _VOTES.get(spec.code)
@@ -304,7 +303,7 @@ def _votes(c: Candidacy, spec: FormSpec) -> dict:
         stage = Stage.CELL_PROPOSED if spec.code == "6-KNĐ" else Stage.RECOGNISED
         day = c.cell_resolution_on if spec.code == "6-KNĐ" else c.recognition_decided_on
         if day is not None:
-            base = official_members_on(c.cell, checks.cell_meeting_day(c, stage, day))
+            base = checks.cell_official_members(c, stage, day)[1]
     percent = checks.vote_percent(votes, base) if votes is not None and base else ""
     return {
         "committee_members": _count(members),
