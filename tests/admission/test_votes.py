@@ -19,6 +19,7 @@ from dangvien.core.errors import DomainError
 from tests.web.helpers import text
 
 from .conftest import CELL_DAY, TODAY
+from .test_path import walk_to_ceremony
 
 pytestmark = pytest.mark.django_db
 REASON = "Ghi nhầm số tán thành, đã đối chiếu biên bản họp chi bộ"
@@ -212,3 +213,30 @@ def test_the_correction_page_corrects_the_votes(client, ready, nine, personas):
     assert c.cell_votes_for == 8
     page = text(client.get(f"/ket-nap/ho-so/{c.pk}/").content.decode())
     assert "số đảng viên chính thức tán thành kết nạp 7 → 8" in page
+
+
+def test_the_grassroots_step_page_refuses_less_than_two_thirds_of_the_committee(
+        client, ready, nine, personas):
+    c = propose(ready, cell_present=9, cell_votes_for=9)
+    client.force_login(personas.kimboi)
+    address = step_url(c, "dang-uy")
+    page = text(client.get(address).content.decode())
+    assert "Số cấp ủy viên đương nhiệm" in page and "Số cấp ủy viên có mặt" in page
+    token = client.get(address).context["form"].initial["phien_ban"]
+    response = client.post(address, {"phien_ban": token, "on": "18/03/2022",
+                                      "document_no": "42-NQ/ĐU", "committee_members": "7",
+                                      "committee_present": "7", "committee_votes_for": "4"})
+    assert response.status_code == 400
+    page = text(response.content.decode())
+    assert ("Đảng ủy cơ sở có 7 cấp ủy viên; cần ít nhất 5 người tán thành (hai phần ba), mới "
+            "có 4.") in page and "không thể ghi bước này" in page
+    c.refresh_from_db()
+    assert c.stage == Stage.CELL_PROPOSED and c.committee_members is None
+
+
+def test_the_recognition_step_asks_for_both_resolutions_votes(client, ready, personas):
+    c = walk_to_ceremony(ready)
+    client.force_login(personas.kimboi)
+    page = text(client.get(step_url(c, "chinh-thuc")).content.decode())
+    assert "Chi bộ xét công nhận (13-KNĐ): số đảng viên chính thức có mặt" in page
+    assert "Đảng ủy cơ sở xét công nhận (15-KNĐ): số tán thành" in page
