@@ -60,6 +60,17 @@ class PasswordChangeForm(forms.Form):
                               error_messages={"required": "Hãy nhập lại mật khẩu mới."})
 
 
+class EmailForm(forms.Form):
+    """Thư điện tử của tài khoản: where the reminders (đôn đốc) are sent."""
+
+    email = forms.CharField(label="Địa chỉ thư điện tử", max_length=254, required=False,
+                            help_text="Bản đôn đốc thời hạn kết nạp được gửi về địa chỉ này. "
+                                      "Để trống nếu không muốn nhận thư.",
+                            error_messages={"max_length": "Địa chỉ thư điện tử quá dài."},
+                            widget=forms.EmailInput(attrs={"autocomplete": "email",
+                                                           "autocapitalize": "none"}))
+
+
 def _role_field() -> forms.ChoiceField:
     return forms.ChoiceField(label="Vai trò", choices=Role.choices,
                              error_messages={"invalid_choice": "Vai trò không có trong danh mục."})

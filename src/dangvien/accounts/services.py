@@ -304,6 +304,30 @@ def password_change(*, user, old: str, password: str, confirm: str) -> None:
     _audit(user, "account.password_change", user)
 
 
+@refusals_audited("account.email_change")
+def email_change(*, user, email: str) -> None:
+    """Người dùng tự ghi địa chỉ thư điện tử (để nhận bản đôn đốc); trống: không nhận thư."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    value = (email or "").strip()
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise DomainError(f"'{value[:60]}' không phải địa chỉ thư điện tử hợp lệ (ví dụ "
+                              "tochuc.kimboi@hoabinh.dcs.vn).", field="email") from None
+        local, _, domain = value.rpartition("@")
+        value = f"{local}@{domain.lower()}"
+    before = user.email
+    if value == before:
+        return
+    user.email = value
+    user.save(update_fields=["email"])
+    _audit(user, "account.email_change", user, before={"email": before},
+           after={"email": value})
+
+
 def second_factor_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 

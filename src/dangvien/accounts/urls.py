@@ -11,6 +11,7 @@ urlpatterns = [
     path("ma-du-phong/", views.recovery_shown, name="recovery_shown"),
     path("ma-du-phong/tao-moi/", views.recovery_renew, name="recovery_renew"),
     path("doi-mat-khau/", views.password, name="password"),
+    path("thu-dien-tu/", views.email, name="email"),
     path("", views.me, name="me"),
     path("quan-ly/", views_admin.account_list, name="accounts"),
     path("quan-ly/them/", views_admin.account_new, name="account_new"),

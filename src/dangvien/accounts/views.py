@@ -26,7 +26,7 @@ from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 
 from . import selectors, services, signin
-from .forms import CodeForm, LoginForm, PasswordChangeForm
+from .forms import CodeForm, EmailForm, LoginForm, PasswordChangeForm
 from .policy import second_factor_required
 
 login = auth_views.LoginView.as_view(
@@ -141,6 +141,23 @@ def password(request: HttpRequest) -> HttpResponse:
             return redirect(_next(request, "/tai-khoan/"))
     return render(request, "accounts/password.html", {
         "form": form, "must": request.session.get(signin.MUST_CHANGE), "next": _next(request, "")})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def email(request: HttpRequest) -> HttpResponse:
+    """Thư điện tử của tôi: where the reminders are sent."""
+    form = EmailForm(request.POST or None, initial={"email": request.user.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.email_change(user=request.user, email=form.cleaned_data["email"])
+        except DomainError as err:
+            add_domain_error(form, err)
+        else:
+            messages.success(request, "Đã lưu địa chỉ thư điện tử." if request.user.email
+                             else "Đã xóa địa chỉ thư điện tử: bạn sẽ không nhận thư đôn đốc.")
+            return redirect("accounts:me")
+    return render(request, "accounts/email.html", {"form": form})
 
 
 @require_http_methods(["GET"])
