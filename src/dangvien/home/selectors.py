@@ -25,6 +25,7 @@ from dangvien.accounts.scope import scope_roots
 from dangvien.admission.deadlines import DeadlineItem
 from dangvien.core.errors import DomainError
 from dangvien.org.models import CELL_KINDS, OrgUnit, UnitKind
+from dangvien.ratings.selectors import Completion, rating_completion
 from dangvien.reminders.selectors import Digest, digest_for
 
 #: Lines shown per list; the rest are behind "Xem tất cả".
@@ -51,19 +52,6 @@ class Figures:
 
 
 @dataclass
-class Completion:
-    """Tiến độ nhập xếp loại: số chi bộ đã nhập / số chi bộ."""
-
-    year: int
-    entered: int
-    cells: int
-
-    @property
-    def done(self) -> bool:
-        return self.entered >= self.cells
-
-
-@dataclass
 class Todo:
     """Việc cần làm của một người dùng tại một ngày."""
 
@@ -77,7 +65,8 @@ class Todo:
     more_units: int = 0
     items: list[DeadlineItem] = field(default_factory=list)
     deadline_error: str = ""
-    ratings: Completion | None = None
+    ratings: Completion | None = None  # of `rating_year`, as the ratings report counts
+    rating_year: int = 0
     transfers: int = 0
     imports: list = field(default_factory=list)
 
@@ -92,11 +81,6 @@ class Todo:
     @property
     def due_soon(self) -> int:
         return self.digest.due_soon if self.digest else 0
-
-    @property
-    def nothing(self) -> bool:
-        return not (self.items or self.transfers or self.imports
-                    or (self.ratings and not self.ratings.done))
 
 
 def level_of(unit: OrgUnit | None) -> str:
@@ -127,14 +111,6 @@ def _figures(user, unit: OrgUnit, on: dt.date, explicit: bool) -> tuple[Figures 
     table = progress_table(plan=view.plan, unit=view.unit, as_of=view.day, user=user)
     return Figures(plan=view.plan, unit=view.unit, day=view.day, total=table.total,
                    at_risk=sorted(table.at_risk, key=order_key)), ""
-
-
-def _completion(unit: OrgUnit, year: int) -> Completion:
-    """The ratings report's completion (cells with members on the rolls that year)."""
-    from dangvien.ratings.selectors import rating_completion
-
-    done = rating_completion(unit=unit, year=year)
-    return Completion(year=year, entered=done.entered, cells=done.expected)
 
 
 def _transfers(user) -> int:
@@ -173,7 +149,8 @@ def todo_for(user, *, as_of: dt.date, explicit: bool = False) -> Todo:
         units = sorted(todo.digest.units, key=lambda u: (-u.overdue, -u.total, u.code))
         todo.more_units = max(len(units) - SHOWN, 0)
         todo.digest = replace(todo.digest, units=units[:SHOWN])
-    todo.ratings = _completion(unit, rating_year(as_of))
+    todo.rating_year = rating_year(as_of)
+    todo.ratings = rating_completion(unit=unit, year=todo.rating_year)
     todo.transfers = _transfers(user)
     todo.imports = _imports(user)
     return todo

@@ -281,6 +281,10 @@ class Completion:
     entered: int
     expected: int
 
+    @property
+    def done(self) -> bool:
+        return self.entered >= self.expected
+
 
 def rating_completion(*, unit: OrgUnit, year: int) -> Completion:
     """How many of the cells in `unit`'s subtree that had members on the rolls in `year`
