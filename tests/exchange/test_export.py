@@ -193,7 +193,7 @@ def test_tree_of_kim_boi_officer_has_no_lac_son(client, personas, province, memb
 def test_search_export_is_the_search_result_in_scope(client, personas, province, members):
     login(client, personas.kimboi)
     sheet = workbook(download(client, "tim-kiem", q="bui")).active
-    assert headers(sheet) == ["STT", "Họ và tên", "Năm sinh", "Đơn vị", "Mã đơn vị"]
+    assert headers(sheet) == ["STT", "Họ và tên", "Năm sinh", "Đơn vị", "Mã đơn vị", "Ghi chú"]
     page = client.get(reverse("people:search"), {"q": "bui"}).content.decode()
     rows = body(sheet)
     assert len(rows) == page.count('class="who"') == 60

@@ -66,6 +66,21 @@ def test_a_candidate_is_marked_and_linked_to_her_file(client, personas, people):
     assert client.get(f"/ket-nap/ho-so/{people['mai_file'].pk}/").status_code == 200
 
 
+def test_the_search_export_marks_the_same_candidate(client, personas, people):
+    import io
+
+    import openpyxl
+
+    client.force_login(personas.kimboi)
+    response = client.get("/trao-doi/xuat/tim-kiem/", {"q": "ha"})
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    notes = {r[1]: r[5] for r in sheet.iter_rows(values_only=True)
+             if r and r[1] in ("Hà Thị Mai", "Hà Văn Hùng", "Hà Thị Lan")}
+    assert notes["Hà Thị Mai"] == "Quần chúng ưu tú"
+    assert not notes["Hà Văn Hùng"] and not notes["Hà Thị Lan"]
+
+
 def test_a_member_and_a_closed_candidacy_are_not_marked(client, personas, people):
     html = page(client, personas.kimboi, "ha")
     assert "Hà Văn Hùng" in html and "Hà Thị Lan" in html

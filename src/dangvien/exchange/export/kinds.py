@@ -195,16 +195,18 @@ def _name_on(unit: OrgUnit, on: dt.date) -> str:
 # --- people search ------------------------------------------------------------------------
 
 SEARCH_COLUMNS = [Column("STT", 7, INT), Column("Họ và tên", 28), Column("Năm sinh", 9, YEAR),
-                  Column("Đơn vị", 40), Column("Mã đơn vị", 13)]
+                  Column("Đơn vị", 40), Column("Mã đơn vị", 13), Column("Ghi chú", 34)]
 
 
 def search_export(user, params: Mapping[str, str]) -> Export:
-    """Tìm đảng viên: the people the search page lists (the same limit)."""
+    """Tìm đảng viên: the people the search page lists (the same limit), candidates marked
+    in "Ghi chú" as on the page."""
     from dangvien.people.selectors import SEARCH_LIMIT, people_search
 
     result = people_search(user=user, text=_text(params, "q"), limit=SEARCH_LIMIT)
     rows = _numbered((p.full_name, p.birth_date.year if p.birth_date else None, p.unit.name,
-                      p.unit.code) for p in result.people)
+                      p.unit.code, p.open_candidacy.label if p.open_candidacy else "")
+                     for p in result.people)
     notes = [f"Chỉ gồm {vn.format_number(SEARCH_LIMIT)} người đầu tiên; hãy gõ thêm họ, tên "
              "đệm để thu hẹp kết quả."] if result.more else []
     return Export(
