@@ -15,7 +15,12 @@ from dangvien.admission import services
 from dangvien.admission.deadlines import deadlines, horizon_for
 from dangvien.admission.models import Candidacy, Source, Stage, UnionRoute
 from dangvien.admission.registration import candidate_register
-from dangvien.admission.selectors import STAGE_ALL, STAGE_OPEN, candidates_list, get_candidacy_or_404
+from dangvien.admission.selectors import (
+    STAGE_ALL,
+    STAGE_OPEN,
+    candidates_list,
+    get_candidacy_or_404,
+)
 from dangvien.core import versions
 from dangvien.people.models import Person
 
@@ -109,7 +114,7 @@ def _detail(request, c: Candidacy, day: dt.date) -> dict:
 def candidacies_list(request, filters: Query[CandidacyFilter], paging: Query[PageParams]):
     """Quần chúng ưu tú và hồ sơ kết nạp trong phạm vi người dùng, xếp theo tên."""
     stage = filters.stage or STAGE_OPEN
-    if stage not in (STAGE_ALL, *Stage.values):
+    if stage not in (STAGE_OPEN, STAGE_ALL, *Stage.values):
         from dangvien.core.errors import DomainError
 
         raise DomainError(f"Bước '{stage[:20]}' không có trong danh mục.", field="stage")
