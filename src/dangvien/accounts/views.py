@@ -103,51 +103,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         "form": form, "qr": _qr_svg(device.config_url), "next": _next(request, ""),
         "key_groups": [key[i:i + 4] for i in range(0, len(key), 4)],
         "required": second_factor_required(user),
-    }, status=status)
-
-
-@require_POST
-@login_required
-def api_token_new(request: HttpRequest) -> HttpResponse:
-    """Tạo mã truy cập API: the token is on this page once, never again."""
-    from dangvien.api.tokens import token_create
-
-    form = ApiTokenForm(request.POST)
-    if form.is_valid():
-        try:
-            raw = form.cleaned_data["expires_on"].strip()
-            expires_on = vn.parse_date(raw) if raw else None
-        except ValueError as exc:
-            form.add_error("expires_on", str(exc))
-        else:
-            try:
-                token, secret = token_create(by=request.user, user=request.user,
-                                             name=form.cleaned_data["name"],
-                                             expires_on=expires_on)
-            except DomainError as err:
-                add_domain_error(form, err)
-            else:
-                return _me(request, new_token=secret)
-    return _me(request, token_form=form, status=400)
-
-
-@require_POST
-@login_required
-def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    """Thu hồi một mã của chính mình (mã của người khác: 404)."""
-    from django.shortcuts import get_object_or_404
-
-    from dangvien.api.models import ApiToken
-    from dangvien.api.tokens import token_revoke
-
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    try:
-        token_revoke(by=request.user, token=token)
-    except DomainError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, f"Đã thu hồi mã '{token.name}'.")
-    return redirect("accounts:me")
+    })
 
 
 @require_http_methods(["GET"])
