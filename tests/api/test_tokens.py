@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from dangvien.api.models import ApiToken
 from dangvien.api.tokens import token_create, token_revoke
@@ -101,7 +102,7 @@ def test_expired_revoked_inactive_and_wrong_tokens_are_refused(client, personas)
     _, ok = token_create(by=None, user=personas.kimboi, name="ok")
     assert status(ok)[0] == 200
     expired, old = token_create(by=None, user=personas.kimboi, name="cũ",
-                                expires_on=dt.date.today())
+                                expires_on=timezone.localdate())
     ApiToken.objects.filter(pk=expired.pk).update(expires_on=dt.date(2024, 1, 1))
     assert status(old)[:2] == (401, "Mã truy cập API đã hết hạn (ngày 01/01/2024).")
     revoked, gone = token_create(by=None, user=personas.kimboi, name="thu hồi")

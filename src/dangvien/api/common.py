@@ -6,15 +6,15 @@ import datetime as dt
 
 from django.http import Http404
 from django.utils import timezone
-from ninja.responses import codes_4xx
 
 from dangvien.accounts.scope import get_unit_or_404
 from dangvien.org.models import OrgUnit
 
 from .schemas import ErrorOut
 
-#: Every operation answers these besides its success: 401, 403, 404, 409, 422, 429 as JSON.
-ERRORS = {codes_4xx: ErrorOut}
+#: Every operation may answer these besides its success, all as `ErrorOut` JSON.
+ERROR_CODES = (400, 401, 403, 404, 409, 413, 422, 429)
+ERRORS = dict.fromkeys(ERROR_CODES, ErrorOut)
 
 
 def user_of(request):

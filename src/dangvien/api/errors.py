@@ -92,7 +92,8 @@ def install(api) -> None:
         first = errors[0]
         field = _loc(first) or None
         detail = "Dữ liệu gửi lên không hợp lệ: " + "; ".join(
-            f"{_loc(e) or 'nội dung'}: {_validation_message(e)}" for e in errors[:5]) + "."
+            f"{_loc(e) or 'nội dung'}: {_validation_message(e).rstrip('.')}"
+            for e in errors[:5]) + "."
         return respond(request, 422, body(detail, "invalid", field))
 
     @api.exception_handler(Http404)

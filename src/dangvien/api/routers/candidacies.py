@@ -78,7 +78,7 @@ class CandidacyPage(PageOut):
 
 
 class CandidacyFilter(Schema):
-    unit: text(32) | None = Field(None, description="Chỉ hồ sơ của đơn vị này và cấp dưới (mã)")
+    unit: text(32) | None = Field(examples=["KB"], default=None, description="Chỉ hồ sơ của đơn vị này và cấp dưới (mã)")
     stage: text(20) | None = Field(None, description="Bước (mã); 'tat-ca' cho mọi hồ sơ; mặc "
                                                     "định: hồ sơ chưa kết thúc")
     q: text(100) | None = Field(None, description="Tìm theo tên (có hoặc không dấu)")
@@ -194,7 +194,7 @@ class StepIn(Schema):
     override_reason: text(1000) = Field("", description="Lý do vẫn chấp thuận khi chưa đủ điều "
                                                         "kiện (chỉ người có quyền phê duyệt)")
     version: text(40) | None = Field(None, description="Phiên bản đã đọc (trường `version`)")
-    decision_unit: text(32) | None = Field(None, description="Cấp ủy ra quyết định (mã), mặc "
+    decision_unit: text(32) | None = Field(examples=["KB"], default=None, description="Cấp ủy ra quyết định (mã), mặc "
                                                             "định cấp trên của tổ chức cơ sở")
     received_on: Day | None = Field(None, description="Ngày chi bộ nhận quyết định")
     votes: dict[text(40), int] | None = Field(None, description="Số biểu quyết của nghị quyết")

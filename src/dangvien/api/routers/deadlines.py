@@ -37,7 +37,7 @@ class DeadlinePage(PageOut):
 
 class DeadlineFilter(Schema):
     ngay: Day | None = Field(None, description="Ngày tính (YYYY-MM-DD); mặc định hôm nay")
-    unit: text(32) | None = Field(None, description="Chỉ đơn vị này và cấp dưới (mã)")
+    unit: text(32) | None = Field(examples=["KB"], default=None, description="Chỉ đơn vị này và cấp dưới (mã)")
 
 
 @router.get("/deadlines", response={200: DeadlinePage, **ERRORS}, summary="Việc đến hạn và quá hạn")

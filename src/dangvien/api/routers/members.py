@@ -39,7 +39,7 @@ class MemberPage(PageOut):
 
 
 class MemberFilter(Schema):
-    unit: text(32) = Field(description="Mã đơn vị: đảng viên của đơn vị và mọi cấp dưới")
+    unit: text(32) = Field(examples=["KB"], description="Mã đơn vị: đảng viên của đơn vị và mọi cấp dưới")
     ngay: Day | None = Field(None, description="Ngày xem danh sách (YYYY-MM-DD); mặc định hôm nay")
 
 

@@ -60,7 +60,7 @@ class PlanPage(PageOut):
 
 class PlanFilter(Schema):
     year: int | None = Field(None, ge=1930, le=2100, description="Năm của kế hoạch")
-    unit: text(32) | None = Field(None, description="Chỉ kế hoạch do đơn vị này hoặc cấp dưới ban hành")
+    unit: text(32) | None = Field(examples=["KB"], default=None, description="Chỉ kế hoạch do đơn vị này hoặc cấp dưới ban hành")
     ngay: Day | None = Field(None, description="Lần ban hành có hiệu lực vào ngày này")
 
 

@@ -30,7 +30,7 @@ class RatingPage(PageOut):
 
 class RatingFilter(Schema):
     year: int = Field(ge=1930, le=2100, description="Năm đánh giá")
-    unit: text(32) | None = Field(None, description="Chỉ đơn vị này và cấp dưới (mã)")
+    unit: text(32) | None = Field(examples=["KB"], default=None, description="Chỉ đơn vị này và cấp dưới (mã)")
 
 
 @router.get("/ratings", response={200: RatingPage, **ERRORS}, summary="Kết quả xếp loại một năm")

@@ -36,7 +36,7 @@ class UnitPage(PageOut):
 
 class UnitFilter(Schema):
     ngay: Day | None = Field(None, description="Ngày xem cây tổ chức (YYYY-MM-DD); mặc định hôm nay")
-    unit: text(32) | None = Field(None, description="Chỉ đơn vị này và các cấp dưới (mã)")
+    unit: text(32) | None = Field(examples=["KB"], default=None, description="Chỉ đơn vị này và các cấp dưới (mã)")
     parent: text(32) | None = Field(None, description="Chỉ các đơn vị trực thuộc đơn vị này (mã)")
 
 
