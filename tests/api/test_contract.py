@@ -32,7 +32,23 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 
 
-def test_every_operation_keeps_the_contract(world, personas, token_of, settings):
+@pytest.fixture
+def keep_the_connection():
+    """The WSGI app runs inside the test's transaction: as Django's test client does, stop
+    the end of each request from closing the database connection (on PostgreSQL that would
+    end the transaction the world lives in)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_every_operation_keeps_the_contract(world, personas, token_of, settings,
+                                            keep_the_connection):
     settings.DANGVIEN_API_RATE = "100000/minute"
     token = token_of(personas.kimboi)
     app = get_wsgi_application()
