@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja: the API's interactive docs take their scripts from its static files
+    # (no CDN: the intranet has no internet).
+    "ninja",
     "dangvien.core",
     "dangvien.audit",
     "dangvien.org",
@@ -95,7 +98,11 @@ INSTALLED_APPS = [
     "dangvien.reports",
     "dangvien.jobs",
     "dangvien.reminders",
+    "dangvien.api",
 ]
+
+# The JSON API (dangvien.api): requests allowed per token, "<count>/<second|minute|hour|day>".
+DANGVIEN_API_RATE = os.environ.get("DANGVIEN_API_RATE") or "600/minute"
 
 # The job queue (dangvien.jobs): Django's tasks API through the `django-tasks` backport,
 # stored in the database (works on SQLite and PostgreSQL), run by `dangvien worker`.

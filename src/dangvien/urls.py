@@ -19,4 +19,7 @@ urlpatterns = [
     path("tep/", include("dangvien.jobs.urls")),
     path("don-doc/", include("dangvien.reminders.urls")),
     path("quan-tri/", admin.site.urls),
+    path("api/", include("dangvien.api.urls")),
 ]
+
+handler500 = "dangvien.api.errors.handler500"

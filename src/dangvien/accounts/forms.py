@@ -107,3 +107,14 @@ class RoleGrantForm(forms.Form):
 
 class AccountSearchForm(forms.Form):
     q = forms.CharField(label="Tìm tài khoản", required=False, max_length=100)
+
+
+class ApiTokenForm(forms.Form):
+    """Tạo mã truy cập API."""
+
+    name = forms.CharField(label="Tên gợi nhớ", max_length=100,
+                           help_text="Chương trình sẽ dùng mã, ví dụ: Phần mềm thống kê của Ban Tổ chức.",
+                           error_messages={"required": "Hãy đặt tên cho mã.",
+                                           "max_length": "Tên mã dài quá 100 ký tự."})
+    expires_on = forms.CharField(label="Hết hạn sau ngày (dd/mm/yyyy)", max_length=20,
+                                 required=False, help_text="Để trống: không hết hạn.")

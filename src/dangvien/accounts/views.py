@@ -19,14 +19,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dangvien.core import vn
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 
 from . import selectors, services, signin
-from .forms import CodeForm, EmailForm, LoginForm, PasswordChangeForm
+from .forms import ApiTokenForm, CodeForm, EmailForm, LoginForm, PasswordChangeForm
 from .policy import second_factor_required
 
 login = auth_views.LoginView.as_view(
@@ -163,12 +165,67 @@ def email(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
-    """Tài khoản của tôi: vai trò, đăng nhập gần đây, xác thực hai bước."""
+    """Tài khoản của tôi: vai trò, đăng nhập gần đây, xác thực hai bước, mã truy cập API."""
+    return _me(request)
+
+
+def _me(request: HttpRequest, *, token_form: ApiTokenForm | None = None, new_token: str = "",
+        status: int = 200) -> HttpResponse:
+    from dangvien.api.tokens import tokens_of
+
     user = request.user
     return render(request, "accounts/me.html", {
+        "token_form": token_form or ApiTokenForm(),
+        "new_token": new_token,
+        "tokens": tokens_of(user),
+        "today": timezone.localdate(),
         "roles": user.roles.select_related("unit").order_by("unit__path"),
         "signins": selectors.recent_signins(user),
         "device": services.second_factor_device(user),
         "codes_left": services.recovery_codes_left(user),
         "required": second_factor_required(user),
-    })
+    }, status=status)
+
+
+@require_POST
+@login_required
+def api_token_new(request: HttpRequest) -> HttpResponse:
+    """Tạo mã truy cập API: the token is on this page once, never again."""
+    from dangvien.api.tokens import token_create
+
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            raw = form.cleaned_data["expires_on"].strip()
+            expires_on = vn.parse_date(raw) if raw else None
+        except ValueError as exc:
+            form.add_error("expires_on", str(exc))
+        else:
+            try:
+                token, secret = token_create(by=request.user, user=request.user,
+                                             name=form.cleaned_data["name"],
+                                             expires_on=expires_on)
+            except DomainError as err:
+                add_domain_error(form, err)
+            else:
+                return _me(request, new_token=secret)
+    return _me(request, token_form=form, status=400)
+
+
+@require_POST
+@login_required
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Thu hồi một mã của chính mình (mã của người khác: 404)."""
+    from django.shortcuts import get_object_or_404
+
+    from dangvien.api.models import ApiToken
+    from dangvien.api.tokens import token_revoke
+
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    try:
+        token_revoke(by=request.user, token=token)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, f"Đã thu hồi mã '{token.name}'.")
+    return redirect("accounts:me")

@@ -38,7 +38,7 @@ def candidate_register(
     elif by is not None and not can(by, person.unit, Role.EDITOR):
         # Registering moves the person's record to the cell: the user must manage it now.
         raise DomainError(f"Bạn không có quyền cập nhật hồ sơ của {person.full_name}.",
-                          field="person")
+                          field="person", code="forbidden")
     return candidacy_create(by=by, person=person, cell=cell, source=source,
                             identified_on=identified_on, union_route=union_route,
                             is_village_elder=is_village_elder, today=today)

@@ -67,7 +67,8 @@ def _today(today: dt.date | None) -> dt.date:
 
 def _require(by, unit: OrgUnit, role: str = Role.EDITOR) -> None:
     if by is not None and not can(by, unit, role):
-        raise DomainError(f"Bạn không có quyền thực hiện việc này ở {unit.name}.")
+        raise DomainError(f"Bạn không có quyền thực hiện việc này ở {unit.name}.",
+                          code="forbidden")
 
 
 def grassroots_of(cell: OrgUnit) -> OrgUnit:

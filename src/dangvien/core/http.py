@@ -48,6 +48,14 @@ def _in_range(day: dt.date, today: dt.date) -> bool:
     return FIRST_YEAR <= day.year <= today.year + YEARS_AHEAD
 
 
+def out_of_range_message(day: dt.date, today: dt.date) -> str:
+    """Why `day` is refused (outside 1930..today + 5 years), or "" when it is in range."""
+    if _in_range(day, today):
+        return ""
+    return (f"Ngày {vn.format_date(day)} nằm ngoài khoảng có số liệu (từ năm {FIRST_YEAR} "
+            f"đến năm {today.year + YEARS_AHEAD}).")
+
+
 def date_in_view(request: HttpRequest) -> dt.date | None:
     """The day the user chose for this session, or None (today)."""
     session = getattr(request, "session", None)
@@ -91,9 +99,7 @@ def as_of_from_request(request: HttpRequest, name: str = "ngay") -> AsOf:
     except ValueError as exc:
         return AsOf(on=today, value=raw[:40], error=str(exc))
     if not _in_range(day, today):
-        return AsOf(on=today, value=raw[:40], error=(
-            f"Ngày {vn.format_date(day)} nằm ngoài khoảng có số liệu (từ năm {FIRST_YEAR} "
-            f"đến năm {today.year + YEARS_AHEAD})."))
+        return AsOf(on=today, value=raw[:40], error=out_of_range_message(day, today))
     if name == "ngay":
         _keep(request, day, today)
     return AsOf(on=day, value=vn.format_date(day), explicit=True)

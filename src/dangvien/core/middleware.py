@@ -8,6 +8,7 @@ with a NUL byte in its path, its query string or its form fields is answered 400
 
 from __future__ import annotations
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
@@ -25,9 +26,13 @@ class RefuseNulBytesMiddleware:
     def __call__(self, request):
         if NUL in request.path or _has_nul(request.GET) or (
                 request.method == "POST" and _has_nul(request.POST)):
-            return render(request, "400.html", {
-                "message": "Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL), thường do dán "
-                           "từ một tệp hỏng. Hãy gõ lại nội dung rồi gửi lại."}, status=400)
+            message = ("Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL), thường do dán "
+                       "từ một tệp hỏng. Hãy gõ lại nội dung rồi gửi lại.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message, "code": "invalid", "field": None,
+                                     "rules": []}, status=400,
+                                    json_dumps_params={"ensure_ascii": False})
+            return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
 
 

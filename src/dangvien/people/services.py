@@ -154,7 +154,8 @@ def _clean_person(data: dict[str, Any], *, today: dt.date) -> dict[str, Any]:
 
 def _require_editor(by, unit: OrgUnit) -> None:
     if by is not None and not can(by, unit, Role.EDITOR):
-        raise DomainError(f"Bạn không có quyền cập nhật hồ sơ của {unit.name}.", field="unit")
+        raise DomainError(f"Bạn không có quyền cập nhật hồ sơ của {unit.name}.", field="unit",
+                          code="forbidden")
 
 
 @transaction.atomic
