@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "dangvien.reports",
     "dangvien.jobs",
     "dangvien.reminders",
+    "dangvien.periods",
 ]
 
 # The job queue (dangvien.jobs): Django's tasks API through the `django-tasks` backport,
