@@ -311,3 +311,48 @@ def pending_for(*, user, unit: OrgUnit, period: ReportingPeriod | None, as_of: d
                                status_label=p.get_status_display(), due=due,
                                overdue=as_of > due))
     return out
+
+
+@dataclass
+class ReportPage:
+    """Trang báo cáo của một đơn vị trong một kỳ."""
+
+    report: PeriodReport | None
+    status: str
+    status_label: str
+    figures: dict | None  # the frozen snapshot, or the figures as they stand (live)
+    live: bool
+    draft: str
+    actions: list
+    lower: Lower
+    can_edit: bool
+    can_review: bool
+    can_reopen: bool
+    overdue: bool
+
+
+def report_page(*, user, period: ReportingPeriod, reporter: Reporter,
+                report: PeriodReport | None, as_of: dt.date) -> ReportPage:
+    """What the report page shows and offers `user` (the services judge again on POST)."""
+    from .services import draft_narrative, figures
+
+    status = report.status if report else ReportStatus.DRAFT
+    editable = status in EDITABLE
+    can_edit = editable and may_edit(user, reporter)
+    reviewer = report is not None and may_review(user, reporter)
+    frozen = report is not None and report.snapshot and not editable
+    draft = ""
+    if can_edit:
+        draft = (report.narrative if report and report.narrative
+                 else draft_narrative(period=period, reporter=reporter))
+    return ReportPage(
+        report=report, status=status, status_label=ReportStatus(status).label,
+        figures=report.snapshot if frozen else figures(period=period, reporter=reporter),
+        live=not frozen, draft=draft,
+        actions=list(report.actions.select_related("by").order_by("at", "pk")) if report else [],
+        lower=lower_reports(period=period, unit=reporter.unit),
+        can_edit=can_edit,
+        can_review=reviewer and status == ReportStatus.SUBMITTED,
+        can_reopen=reviewer and status == ReportStatus.APPROVED,
+        overdue=editable and as_of > reporter.due,
+    )

@@ -196,7 +196,10 @@ def draft_narrative(*, period: ReportingPeriod, reporter: selectors.Reporter) ->
     report = progress_report(plan=reporter.plan, unit=reporter.unit, as_of=day, user=None)
     behind = report.rows_with(BEHIND_STATUSES)
     lines = [f"1. Kết quả {period.label}: {_row_sentence(report.total)}."]
-    if behind:
+    if report.total.status in BEHIND_STATUSES and not behind:
+        lines.append(f"2. Tồn tại, hạn chế: {report.total.status_label.lower()}; (đơn vị nêu cụ "
+                     "thể những việc chưa làm được).")
+    elif behind:
         lines.append("2. Tồn tại, hạn chế: chậm tiến độ hoặc có nguy cơ không đạt chỉ tiêu: "
                      + "; ".join(_row_sentence(r) for r in behind) + ".")
     else:
