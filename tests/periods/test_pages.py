@@ -171,3 +171,41 @@ def test_an_empty_installation_shows_empty_states(client, province, personas):
     assert response.status_code == 200
     assert "Không có đơn vị cấp dưới nào của Tỉnh ủy Hòa Bình được giao chỉ tiêu" in text(response)
     assert client.get(f"/ky-bao-cao/{period.pk}/TU/").status_code == 404
+
+
+def test_the_home_page_shows_the_periods_work(client, province, personas, officers, plans2022,
+                                              q1):
+    from dangvien.org.services import unit_create
+    from tests.conftest import START
+
+    cell = services.report_submit(by=personas.secretary, period=q1, unit=province.kb_cell)
+    services.report_return(by=officers.vd_approver, report=cell,
+                           comment="Bổ sung nguyên nhân chậm tiến độ.")
+    client.force_login(personas.secretary)
+    page = text(client.get("/?ngay=10/04/2022"))
+    assert ("Báo cáo định kỳ Quý I/2022 Báo cáo Quý I/2022 của Chi bộ xóm Mớ Đá: bị trả lại, "
+            "hạn 05/04/2022 (quá hạn)") in page
+    client.force_login(personas.kimboi)
+    page = text(client.get("/?ngay=10/04/2022"))
+    assert "Đơn vị cấp dưới: 0 / 4 đã nộp, 0 đã duyệt, 2 quá hạn." in page
+    assert "Báo cáo Quý I/2022 của Huyện ủy Kim Bôi: chưa nộp, hạn 15/04/2022" in page
+
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.get("/?ngay=10/04/2022")
+        with CaptureQueriesContext(connection) as ctx:
+            client.get("/?ngay=10/04/2022")
+        return len(ctx.captured_queries)
+
+    few = count()
+    from dangvien.plans.models import Allocation, PlanVersion
+
+    version = PlanVersion.objects.get(plan__unit=province.kb_commune)
+    for i in range(3):
+        new = unit_create(by=None, parent=province.kb_commune, code=f"KB.01.{60 + i}",
+                          name=f"Chi bộ thôn Mới {i}", kind="chi_bo", valid_from=START)
+        Allocation.objects.create(version=version, unit=new, target=1)
+    assert count() == few
+    assert "Đơn vị cấp dưới: 0 / 7 đã nộp" in text(client.get("/?ngay=10/04/2022"))

@@ -356,3 +356,29 @@ def report_page(*, user, period: ReportingPeriod, reporter: Reporter,
         can_reopen=reviewer and status == ReportStatus.APPROVED,
         overdue=editable and as_of > reporter.due,
     )
+
+
+@dataclass
+class HomeWork:
+    """Phần “Báo cáo định kỳ” của trang Việc cần làm."""
+
+    period: ReportingPeriod | None
+    completeness: Completeness | None  # for a committee: its subordinate units
+    pending: list[Pending] = field(default_factory=list)
+
+
+def home_work(*, user, unit: OrgUnit, as_of: dt.date) -> HomeWork | None:
+    """The period being reported on `as_of`, the completeness under `unit` (a committee),
+    and the unit's own reports to submit or correct; None when there is nothing to say.
+    A fixed number of queries, whatever the number of units."""
+    period = period_in_view(on=as_of)
+    every = reporters(period=period) if period is not None else None
+    table = None
+    if period is not None and unit.kind not in CELL_KINDS:
+        table = completeness(user=user, period=period, unit=unit, as_of=as_of, every=every)
+        if not table.levels:
+            table = None
+    pending = pending_for(user=user, unit=unit, period=period, as_of=as_of, every=every)
+    if table is None and not pending:
+        return None
+    return HomeWork(period=period, completeness=table, pending=pending)
