@@ -1594,6 +1594,7 @@ def reset_demo(*, stdout: IO[str] | None = None) -> dict[str, int]:
         with transaction.atomic():
             for label, model in (
                 *demo_ratings.RESET_MODELS,
+                *demo_periods.RESET_MODELS,
                 ("admission_counts", AdmissionCount),
                 ("plan_allocations", Allocation),
                 ("plan_versions", PlanVersion),

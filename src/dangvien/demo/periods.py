@@ -14,8 +14,12 @@ from django.contrib.auth import get_user_model
 from dangvien.core.errors import DomainError
 from dangvien.org.models import GRASSROOTS_KINDS, OrgUnit
 from dangvien.periods import services
+from dangvien.periods.models import PeriodReport, ReportAction, ReportingPeriod
 
 D = dt.date
+#: What `reset_demo` deletes, in this order.
+RESET_MODELS = (("period_report_actions", ReportAction), ("period_reports", PeriodReport),
+                ("reporting_periods", ReportingPeriod))
 PERIODS = [  # kind, label, start, end, due dates of cell, grassroots, district, province
     ("quy", "Quý I/2022", D(2022, 1, 1), D(2022, 3, 31), D(2022, 4, 5), D(2022, 4, 10),
      D(2022, 4, 15), D(2022, 4, 20)),
