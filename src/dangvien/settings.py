@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "dangvien.reports",
     "dangvien.jobs",
     "dangvien.reminders",
+    "dangvien.periods",
     "dangvien.api",
 ]
 

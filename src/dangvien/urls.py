@@ -16,6 +16,7 @@ urlpatterns = [
     path("danh-gia/", include("dangvien.ratings.urls")),
     path("trao-doi/", include("dangvien.exchange.urls")),
     path("bao-cao/", include("dangvien.reports.urls")),
+    path("ky-bao-cao/", include("dangvien.periods.urls")),
     path("tep/", include("dangvien.jobs.urls")),
     path("don-doc/", include("dangvien.reminders.urls")),
     path("quan-tri/", admin.site.urls),

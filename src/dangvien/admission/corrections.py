@@ -28,6 +28,7 @@ from dangvien.org.models import OrgUnit
 from dangvien.org.selectors import stood_above
 from dangvien.people.choices import MemberStatus
 from dangvien.people.models import EventKind, Membership, MembershipEvent
+from dangvien.periods.locks import check_open
 from dangvien.rules.models import rule_set_on
 
 from . import checks, services
@@ -316,6 +317,9 @@ def candidacy_correct(*, by, candidacy: Candidacy, step: str, values: dict, reas
             services._require(by, value)
         setattr(c, name, value)
     changed = {f for f in spec.fields if _value(c, f) != old[f]}
+    # A step dated inside an approved period stays as reported, and none moves into one.
+    for day in sorted({old[spec.date_field], getattr(c, spec.date_field)} - {None}):
+        check_open(unit=c.cell, on=day, what=f"bước “{spec.title}” của {c.person.full_name}")
     if not changed:
         raise DomainError("Không có gì thay đổi: hãy sửa ngày, số văn bản, cấp ủy hoặc số "
                           "biểu quyết cần đính chính.")

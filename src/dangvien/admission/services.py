@@ -27,6 +27,7 @@ from dangvien.org.selectors import parent_on
 from dangvien.people.choices import MemberStatus
 from dangvien.people.models import Membership, Person
 from dangvien.people.services import membership_create, membership_end, membership_recognise
+from dangvien.periods.locks import check_open
 from dangvien.rules.models import RuleSet, rule_set_on
 from dangvien.training.models import ClassKind, Enrolment, Result
 
@@ -134,6 +135,10 @@ def _judge(results: list[RuleResult], *, by, unit: OrgUnit, override_reason: str
 def _event(candidacy: Candidacy, *, by, stage: str, on: dt.date, document_no: str = "",
            note: str = "", rule_set: RuleSet | None = None,
            results: list[RuleResult] | None = None, override_reason: str = "") -> CandidacyEvent:
+    # Every step is an event: one place where a period already reported and approved
+    # refuses a step dated inside it (`periods.locks`).
+    check_open(unit=candidacy.cell, on=on,
+               what=f"bước “{Stage(stage).label}” của {candidacy.person.full_name}")
     return CandidacyEvent.objects.create(
         candidacy=candidacy, stage=stage, on=on, document_no=document_no, note=note,
         recorded_by=by if getattr(by, "pk", None) else None, rule_set=rule_set,

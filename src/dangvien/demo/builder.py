@@ -64,6 +64,7 @@ from dangvien.training.models import ClassKind, Enrolment, Result, TrainingClass
 
 from . import admissions as A
 from . import names as N
+from . import periods as demo_periods
 from . import plans as demo_plans
 from . import ratings as demo_ratings
 from . import transfers as history
@@ -1151,6 +1152,7 @@ def _build(*, scale: float, seed: int, stdout: IO[str] | None) -> tuple[DemoSumm
         )
         admission_counts.rebuild()  # bulk_create skipped Candidacy.save(): count everything once
         history.build_history(stdout=stdout)  # member events, status changes, transfers (after 31/05/2022)
+        demo_periods.build_periods(stdout=stdout)  # last: approved reports lock their period
         audit_record(by=None, action=AUDIT_ACTION, object_type="demo", after=summary.as_dict())
     summary.elapsed = time.perf_counter() - started
     state = DemoState(seed=seed, scale=scale, plan=plan, admission_plan=admission_plan, paths=paths,
@@ -1592,6 +1594,7 @@ def reset_demo(*, stdout: IO[str] | None = None) -> dict[str, int]:
         with transaction.atomic():
             for label, model in (
                 *demo_ratings.RESET_MODELS,
+                *demo_periods.RESET_MODELS,
                 ("admission_counts", AdmissionCount),
                 ("plan_allocations", Allocation),
                 ("plan_versions", PlanVersion),

@@ -7,7 +7,9 @@
   (`reminders.selectors.digest_for`) has them: for a cell its candidates, one line each
   with who must act; for a committee a line per subordinate unit with its counts;
 - the year's ratings completion (cells that have entered ratings / cells in scope);
-- transfers waiting to be received and the user's own imports waiting to be saved.
+- transfers waiting to be received and the user's own imports waiting to be saved;
+- the period reports: for a committee, how its subordinate units stand in the period being
+  reported; the unit's own report to submit, or returned to it (`periods.selectors`).
 
 Every part is a fixed number of queries, whatever the number of units or people in scope.
 Dates are passed in; nothing here reads "today".
@@ -25,6 +27,7 @@ from dangvien.accounts.scope import scope_roots
 from dangvien.admission.deadlines import DeadlineItem
 from dangvien.core.errors import DomainError
 from dangvien.org.models import CELL_KINDS, OrgUnit, UnitKind
+from dangvien.periods.selectors import home_work
 from dangvien.ratings.selectors import Completion, rating_completion
 from dangvien.reminders.selectors import Digest, digest_for
 
@@ -69,6 +72,7 @@ class Todo:
     rating_year: int = 0
     transfers: int = 0
     imports: list = field(default_factory=list)
+    periods: object = None  # periods.selectors.HomeWork: the period reports to do
 
     @property
     def shown_items(self) -> list[DeadlineItem]:
@@ -153,4 +157,5 @@ def todo_for(user, *, as_of: dt.date, explicit: bool = False) -> Todo:
     todo.ratings = rating_completion(unit=unit, year=todo.rating_year)
     todo.transfers = _transfers(user)
     todo.imports = _imports(user)
+    todo.periods = home_work(user=user, unit=unit, as_of=as_of)
     return todo

@@ -54,8 +54,20 @@ def backfill() -> int:
 
 def record_event(*, membership: Membership, kind: str, on: dt.date, by=None, cell_id: int | None = None,
                  decision_no: str = "", decision_on: dt.date | None = None, note: str = "",
-                 transfer=None) -> MembershipEvent:
-    """Append one event; the caller (a service) writes the columns and the audit row."""
+                 transfer=None, check: bool = True) -> MembershipEvent:
+    """Append one event; the caller (a service) writes the columns and the audit row.
+
+    An event dated inside a period whose report was approved for the cell (or a unit above
+    it) is refused (`periods.locks`); a restructuring passes `check=False`: it moves units,
+    it does not change what was reported.
+    """
+    if check:
+        from dangvien.org.models import OrgUnit
+        from dangvien.periods.locks import check_open
+
+        cell = (membership.cell if not cell_id or cell_id == membership.cell_id
+                else OrgUnit.objects.get(pk=cell_id))
+        check_open(unit=cell, on=on, what=f"biến động “{dict(EventKind.choices).get(kind, kind)}” của đảng viên")
     return MembershipEvent.objects.create(
         membership=membership, person_id=membership.person_id, kind=kind, on=on,
         cell_id=cell_id or membership.cell_id, decision_no=vn.normalize_spaces(decision_no)[:60],

@@ -91,9 +91,9 @@ def move_members_on(members: list[tuple[int, str]], effective: dt.date) -> list[
                          recognized_on=old.recognized_on, card_number=old.card_number)
         note = f"Chia tách {old.cell.name}"
         record_event(membership=old, kind=EventKind.TRANSFERRED_OUT, on=effective,
-                     note=f"{note}: sang {cell.name}")
+                     note=f"{note}: sang {cell.name}", check=False)
         record_event(membership=new, kind=EventKind.TRANSFERRED_IN, on=effective,
-                     note=f"{note}: từ {old.cell.name}")
+                     note=f"{note}: từ {old.cell.name}", check=False)
         _move_person(old.person, cell)
         done.append(f"{old.person.full_name}: {cell.name}")
     return done

@@ -24,6 +24,7 @@ from dangvien.core.errors import DomainError
 from dangvien.org.models import CELL_KINDS, OrgUnit
 from dangvien.people.choices import MemberStatus
 from dangvien.people.models import Membership
+from dangvien.periods.locks import check_open
 
 from .models import (
     LEVEL_SHORT,
@@ -193,6 +194,7 @@ def rating_enter(*, by, membership: Membership, year: int, level: str | None = N
     cell = membership.cell
     _require_cell_editor(by, cell)
     check_year(year, today or timezone.localdate())
+    check_open(unit=cell, on=dt.date(year, 12, 31), what=f"kết quả xếp loại năm {year}")
     _check_member(membership, cell, year)
     if Rating.objects.filter(person_id=membership.person_id, year=year).exists():
         raise DomainError(f"{membership.person.full_name} đã có kết quả xếp loại năm {year}; mỗi "
@@ -338,6 +340,7 @@ def ratings_enter_batch(*, by, cell: OrgUnit, year: int, entries: Iterable[Entry
     cell = OrgUnit.objects.get(pk=cell.pk)
     _require_cell_editor(by, cell)
     check_year(year, today or timezone.localdate())
+    check_open(unit=cell, on=dt.date(year, 12, 31), what=f"kết quả xếp loại năm {year}")
     rule_set = rule_set_for_year(year)
     entries = [e for e in entries if e.level or e.score is not None]
     ids = [e.membership_id for e in entries]
@@ -500,6 +503,8 @@ def rating_correct(*, by, rating: Rating, reason: str, level: str | None = None,
         raise DomainError(f"Bạn không có quyền sửa kết quả xếp loại của {rating.cell.name}.",
                           field="level")
     versions.check(rating, version, what=f"kết quả xếp loại năm {rating.year} của {name}")
+    check_open(unit=rating.cell, on=dt.date(rating.year, 12, 31),
+               what=f"kết quả xếp loại năm {rating.year} của {name}")
     reason = reasons.clean_reason(reason, example="chi bộ họp xét lại ngày …, nhập nhầm mức")
     level, score = resolve_level(rating.rule_set, level=level, score=score, name=name)
     if (level, score) == (rating.level, rating.score):
