@@ -15,6 +15,8 @@ from dangvien.admission.models import Candidacy, Source
 from dangvien.api.tokens import token_create
 from dangvien.people.models import Membership
 from dangvien.people.services import person_create
+from dangvien.periods.models import PeriodKind, ReportingPeriod
+from dangvien.periods.services import period_create
 from dangvien.plans.models import Allocation, Plan, PlanStatus, PlanVersion
 from dangvien.ratings.services import rating_enter
 
@@ -29,6 +31,7 @@ class World:
     ls_member: Membership
     kb_candidacy: Candidacy
     ls_candidacy: Candidacy
+    period: ReportingPeriod
 
 
 def _issue(plan, target, on, allocations):
@@ -67,9 +70,14 @@ def world(province, personas, make_member) -> World:
         return adm.candidacy_create(by=None, person=person, cell=cell, source=Source.YOUTH_UNION,
                                     identified_on=dt.date(2022, 3, 1), today=TODAY)
 
+    period = period_create(by=None, kind=PeriodKind.HALF, label="6 tháng đầu năm 2022",
+                           starts_on=dt.date(2022, 1, 1), ends_on=dt.date(2022, 6, 30),
+                           due_cell=dt.date(2022, 7, 5), due_grassroots=dt.date(2022, 7, 10),
+                           due_district=dt.date(2022, 7, 15), due_province=dt.date(2022, 7, 20),
+                           today=TODAY)
     return World(plan77, ls_plan, kb_member, ls_member,
                  candidacy(province.kb_cell, "Hà Thị Mai", "017198000123"),
-                 candidacy(province.ls_cell, "Bùi Thị Lan", "017198000456"))
+                 candidacy(province.ls_cell, "Bùi Thị Lan", "017198000456"), period)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ BY_STATUS = {
 }
 
 #: DomainError codes and the status they answer.
-DOMAIN_STATUS = {"stale": 409, "forbidden": 403, "override_forbidden": 403}
+DOMAIN_STATUS = {"stale": 409, "period_locked": 409, "forbidden": 403, "override_forbidden": 403}
 
 
 def body(detail: str, code: str, field: str | None = None, rules: list | None = None) -> dict:

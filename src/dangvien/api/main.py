@@ -12,9 +12,9 @@ from ninja import NinjaAPI, Swagger
 
 from . import errors
 from .auth import TokenAuth, TokenRateThrottle
-from .routers import candidacies, deadlines, members, plans, ratings, units
+from .routers import candidacies, deadlines, members, periods, plans, ratings, units
 
-ROUTERS = [units, members, candidacies, deadlines, plans, ratings]
+ROUTERS = [units, members, candidacies, deadlines, plans, ratings, periods]
 
 api = NinjaAPI(
     title="dangvien API",

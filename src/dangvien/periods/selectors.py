@@ -387,3 +387,36 @@ def home_work(*, user, unit: OrgUnit, as_of: dt.date) -> HomeWork | None:
     if table is None and not pending:
         return None
     return HomeWork(period=period, completeness=table, pending=pending)
+
+
+# --- the API's list ----------------------------------------------------------------------------
+
+
+@dataclass
+class ReportRow:
+    """Một đơn vị phải báo cáo trong kỳ và tình trạng báo cáo của nó (danh sách của API)."""
+
+    reporter: Reporter
+    report: PeriodReport | None
+    as_of: dt.date
+
+    @property
+    def status(self) -> str:
+        return self.report.status if self.report else ReportStatus.DRAFT
+
+    @property
+    def overdue(self) -> bool:
+        return self.status in EDITABLE and self.as_of > self.reporter.due
+
+
+def report_rows(*, user, period: ReportingPeriod, unit: OrgUnit | None, as_of: dt.date,
+                status: str | None = None) -> list[ReportRow]:
+    """Every unit that reports in `period`, inside `unit` (itself included) and the user's
+    scope, with its report or None when it has not started one (three queries)."""
+    every = [r for r in reporters(period=period) if _can(user, r.unit)
+             and (unit is None or r.unit.path.startswith(unit.path))]
+    reports = {p.unit_id: p for p in PeriodReport.objects.filter(
+        period=period, unit__in=[r.unit for r in every]).select_related("submitted_by",
+                                                                        "approved_by")}
+    rows = [ReportRow(reporter=r, report=reports.get(r.unit.pk), as_of=as_of) for r in every]
+    return [row for row in rows if not status or row.status == status]

@@ -59,7 +59,8 @@ def may_set_periods(user) -> bool:
 
 def _require_period_admin(by) -> None:
     if not may_set_periods(by):
-        raise DomainError("Chỉ quản trị viên của Tỉnh ủy mới đặt được kỳ báo cáo.")
+        raise DomainError("Chỉ quản trị viên của Tỉnh ủy mới đặt được kỳ báo cáo.",
+                          code="forbidden")
 
 
 # --- text -----------------------------------------------------------------------------------
@@ -188,20 +189,20 @@ def draft_narrative(*, period: ReportingPeriod, reporter: selectors.Reporter) ->
     report (`reports.progress_report`): the result, what falls short, the solutions."""
     from dangvien.reports.progress_report import (
         BEHIND_STATUSES,
-        _row_sentence,
         progress_report,
+        row_sentence,
     )
 
     day = plan_day(reporter.plan, period.ends_on)
     report = progress_report(plan=reporter.plan, unit=reporter.unit, as_of=day, user=None)
     behind = report.rows_with(BEHIND_STATUSES)
-    lines = [f"1. Kết quả {period.label}: {_row_sentence(report.total)}."]
+    lines = [f"1. Kết quả {period.label}: {row_sentence(report.total)}."]
     if report.total.status in BEHIND_STATUSES and not behind:
         lines.append(f"2. Tồn tại, hạn chế: {report.total.status_label.lower()}; (đơn vị nêu cụ "
                      "thể những việc chưa làm được).")
     elif behind:
         lines.append("2. Tồn tại, hạn chế: chậm tiến độ hoặc có nguy cơ không đạt chỉ tiêu: "
-                     + "; ".join(_row_sentence(r) for r in behind) + ".")
+                     + "; ".join(row_sentence(r) for r in behind) + ".")
     else:
         lines.append("2. Tồn tại, hạn chế: (đơn vị bổ sung).")
     lines.append("3. Nguyên nhân: (đơn vị bổ sung).")
@@ -238,7 +239,7 @@ def _reporter(period: ReportingPeriod, unit: OrgUnit) -> selectors.Reporter:
 def _editable(period: ReportingPeriod, unit: OrgUnit, *, by) -> tuple[PeriodReport, selectors.Reporter, dict | None]:
     if by is not None and not can(by, unit, Role.EDITOR):
         raise DomainError(f"Chỉ người có vai trò Cập nhật trở lên ở {unit.name} mới lập và nộp "
-                          "được báo cáo của đơn vị.")
+                          "được báo cáo của đơn vị.", code="forbidden")
     reporter = _reporter(period, unit)
     report, made = PeriodReport.objects.select_for_update().get_or_create(
         period=period, unit=unit, defaults={"above": reporter.above})
@@ -301,7 +302,7 @@ def _reviewed(report: PeriodReport, *, by, version: str | None, expect: str,
          .select_related("period", "unit", "above").get(pk=report.pk))
     if by is not None and not can(by, r.above, Role.APPROVER):
         raise DomainError(f"Chỉ người có vai trò Phê duyệt ở {r.above.name} (cấp duyệt báo cáo "
-                          f"của {r.unit.name}) mới {verb} được báo cáo này.")
+                          f"của {r.unit.name}) mới {verb} được báo cáo này.", code="forbidden")
     versions.check(r, version, what=f"báo cáo kỳ {r.period.label} của {r.unit.name}")
     if r.status != expect:
         raise DomainError(f"Báo cáo kỳ {r.period.label} của {r.unit.name} đang ở trạng thái "

@@ -228,7 +228,7 @@ def _status_word(row: Progress) -> str:
     return row.status_label[0].lower() + row.status_label[1:]
 
 
-def _row_sentence(row: Progress) -> str:
+def row_sentence(row: Progress) -> str:
     """"Huyện ủy Kim Bôi: kết nạp 46/150 đảng viên, đạt 30,7% chỉ tiêu (mức dự kiến 41,7%)"."""
     text = (f"{row.name}: kết nạp {n(row.admitted)}/{n(row.target)} đảng viên, đạt "
             f"{pct(row.percent)} chỉ tiêu")
@@ -387,7 +387,7 @@ def progress_document(report: ProgressReport) -> Document:
         if behind:
             add(Heading(3, f"{next(letters)}) Chậm tiến độ, có nguy cơ không đạt "
                            f"({n(len(behind))} đơn vị):"))
-            add(Bullets([_row_sentence(r) + f"; {_status_word(r)}, dự báo cả năm khoảng "
+            add(Bullets([row_sentence(r) + f"; {_status_word(r)}, dự báo cả năm khoảng "
                          f"{n(r.forecast_count)} đảng viên." for r in behind]))
         if zero or no_target:
             quiet = {r.unit.pk for r in report.quiet_rows}

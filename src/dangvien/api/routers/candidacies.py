@@ -8,7 +8,7 @@ from typing import Literal
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from dangvien.accounts.scope import get_unit_or_404
 from dangvien.admission import services
@@ -173,7 +173,7 @@ def candidacy_register(request, data: RegisterIn):
         by=user, cell=cell, source=data.source, identified_on=data.identified_on,
         person=person, person_data=data.person.dict() if data.person else None,
         union_route=data.union_route, is_village_elder=data.is_village_elder)
-    return 201, _out(Candidacy.objects.select_related("person", "cell").get(pk=c.pk))
+    return Status(201, _out(Candidacy.objects.select_related("person", "cell").get(pk=c.pk)))
 
 
 STEPS = {
