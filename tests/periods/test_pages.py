@@ -33,6 +33,10 @@ def test_submit_return_resubmit_approve_on_the_pages(client, province, personas,
     shown = text(page)
     assert "Tình trạngChưa nộp quá hạn Hạn nộp05/04/2022" in shown
     assert "kết nạp 5/60 đảng viên" in shown  # the draft, from the figures
+    # The figures sit under their headings: numbers right-aligned like their headings.
+    html = page.content.decode()
+    assert '<td data-label="Chỉ tiêu" class="n">60</td>' in html
+    assert '<td data-label="Đã kết nạp" class="n">5</td>' in html
     response = client.post(url(q1, "KB.01.01"), {
         "action": "nop", "narrative": "Kết nạp 5/60. Nguyên nhân: nguồn ít.",
         "phien_ban": ""})
