@@ -592,18 +592,52 @@ def _moved_within(path: str, start: dt.date, end: dt.date) -> bool:
     return moved_in.exists() or moved_out.exists()
 
 
+def _the_reaching_month_by_day(months: dict[int, list[tuple[dt.date, int]]],
+                               targets: dict[int, int | None], kind: str, as_of: dt.date) -> None:
+    """In each unit's months, the month in which the running total reached the unit's
+    target replaced by its days (one statement for all units): `_finish` then finds the
+    day the target was reached, the other months need no days.
+
+    Without a move under the unit since 1 January no day holds a negative change, so the
+    running total only grows and the first month whose end reaches the target holds that day.
+    """
+    wanted: dict[int, dt.date] = {}
+    for unit_id, entries in months.items():
+        target = targets.get(unit_id)
+        if not target or target <= 0:
+            continue
+        running = 0
+        for month, n in entries:
+            running += n
+            if running >= target:
+                wanted[unit_id] = month
+                break
+    found = counts.days_in(wanted, kind, as_of)
+    for unit_id, month in wanted.items():
+        entries = months[unit_id]
+        i = next(i for i, (m, _) in enumerate(entries) if m == month)
+        months[unit_id] = [*entries[:i], *found.get(unit_id, []), *entries[i + 1:]]
+
+
 def _from_counters(unit: OrgUnit, path: str, children, year, as_of, counts_on,
-                   user) -> _Figures:
+                   user, targets: dict[int, int | None]) -> _Figures:
     """The same figures from the maintained counters (admission.counts): a few hundred
     rows for the unit and its children, whatever the number of candidacies below.
 
+    The year's admissions are read per month (the month rows add up their days), the days
+    only of the month of `as_of` (on its nearer side) and of the month in which a unit
+    reached its target (`targets`: unit → target), for the day it was reached.
     The day-by-day admissions of the year follow moves only from the day of the move;
     when something moved under the unit this year before `as_of`, they are read from
     the candidacies, in the tree of `as_of` (the day the target was reached, the chart).
     """
     key = {c.unit_id: c.path for c in children}
     ids = [*key, unit.pk]
-    root = OrgUnit.objects.filter(path=path[:STEP]).values_list("pk", flat=True).first()
+    root = unit.pk if len(path) == STEP else (
+        OrgUnit.objects.filter(path=path[:STEP]).values_list("pk", flat=True).first())
+    kind = counts.DAILY[counts_on]
+    months, monthly = counts.by_month(ids, kind, counts.MONTHLY[counts_on], year,
+                                      year - HISTORY_YEARS, as_of)
     if _moved_within(path, dt.date(year, 1, 1), as_of):
         whole = len(path) == STEP and _single_root()
         by_prefix = _admitted_by_day(user, path, year, as_of, counts_on, whole)
@@ -611,8 +645,8 @@ def _from_counters(unit: OrgUnit, path: str, children, year, as_of, counts_on,
         daily = {by_key[p]: d for p, d in by_prefix.items() if p in by_key}
         daily[unit.pk] = _sum_days(by_prefix.values())
     else:
-        daily = counts.daily(ids, counts.DAILY[counts_on], dt.date(year, 1, 1), as_of)
-    monthly = counts.monthly(ids, counts.MONTHLY[counts_on], year - HISTORY_YEARS, year - 1)
+        daily = months
+        _the_reaching_month_by_day(daily, targets, kind, as_of)
     asked = ids if root is None or root in ids else [*ids, root]
     earlier = [_same_day(as_of, y) for y in range(year - HISTORY_YEARS, year)]
     on = counts.balances_on(asked, [as_of, *earlier])
@@ -662,8 +696,11 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
 
     # A large unit wholly in the user's scope reads the counters; below the counted
     # depth (small subtrees) the candidacies themselves are read.
+    total_target = _unit_target(plan, unit, as_of, own_plan, version.parent)
     if counts.covers(version.depth) and (user is None or can(user, unit)):
-        figures = _from_counters(unit, path, children, year, as_of, counts_on, user)
+        targets = {c.unit_id: allocations.get(c.unit_id) for c in children}
+        targets[unit.pk] = total_target
+        figures = _from_counters(unit, path, children, year, as_of, counts_on, user, targets)
     else:
         figures = _from_candidacies(user, path, year, as_of, counts_on)
     province_rates = _rates(figures.province_conversion
@@ -682,8 +719,7 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
                             figures.pipeline.get(child.path, {}), rates, feasible, as_of))
     rows.sort(key=order_key)
 
-    total = Progress(unit=unit, name=version.name,
-                     target=_unit_target(plan, unit, as_of, own_plan, version.parent),
+    total = Progress(unit=unit, name=version.name, target=total_target,
                      has_children=bool(children))
     _finish(total, figures.total_days, figures.total_history, figures.total_pipeline,
             unit_rates, feasible, as_of)
