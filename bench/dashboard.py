@@ -123,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"dangvien dashboard benchmark: {args.tier} tier on {connection.vendor} "
           f"({connection.settings_dict['NAME']}), Python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} cores, as of {AS_OF:%d/%m/%Y}, median of {args.runs} runs")
+          f"{os.cpu_count()} cores, as of {AS_OF:%d/%m/%Y}, median of {args.runs} runs, "
+          f"load average {os.getloadavg()[0]:.1f}")
     if migrate(stdout=None):
         print(f"  empty database: loading the {args.tier} tier first")
         generate(args.tier, scale=args.scale, seed=args.seed)
@@ -200,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as exc:
                 print(f"    {'progress_table()':<34} {MISSING} ({type(exc).__name__}: {exc})")
         print(f"    {'url':<34} {url}")
+    print(f"  load average {os.getloadavg()[0]:.1f} at the end (the floor is measured with the "
+          f"page, so their ratio holds on a busy machine)")
     return 0
 
 

@@ -46,7 +46,7 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import Q
 
 from dangvien.org.models import OrgUnit, OrgUnitVersion
@@ -322,6 +322,12 @@ def rebuild(*, progress=None) -> int:
 # --- reading -------------------------------------------------------------------------------
 
 
+def _reader():
+    """The database the counters are read from: the one the router chooses for reads (a
+    replica, when there is one and the user has not just written), else the default."""
+    return connections[router.db_for_read(AdmissionCount)]
+
+
 def covers(depth: int) -> bool:
     """Whether a unit at `depth` has counters for itself and its children."""
     return depth < counted_depth()
@@ -364,15 +370,22 @@ def small_reads() -> Iterator[None]:
     2-core machine). `SET LOCAL` holds until the end of the transaction, so the setting
     goes back to the session's own once the reads are done, even inside a request's
     transaction."""
-    if connection.vendor != "postgresql":
+    reader = _reader()
+    if reader.vendor != "postgresql":
         yield
         return
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+    with transaction.atomic(using=reader.alias, savepoint=False), reader.cursor() as cursor:
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         try:
             yield
         finally:
             cursor.execute("SET LOCAL max_parallel_workers_per_gather TO DEFAULT")
+
+
+def id_list(unit_ids: Iterable[int]) -> str:
+    """Unit ids written into the statement as integer literals (`int` makes them safe):
+    binding a thousand parameters one by one took the client longer than the query."""
+    return ", ".join(str(int(u)) for u in unit_ids)
 
 
 def _month_end(day: dt.date) -> dt.date:
@@ -415,22 +428,23 @@ def balances_on(unit_ids: list[int], days: list[dt.date]) -> dict[dt.date, dict[
     out: dict[dt.date, dict[int, dict[str, int]]] = {day: {} for day in days}
     if not unit_ids or not days:
         return out
-    table = connection.ops.quote_name(AdmissionCount._meta.db_table)
+    reader = _reader()
+    table = reader.ops.quote_name(AdmissionCount._meta.db_table)
     kinds = OPEN + WON
     sums = ", ".join(f"SUM({k})" for k in kinds)
-    units = ", ".join(["%s"] * len(unit_ids))
+    units = id_list(unit_ids)
     parts, params = [], []
     for i, on in enumerate(days):
         for sign, grain, after, upto in _ranges_to(on):
             where = [f"unit_id IN ({units})", "grain = %s", "day <= %s"]
-            params += [*unit_ids, grain, upto]
+            params += [grain, upto]
             if after is not None:
                 where.append("day > %s")
                 params.append(after)
             parts.append(f"SELECT {i}, {sign}, unit_id, {sums} FROM {table} "  # noqa: S608
                          f"WHERE {' AND '.join(where)} GROUP BY unit_id")
     totals: dict[tuple[int, int], list[int]] = {}
-    with connection.cursor() as cursor:
+    with reader.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         for i, sign, unit_id, *values in cursor.fetchall():
             total = totals.setdefault((i, unit_id), [0] * len(kinds))
@@ -455,16 +469,17 @@ def by_month(unit_ids: list[int], kind: str, history_kind: str, year: int, first
     history: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0] * 12))
     if not unit_ids:
         return {}, history
-    table = connection.ops.quote_name(AdmissionCount._meta.db_table)
-    units = ", ".join(["%s"] * len(unit_ids))
+    reader = _reader()
+    table = reader.ops.quote_name(AdmissionCount._meta.db_table)
+    units = id_list(unit_ids)
     month, month_end = as_of.replace(day=1), _month_end(as_of)
     start = dt.date(year, 1, 1)
-    with connection.cursor() as cursor:
+    with reader.cursor() as cursor:
         cursor.execute(
             f"SELECT unit_id, day, {kind}, {history_kind} FROM {table} "  # noqa: S608
             f"WHERE unit_id IN ({units}) AND grain = 'M' AND day >= %s AND day <= %s "
             f"AND ({kind} <> 0 OR {history_kind} <> 0)",
-            [*unit_ids, dt.date(first_year, 1, 1), month])
+            [dt.date(first_year, 1, 1), month])
         for unit_id, day, n, h in cursor.fetchall():
             if day >= start:
                 if n:
@@ -482,7 +497,7 @@ def by_month(unit_ids: list[int], kind: str, history_kind: str, year: int, first
             cursor.execute(
                 f"SELECT unit_id, SUM({kind}) FROM {table} "  # noqa: S608
                 f"WHERE unit_id IN ({units}) AND grain = 'D' AND {where} GROUP BY unit_id",
-                [*unit_ids, *bounds])
+                bounds)
             for unit_id, n in cursor.fetchall():
                 months[unit_id][month] = months[unit_id].get(month, 0) + sign * (n or 0)
     out = {u: sorted((d, n) for d, n in m.items() if n) for u, m in months.items()}
@@ -496,12 +511,13 @@ def days_in(wanted: dict[int, dt.date], kind: str, as_of: dt.date
     out: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     if not wanted:
         return out
-    table = connection.ops.quote_name(AdmissionCount._meta.db_table)
+    reader = _reader()
+    table = reader.ops.quote_name(AdmissionCount._meta.db_table)
     ors, params = [], []
     for unit_id, month in sorted(wanted.items()):
         ors.append("(unit_id = %s AND day >= %s AND day <= %s)")
         params += [unit_id, month, min(_month_end(month), as_of)]
-    with connection.cursor() as cursor:
+    with reader.cursor() as cursor:
         cursor.execute(f"SELECT unit_id, day, {kind} FROM {table} "  # noqa: S608
                        f"WHERE grain = 'D' AND {kind} <> 0 AND ({' OR '.join(ors)}) "
                        f"ORDER BY unit_id, day", params)

@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear, Substr
 
@@ -198,6 +198,15 @@ RESTRUCTURE_RULE = (
     "lực; mỗi dòng tính theo cây tổ chức của ngày báo cáo, tổng toàn đơn vị không đổi.")
 
 
+def _any_move_in(year: int, as_of: dt.date) -> bool:
+    """Whether anything moved, merged, split or dissolved anywhere from 1 January to
+    `as_of`: one small query; usually not, and then nothing under the unit need be asked."""
+    return OrgChange.objects.filter(
+        kind__in=[OrgChangeKind.MOVE, OrgChangeKind.MERGE, OrgChangeKind.SPLIT,
+                  OrgChangeKind.DISSOLVE],
+        effective__gte=dt.date(year, 1, 1), effective__lte=as_of).exists()
+
+
 def org_changes_in(unit: OrgUnit, year: int, as_of: dt.date) -> list[OrgChange]:
     """Moves, merges, splits and dissolutions under `unit` from 1 January to `as_of`."""
     moves = [OrgChangeKind.MOVE, OrgChangeKind.MERGE, OrgChangeKind.SPLIT,
@@ -227,7 +236,9 @@ def monthly_curve(history: dict[int, list[int]]) -> list[float] | None:
     years = [months for months in history.values() if sum(months) > 0]
     if len(years) < 2:
         return None
-    return [sum(m[i] / sum(m) for m in years) / len(years) for i in range(12)]
+    totals = [sum(m) for m in years]
+    return [sum(m[i] / t for m, t in zip(years, totals, strict=True)) / len(years)
+            for i in range(12)]
 
 
 # --- status ----------------------------------------------------------------------------
@@ -581,16 +592,17 @@ def _with_subordinates(unit_ids: list[int], on: dt.date) -> set[int]:
     under Hà Nội, in two statements of 10–25 ms)."""
     if not unit_ids:
         return set()
-    units = connection.ops.quote_name(OrgUnit._meta.db_table)
-    versions = connection.ops.quote_name(OrgUnitVersion._meta.db_table)
-    marks = ", ".join(["%s"] * len(unit_ids))
+    reader = connections[router.db_for_read(OrgUnit)]  # the ORM's reads go there too
+    units = reader.ops.quote_name(OrgUnit._meta.db_table)
+    versions = reader.ops.quote_name(OrgUnitVersion._meta.db_table)
+    marks = counts.id_list(unit_ids)
     sql = (f"SELECT p.id FROM {units} p WHERE p.id IN ({marks}) AND EXISTS ("  # noqa: S608
            f"SELECT 1 FROM {versions} v JOIN {units} u ON u.id = v.unit_id "
            f"WHERE v.parent_id = p.id AND v.valid_from <= %s "
            f"AND (v.valid_to IS NULL OR v.valid_to > %s) "
            f"AND u.valid_from <= %s AND (u.valid_to IS NULL OR u.valid_to > %s))")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*unit_ids, on, on, on, on])
+    with reader.cursor() as cursor:
+        cursor.execute(sql, [on, on, on, on])
         return {pk for (pk,) in cursor.fetchall()}
 
 
@@ -641,7 +653,7 @@ def _the_reaching_month_by_day(months: dict[int, list[tuple[dt.date, int]]],
 
 
 def _from_counters(unit: OrgUnit, path: str, children, year, as_of, counts_on,
-                   user, targets: dict[int, int | None]) -> _Figures:
+                   user, targets: dict[int, int | None], any_move: bool = True) -> _Figures:
     """The same figures from the maintained counters (admission.counts): a few hundred
     rows for the unit and its children, whatever the number of candidacies below.
 
@@ -659,7 +671,7 @@ def _from_counters(unit: OrgUnit, path: str, children, year, as_of, counts_on,
     kind = counts.DAILY[counts_on]
     asked = ids if root is None or root in ids else [*ids, root]
     earlier = [_same_day(as_of, y) for y in range(year - HISTORY_YEARS, year)]
-    moved = _moved_within(path, dt.date(year, 1, 1), as_of)
+    moved = any_move and _moved_within(path, dt.date(year, 1, 1), as_of)
     with counts.small_reads():
         months, monthly = counts.by_month(ids, kind, counts.MONTHLY[counts_on], year,
                                           year - HISTORY_YEARS, as_of)
@@ -720,11 +732,16 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
 
     # A large unit wholly in the user's scope reads the counters; below the counted
     # depth (small subtrees) the candidacies themselves are read.
-    total_target = _unit_target(plan, unit, as_of, own_plan, version.parent)
+    if unit.pk == plan.unit_id and own_plan is not None and own_plan.pk == plan.pk:
+        total_target = plan_version.target if plan_version else None  # read just above
+    else:
+        total_target = _unit_target(plan, unit, as_of, own_plan, version.parent)
+    any_move = _any_move_in(year, as_of)
     if counts.covers(version.depth) and (user is None or can(user, unit)):
         targets = {c.unit_id: allocations.get(c.unit_id) for c in children}
         targets[unit.pk] = total_target
-        figures = _from_counters(unit, path, children, year, as_of, counts_on, user, targets)
+        figures = _from_counters(unit, path, children, year, as_of, counts_on, user, targets,
+                                 any_move)
     else:
         figures = _from_candidacies(user, path, year, as_of, counts_on)
     province_rates = _rates(figures.province_conversion
@@ -750,7 +767,7 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
     chart = _chart(total, figures.total_days, figures.total_history, as_of)
     return ProgressTable(plan=plan, version=plan_version, unit=unit, as_of=as_of,
                          counts_on=counts_on, total=total, rows=rows, chart=chart,
-                         unit_plan=own_plan, org_changes=org_changes_in(unit, year, as_of))
+                         unit_plan=own_plan, org_changes=org_changes_in(unit, year, as_of) if any_move else [])
 
 
 def _chart(total: Progress, days, history, as_of: dt.date) -> list[ChartPoint]:
