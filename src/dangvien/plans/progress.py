@@ -700,14 +700,15 @@ def _from_counters(unit: OrgUnit, path: str, children, year, as_of, counts_on,
 
     return _Figures(
         days={key[u]: d for u, d in daily.items() if u in key},
-        history={key[u]: _plain(h) for u, h in monthly.items() if u in key},
+        # Nothing here goes to the cache: the defaultdicts stay (only read with .get).
+        history={key[u]: h for u, h in monthly.items() if u in key},
         pipeline={key[u]: stages(k) for u, k in now.items() if u in key},
-        conversion={key[u]: _plain(c) for u, c in conversion.items() if u in key},
+        conversion={key[u]: c for u, c in conversion.items() if u in key},
         total_days=daily.get(unit.pk, []),
-        total_history=_plain(monthly.get(unit.pk, {})),
+        total_history=monthly.get(unit.pk, {}),
         total_pipeline=stages(now.get(unit.pk, {})),
-        total_conversion=_plain(conversion.get(unit.pk, {})),
-        province_conversion=None if root == unit.pk else _plain(conversion.get(root, {})))
+        total_conversion=conversion.get(unit.pk, {}),
+        province_conversion=None if root == unit.pk else conversion.get(root, {}))
 
 
 def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
