@@ -13,6 +13,9 @@ Kinds of counter, per unit:
   admissions with it (a −1 under the old units and a +1 under the new ones on the day
   of the move), so the sum from 1 January to a date counts the cells where they stood on
   that date, as the exact query does.
+* ``da`` / ``dc`` are also added up per month (the month rows, grain ``M``, hold the sum of
+  their days' rows, moves included): the rollup a dashboard reads for the months before
+  the one of its date, instead of every day since 1 January.
 * ``ma`` / ``mc`` (per month): the same, counted where the cell stood when the person
   was admitted, without moves: the unit's own seasonal curve.
 * ``p0``…``p4``: open candidacies at each pipeline stage (the stages of `PIPELINE`).
@@ -22,7 +25,14 @@ Kinds of counter, per unit:
 ``p`` and ``w`` are balances: rows hold changes (+1 when a candidacy reaches a state,
 −1 when it leaves it), written three times, on the day, in the month and in the year, so
 the balance on any date is the sum of one year row per earlier year, one month row per
-earlier month of its year and the day rows of its month (`balances`).
+earlier month of its year and the day rows of its month (`balances`), or, when the date
+is nearer the end of its month (or year), the rows up to that end minus the rows after
+the date: at most 15 day rows and 6 month rows per unit and date.
+
+Every row of the month grain is the sum of the day rows of its month for the per-day
+kinds, and every row of the year grain the sum of the month rows of its year for the
+balances: the same `_rows` writes all grains of a change in one statement, in the
+transaction of the write (a save, a move, a rebuild), so no grain is ever behind another.
 
 Bulk loads (the demo, the benchmark generator) bypass `save()` and call `rebuild()`.
 """
@@ -36,7 +46,7 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import Q
 
 from dangvien.org.models import OrgUnit, OrgUnitVersion
@@ -175,7 +185,9 @@ def _rows(changes: Counter) -> dict[tuple[int, str, dt.date], list[int]]:
         if kind[0] in "pw":
             keys = (("D", day), ("M", day.replace(day=1)), ("Y", day.replace(month=1, day=1)))
         elif kind[0] == "d":
-            keys = (("D", day),)
+            # The day, and the month's rollup of its days: a dashboard reads one row per
+            # unit and month, plus the days of at most one month.
+            keys = (("D", day), ("M", day.replace(day=1)))
         else:
             keys = (("M", day),)
         column = _COLUMN[kind]
@@ -310,6 +322,12 @@ def rebuild(*, progress=None) -> int:
 # --- reading -------------------------------------------------------------------------------
 
 
+def _reader():
+    """The database the counters are read from: the one the router chooses for reads (a
+    replica, when there is one and the user has not just written), else the default."""
+    return connections[router.db_for_read(AdmissionCount)]
+
+
 def covers(depth: int) -> bool:
     """Whether a unit at `depth` has counters for itself and its children."""
     return depth < counted_depth()
@@ -341,45 +359,170 @@ def monthly(unit_ids: list[int], kind: str, first_year: int, last_year: int
     return out
 
 
+@contextlib.contextmanager
+def small_reads() -> Iterator[None]:
+    """Around the dashboard's reads of the counters: on PostgreSQL, in one transaction
+    without parallel workers.
+
+    Each read is a few thousand rows found through the key, but the planner prices a
+    dozen index scans of 64 units each high enough to start two parallel workers, which
+    cost more than the reading (26 ms instead of 8 ms for the national balances on a
+    2-core machine). `SET LOCAL` holds until the end of the transaction, so the setting
+    goes back to the session's own once the reads are done, even inside a request's
+    transaction."""
+    reader = _reader()
+    if reader.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=reader.alias, savepoint=False), reader.cursor() as cursor:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        try:
+            yield
+        finally:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather TO DEFAULT")
+
+
+def id_list(unit_ids: Iterable[int]) -> str:
+    """Unit ids written into the statement as integer literals (`int` makes them safe):
+    binding a thousand parameters one by one took the client longer than the query."""
+    return ", ".join(str(int(u)) for u in unit_ids)
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _ranges_to(on: dt.date) -> list[tuple[int, str, dt.date | None, dt.date]]:
+    """The rows whose sum is the balance on `on`: (sign, grain, after, up to) — rows with
+    ``after < day <= up to`` (no lower bound when `after` is None), added or taken away.
+
+    From whichever end is nearer: the year's start (the months before its month) or its
+    end (the year row minus the months after), and the month's start (its days up to
+    `on`) or its end (the month row minus its days after `on`)."""
+    year, month = dt.date(on.year, 1, 1), on.replace(day=1)
+    month_end = _month_end(on)
+    late_day = month_end.day - on.day < on.day
+    if on.month <= 6:  # from 1 January: the years before and the months before this one
+        years_to = year - dt.timedelta(days=1)
+        months = (1, year - dt.timedelta(days=1),
+                  month_end if late_day else month - dt.timedelta(days=1))
+    else:  # from 31 December: this year's row too, less the months after this one
+        years_to = year
+        months = (-1, month_end if late_day else month - dt.timedelta(days=1),
+                  dt.date(on.year, 12, 31))
+    days = (-1, on, month_end) if late_day else (1, month - dt.timedelta(days=1), on)
+    out = [(1, "Y", None, years_to)]
+    if months[1] < months[2]:
+        out.append((months[0], "M", months[1], months[2]))
+    if days[1] < days[2]:
+        out.append((days[0], "D", days[1], days[2]))
+    return out
+
+
 def balances_on(unit_ids: list[int], days: list[dt.date]) -> dict[dt.date, dict[int, dict[str, int]]]:
     """day → unit → kind → balance of the pipeline kinds (``p*``, ``w*``) on that day.
 
-    One statement: per day, three ranges of the (unit, grain, day) key (the years before,
-    the months of its year before its month, the days of its month up to it). Written
-    as SQL because the ORM takes longer to compile it than the database to run it."""
+    One statement: per day, at most three ranges of the (unit, grain, day) key
+    (`_ranges_to`: the years before, at most 6 months and 15 days per unit). Written as
+    SQL because the ORM takes longer to compile it than the database to run it."""
     out: dict[dt.date, dict[int, dict[str, int]]] = {day: {} for day in days}
     if not unit_ids or not days:
         return out
-    table = connection.ops.quote_name(AdmissionCount._meta.db_table)
+    reader = _reader()
+    table = reader.ops.quote_name(AdmissionCount._meta.db_table)
     kinds = OPEN + WON
     sums = ", ".join(f"SUM({k})" for k in kinds)
-    units = ", ".join(["%s"] * len(unit_ids))
+    units = id_list(unit_ids)
     parts, params = [], []
     for i, on in enumerate(days):
-        year, month = dt.date(on.year, 1, 1), on.replace(day=1)
-        for grain, start, end in (("Y", None, year), ("M", year, month), ("D", month, None)):
-            where = [f"unit_id IN ({units})", "grain = %s"]
-            params += [*unit_ids, grain]
-            if start is not None:
-                where.append("day >= %s")
-                params.append(start)
-            if end is not None:
-                where.append("day < %s")
-                params.append(end)
-            else:
-                where.append("day <= %s")
-                params.append(on)
-            parts.append(f"SELECT {i}, unit_id, {sums} FROM {table} "  # noqa: S608
+        for sign, grain, after, upto in _ranges_to(on):
+            where = [f"unit_id IN ({units})", "grain = %s", "day <= %s"]
+            params += [grain, upto]
+            if after is not None:
+                where.append("day > %s")
+                params.append(after)
+            parts.append(f"SELECT {i}, {sign}, unit_id, {sums} FROM {table} "  # noqa: S608
                          f"WHERE {' AND '.join(where)} GROUP BY unit_id")
     totals: dict[tuple[int, int], list[int]] = {}
-    with connection.cursor() as cursor:
+    with reader.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
-        for i, unit_id, *values in cursor.fetchall():
+        for i, sign, unit_id, *values in cursor.fetchall():
             total = totals.setdefault((i, unit_id), [0] * len(kinds))
             for j, n in enumerate(values):
-                total[j] += n or 0
+                total[j] += sign * (n or 0)
     for (i, unit_id), total in totals.items():
         out[days[i]][unit_id] = {k: n for k, n in zip(kinds, total, strict=True) if n}
+    return out
+
+
+def by_month(unit_ids: list[int], kind: str, history_kind: str, year: int, first_year: int,
+             as_of: dt.date) -> tuple[dict[int, list[tuple[dt.date, int]]],
+                                      dict[int, dict[int, list[int]]]]:
+    """The year's admissions month by month up to `as_of`, and the earlier years' curve.
+
+    Returns (unit → [(first day of the month, admissions of `kind` in it up to `as_of`)]
+    from January to the month of `as_of`, months with none left out; unit → earlier year
+    → 12 monthly counts of `history_kind` from `first_year`). Two statements: the month
+    rows from `first_year` to the month of `as_of`, and the days of that month on the
+    nearer side of `as_of` (the month row holds the whole month)."""
+    months: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    history: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0] * 12))
+    if not unit_ids:
+        return {}, history
+    reader = _reader()
+    table = reader.ops.quote_name(AdmissionCount._meta.db_table)
+    units = id_list(unit_ids)
+    month, month_end = as_of.replace(day=1), _month_end(as_of)
+    start = dt.date(year, 1, 1)
+    with reader.cursor() as cursor:
+        cursor.execute(
+            f"SELECT unit_id, day, {kind}, {history_kind} FROM {table} "  # noqa: S608
+            f"WHERE unit_id IN ({units}) AND grain = 'M' AND day >= %s AND day <= %s "
+            f"AND ({kind} <> 0 OR {history_kind} <> 0)",
+            [dt.date(first_year, 1, 1), month])
+        for unit_id, day, n, h in cursor.fetchall():
+            if day >= start:
+                if n:
+                    months[unit_id][day] = n
+            elif h:
+                history[unit_id][day.year][day.month - 1] += h
+        late = month_end.day - as_of.day < as_of.day
+        if late:  # the month row less the days after as_of
+            sign, where, bounds = -1, "day > %s AND day <= %s", [as_of, month_end]
+        else:  # the days up to as_of instead of the month row
+            sign, where, bounds = 1, "day >= %s AND day <= %s", [month, as_of]
+            for unit_months in months.values():
+                unit_months.pop(month, None)
+        if as_of != month_end:
+            cursor.execute(
+                f"SELECT unit_id, SUM({kind}) FROM {table} "  # noqa: S608
+                f"WHERE unit_id IN ({units}) AND grain = 'D' AND {where} GROUP BY unit_id",
+                bounds)
+            for unit_id, n in cursor.fetchall():
+                months[unit_id][month] = months[unit_id].get(month, 0) + sign * (n or 0)
+    out = {u: sorted((d, n) for d, n in m.items() if n) for u, m in months.items()}
+    return {u: m for u, m in out.items() if m}, history
+
+
+def days_in(wanted: dict[int, dt.date], kind: str, as_of: dt.date
+            ) -> dict[int, list[tuple[dt.date, int]]]:
+    """unit → [(day, change)] of a per-day kind in one month each (`wanted`: unit → the
+    first day of its month), up to `as_of`: one statement."""
+    out: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    if not wanted:
+        return out
+    reader = _reader()
+    table = reader.ops.quote_name(AdmissionCount._meta.db_table)
+    ors, params = [], []
+    for unit_id, month in sorted(wanted.items()):
+        ors.append("(unit_id = %s AND day >= %s AND day <= %s)")
+        params += [unit_id, month, min(_month_end(month), as_of)]
+    with reader.cursor() as cursor:
+        cursor.execute(f"SELECT unit_id, day, {kind} FROM {table} "  # noqa: S608
+                       f"WHERE grain = 'D' AND {kind} <> 0 AND ({' OR '.join(ors)}) "
+                       f"ORDER BY unit_id, day", params)
+        for unit_id, day, n in cursor.fetchall():
+            out[unit_id].append((day, n))
     return out
 
 

@@ -28,6 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connections, router
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear, Substr
 
@@ -37,7 +38,7 @@ from dangvien.admission.counts import PIPELINE, STAGE_DATE
 from dangvien.admission.models import Candidacy, Stage
 from dangvien.core.calendar import working_calendar
 from dangvien.org.models import OrgChange, OrgChangeKind, OrgUnit, OrgUnitVersion
-from dangvien.org.selectors import children_on, parents_among, version_on
+from dangvien.org.selectors import children_on, version_on
 
 from .models import Allocation, Plan, PlanVersion
 
@@ -197,6 +198,15 @@ RESTRUCTURE_RULE = (
     "lực; mỗi dòng tính theo cây tổ chức của ngày báo cáo, tổng toàn đơn vị không đổi.")
 
 
+def _any_move_in(year: int, as_of: dt.date) -> bool:
+    """Whether anything moved, merged, split or dissolved anywhere from 1 January to
+    `as_of`: one small query; usually not, and then nothing under the unit need be asked."""
+    return OrgChange.objects.filter(
+        kind__in=[OrgChangeKind.MOVE, OrgChangeKind.MERGE, OrgChangeKind.SPLIT,
+                  OrgChangeKind.DISSOLVE],
+        effective__gte=dt.date(year, 1, 1), effective__lte=as_of).exists()
+
+
 def org_changes_in(unit: OrgUnit, year: int, as_of: dt.date) -> list[OrgChange]:
     """Moves, merges, splits and dissolutions under `unit` from 1 January to `as_of`."""
     moves = [OrgChangeKind.MOVE, OrgChangeKind.MERGE, OrgChangeKind.SPLIT,
@@ -226,7 +236,9 @@ def monthly_curve(history: dict[int, list[int]]) -> list[float] | None:
     years = [months for months in history.values() if sum(months) > 0]
     if len(years) < 2:
         return None
-    return [sum(m[i] / sum(m) for m in years) / len(years) for i in range(12)]
+    totals = [sum(m) for m in years]
+    return [sum(m[i] / t for m, t in zip(years, totals, strict=True)) / len(years)
+            for i in range(12)]
 
 
 # --- status ----------------------------------------------------------------------------
@@ -573,6 +585,27 @@ def _from_candidacies(user, path, year, as_of, counts_on) -> _Figures:
         province_conversion=province)
 
 
+def _with_subordinates(unit_ids: list[int], on: dt.date) -> set[int]:
+    """Which of these units have a subordinate in existence on `on`: one statement that
+    stops at the first subordinate of each (`org.selectors.parents_among` lists every
+    subordinate first: 700 district committees under TW, 2.000 grassroots organisations
+    under Hà Nội, in two statements of 10–25 ms)."""
+    if not unit_ids:
+        return set()
+    reader = connections[router.db_for_read(OrgUnit)]  # the ORM's reads go there too
+    units = reader.ops.quote_name(OrgUnit._meta.db_table)
+    versions = reader.ops.quote_name(OrgUnitVersion._meta.db_table)
+    marks = counts.id_list(unit_ids)
+    sql = (f"SELECT p.id FROM {units} p WHERE p.id IN ({marks}) AND EXISTS ("  # noqa: S608
+           f"SELECT 1 FROM {versions} v JOIN {units} u ON u.id = v.unit_id "
+           f"WHERE v.parent_id = p.id AND v.valid_from <= %s "
+           f"AND (v.valid_to IS NULL OR v.valid_to > %s) "
+           f"AND u.valid_from <= %s AND (u.valid_to IS NULL OR u.valid_to > %s))")
+    with reader.cursor() as cursor:
+        cursor.execute(sql, [on, on, on, on])
+        return {pk for (pk,) in cursor.fetchall()}
+
+
 def _moved_within(path: str, start: dt.date, end: dt.date) -> bool:
     """Whether a unit moved into, out of or inside the subtree at `path` between the two
     dates (creations and renames do not count: they move nobody)."""
@@ -592,30 +625,67 @@ def _moved_within(path: str, start: dt.date, end: dt.date) -> bool:
     return moved_in.exists() or moved_out.exists()
 
 
+def _the_reaching_month_by_day(months: dict[int, list[tuple[dt.date, int]]],
+                               targets: dict[int, int | None], kind: str, as_of: dt.date) -> None:
+    """In each unit's months, the month in which the running total reached the unit's
+    target replaced by its days (one statement for all units): `_finish` then finds the
+    day the target was reached, the other months need no days.
+
+    Without a move under the unit since 1 January no day holds a negative change, so the
+    running total only grows and the first month whose end reaches the target holds that day.
+    """
+    wanted: dict[int, dt.date] = {}
+    for unit_id, entries in months.items():
+        target = targets.get(unit_id)
+        if not target or target <= 0:
+            continue
+        running = 0
+        for month, n in entries:
+            running += n
+            if running >= target:
+                wanted[unit_id] = month
+                break
+    found = counts.days_in(wanted, kind, as_of)
+    for unit_id, month in wanted.items():
+        entries = months[unit_id]
+        i = next(i for i, (m, _) in enumerate(entries) if m == month)
+        months[unit_id] = [*entries[:i], *found.get(unit_id, []), *entries[i + 1:]]
+
+
 def _from_counters(unit: OrgUnit, path: str, children, year, as_of, counts_on,
-                   user) -> _Figures:
+                   user, targets: dict[int, int | None], any_move: bool = True) -> _Figures:
     """The same figures from the maintained counters (admission.counts): a few hundred
     rows for the unit and its children, whatever the number of candidacies below.
 
+    The year's admissions are read per month (the month rows add up their days), the days
+    only of the month of `as_of` (on its nearer side) and of the month in which a unit
+    reached its target (`targets`: unit → target), for the day it was reached.
     The day-by-day admissions of the year follow moves only from the day of the move;
     when something moved under the unit this year before `as_of`, they are read from
     the candidacies, in the tree of `as_of` (the day the target was reached, the chart).
     """
     key = {c.unit_id: c.path for c in children}
     ids = [*key, unit.pk]
-    root = OrgUnit.objects.filter(path=path[:STEP]).values_list("pk", flat=True).first()
-    if _moved_within(path, dt.date(year, 1, 1), as_of):
+    root = unit.pk if len(path) == STEP else (
+        OrgUnit.objects.filter(path=path[:STEP]).values_list("pk", flat=True).first())
+    kind = counts.DAILY[counts_on]
+    asked = ids if root is None or root in ids else [*ids, root]
+    earlier = [_same_day(as_of, y) for y in range(year - HISTORY_YEARS, year)]
+    moved = any_move and _moved_within(path, dt.date(year, 1, 1), as_of)
+    with counts.small_reads():
+        months, monthly = counts.by_month(ids, kind, counts.MONTHLY[counts_on], year,
+                                          year - HISTORY_YEARS, as_of)
+        on = counts.balances_on(asked, [as_of, *earlier])
+        if not moved:
+            _the_reaching_month_by_day(months, targets, kind, as_of)
+    if moved:
         whole = len(path) == STEP and _single_root()
         by_prefix = _admitted_by_day(user, path, year, as_of, counts_on, whole)
         by_key = {c.path: c.unit_id for c in children}
         daily = {by_key[p]: d for p, d in by_prefix.items() if p in by_key}
         daily[unit.pk] = _sum_days(by_prefix.values())
     else:
-        daily = counts.daily(ids, counts.DAILY[counts_on], dt.date(year, 1, 1), as_of)
-    monthly = counts.monthly(ids, counts.MONTHLY[counts_on], year - HISTORY_YEARS, year - 1)
-    asked = ids if root is None or root in ids else [*ids, root]
-    earlier = [_same_day(as_of, y) for y in range(year - HISTORY_YEARS, year)]
-    on = counts.balances_on(asked, [as_of, *earlier])
+        daily = months
     now = on[as_of]
     conversion: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for day in earlier:
@@ -630,14 +700,15 @@ def _from_counters(unit: OrgUnit, path: str, children, year, as_of, counts_on,
 
     return _Figures(
         days={key[u]: d for u, d in daily.items() if u in key},
-        history={key[u]: _plain(h) for u, h in monthly.items() if u in key},
+        # Nothing here goes to the cache: the defaultdicts stay (only read with .get).
+        history={key[u]: h for u, h in monthly.items() if u in key},
         pipeline={key[u]: stages(k) for u, k in now.items() if u in key},
-        conversion={key[u]: _plain(c) for u, c in conversion.items() if u in key},
+        conversion={key[u]: c for u, c in conversion.items() if u in key},
         total_days=daily.get(unit.pk, []),
-        total_history=_plain(monthly.get(unit.pk, {})),
+        total_history=monthly.get(unit.pk, {}),
         total_pipeline=stages(now.get(unit.pk, {})),
-        total_conversion=_plain(conversion.get(unit.pk, {})),
-        province_conversion=None if root == unit.pk else _plain(conversion.get(root, {})))
+        total_conversion=conversion.get(unit.pk, {}),
+        province_conversion=None if root == unit.pk else conversion.get(root, {}))
 
 
 def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
@@ -653,7 +724,7 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
     own_plan = plan_of_unit(plan, unit)
     plan_version, allocations = _allocations(own_plan, as_of)
     children = children_on(unit, as_of)
-    parents = parents_among([c.unit_id for c in children], as_of)
+    parents = _with_subordinates([c.unit_id for c in children], as_of)
 
     year_end = dt.date(year, 12, 31)
     cal = working_calendar()
@@ -662,8 +733,16 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
 
     # A large unit wholly in the user's scope reads the counters; below the counted
     # depth (small subtrees) the candidacies themselves are read.
+    if unit.pk == plan.unit_id and own_plan is not None and own_plan.pk == plan.pk:
+        total_target = plan_version.target if plan_version else None  # read just above
+    else:
+        total_target = _unit_target(plan, unit, as_of, own_plan, version.parent)
+    any_move = _any_move_in(year, as_of)
     if counts.covers(version.depth) and (user is None or can(user, unit)):
-        figures = _from_counters(unit, path, children, year, as_of, counts_on, user)
+        targets = {c.unit_id: allocations.get(c.unit_id) for c in children}
+        targets[unit.pk] = total_target
+        figures = _from_counters(unit, path, children, year, as_of, counts_on, user, targets,
+                                 any_move)
     else:
         figures = _from_candidacies(user, path, year, as_of, counts_on)
     province_rates = _rates(figures.province_conversion
@@ -682,15 +761,14 @@ def progress_table(*, plan: Plan, unit: OrgUnit, as_of: dt.date, user=None,
                             figures.pipeline.get(child.path, {}), rates, feasible, as_of))
     rows.sort(key=order_key)
 
-    total = Progress(unit=unit, name=version.name,
-                     target=_unit_target(plan, unit, as_of, own_plan, version.parent),
+    total = Progress(unit=unit, name=version.name, target=total_target,
                      has_children=bool(children))
     _finish(total, figures.total_days, figures.total_history, figures.total_pipeline,
             unit_rates, feasible, as_of)
     chart = _chart(total, figures.total_days, figures.total_history, as_of)
     return ProgressTable(plan=plan, version=plan_version, unit=unit, as_of=as_of,
                          counts_on=counts_on, total=total, rows=rows, chart=chart,
-                         unit_plan=own_plan, org_changes=org_changes_in(unit, year, as_of))
+                         unit_plan=own_plan, org_changes=org_changes_in(unit, year, as_of) if any_move else [])
 
 
 def _chart(total: Progress, days, history, as_of: dt.date) -> list[ChartPoint]:
