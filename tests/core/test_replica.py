@@ -192,3 +192,14 @@ def test_the_report_command_reads_from_the_replica(personas, province, plan77, c
                      "--user", "tinhuy")
     assert any('"plans_plan"' in q["sql"] for q in on_replica.captured_queries)
     assert "Tỉnh ủy Hòa Bình" in capsys.readouterr().out
+
+
+def test_an_excel_export_reads_from_the_replica(client, personas, province, make_member):
+    make_member(province.kb_cell, "Bùi Thị Hoa")
+    client.force_login(personas.kimboi)
+    caught_up()
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        response = client.get("/trao-doi/xuat/dang-vien/?don-vi=KB")
+        assert response.status_code == 200
+        b"".join(response.streaming_content)
+    assert any('"people_person"' in q["sql"] for q in on_replica.captured_queries)
