@@ -203,3 +203,26 @@ def test_an_excel_export_reads_from_the_replica(client, personas, province, make
         assert response.status_code == 200
         b"".join(response.streaming_content)
     assert any('"people_person"' in q["sql"] for q in on_replica.captured_queries)
+
+
+def test_a_file_job_of_the_queue_reads_from_the_replica(personas, province, monkeypatch, settings,
+                                                        tmp_path):
+    from dangvien.jobs import files
+    from dangvien.jobs.models import FileJob, FileJobStatus
+    from dangvien.org.models import OrgUnit
+
+    settings.DANGVIEN_FILE_JOB_DIR = tmp_path
+    seen = []
+
+    def produce(job, target, progress):
+        seen.append(OrgUnit.objects.get(code="KB")._state.db)
+        target.write_bytes(b"x")
+        return files.Produced(file_name="x.txt", content_type="text/plain", count=1)
+
+    monkeypatch.setitem(files._KINDS, "test.replica",
+                        files.FileKind(name="test.replica", produce=produce, audit=lambda j, u: None))
+    job = FileJob.objects.create(user=personas.kimboi, kind="test.replica", label="x", params={})
+    caught_up()
+    files.file_job_run(job.pk, "w1")
+    job.refresh_from_db()
+    assert (job.status, seen) == (FileJobStatus.DONE, ["replica"])
