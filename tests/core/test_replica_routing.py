@@ -77,15 +77,19 @@ def test_a_user_who_has_just_written_reads_from_the_primary(settings):
 
 
 @pytest.mark.django_db
-def test_a_write_that_succeeded_stamps_the_session(client, personas, province, plan77):  # noqa: F811
+def test_a_write_that_succeeded_stamps_the_session(client, personas, province, plan77,  # noqa: F811
+                                                   monkeypatch):
     client.force_login(personas.provincial)
-    assert client.get("/ke-hoach/tien-do/").status_code == 200
-    assert replica.WROTE_AT not in client.session
+    assert client.post(f"/ke-hoach/{plan77.pk}/dieu-chinh/",
+                       {"target": "1.650", "note": "x"}).status_code == 302
+    assert replica.WROTE_AT not in client.session  # no replica in use: nothing changes
+    monkeypatch.setattr(replica, "configured", lambda: True)
     refused = client.post(f"/ke-hoach/{plan77.pk}/dieu-chinh/", {"target": "", "note": ""})
     assert refused.status_code == 400
     assert replica.WROTE_AT not in client.session
     before = time.time()
-    done = client.post(f"/ke-hoach/{plan77.pk}/dieu-chinh/", {"target": "1.650", "note": "x"})
+    done = client.post(f"/ke-hoach/{plan77.pk}/giao-chi-tieu/", {
+        "target": "1650", f"u{province.kb.pk}": "160", f"u{province.ls.pk}": "1490"})
     assert done.status_code == 302
     assert before <= client.session[replica.WROTE_AT] <= time.time()
 

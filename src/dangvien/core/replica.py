@@ -139,9 +139,9 @@ def wants_replica(request) -> bool:
 
 
 class ReplicaMiddleware:
-    """Enters `replica_reads()` for the pages of REPLICA_VIEWS, and stamps the session after
-    every write request that did not fail (read-your-writes). After the session and
-    authentication middleware."""
+    """Enters `replica_reads()` for the pages of REPLICA_VIEWS, and, when a replica is in use,
+    stamps the session after every write request that did not fail (read-your-writes).
+    After the session and authentication middleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -154,7 +154,8 @@ class ReplicaMiddleware:
             if token is not None:
                 _reading.reset(token)
                 del request._dv_replica_token
-        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and response.status_code < 400:
+        if (request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
+                and response.status_code < 400 and configured()):
             note_write(request)
         return response
 
