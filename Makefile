@@ -4,9 +4,12 @@ export UV_PYTHON_DOWNLOADS := never
 UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 DV := .venv/bin/dangvien
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dangvien
+# The PostgreSQL leg's read replica (core/replica.py): `.ci/run` and `make test-replica` set it
+# to the streaming replica that `.ci/replica` keeps on port 5433; empty: no replica.
+PG_REPLICA_URL ?=
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test test-sqlite test-postgres browser-deps lint bench bench-national bench-export ci clean
+.PHONY: install run demo test test-sqlite test-postgres test-replica replica browser-deps lint bench bench-national bench-export ci clean
 
 $(UV):
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv
@@ -47,20 +50,34 @@ test: install browser-deps test-sqlite test-postgres
 # database, fast for the rest, answers concurrent writers with "table is locked" at once.
 test-sqlite:
 	@echo "== Kiểm thử trên SQLite"
-	@env -u DANGVIEN_DATABASE_URL -u DATABASE_URL DANGVIEN_CONN_MAX_AGE=0 .venv/bin/pytest -q -n 2 --dist worksteal --ignore=tests/browser $(PYTEST_ARGS)
+	@env -u DANGVIEN_DATABASE_URL -u DATABASE_URL -u DANGVIEN_REPLICA_URL DANGVIEN_CONN_MAX_AGE=0 .venv/bin/pytest -q -n 2 --dist worksteal --ignore=tests/browser $(PYTEST_ARGS)
 	@echo "== Kiểm thử trình duyệt trên SQLite (cơ sở dữ liệu kiểm thử trong tệp)"
-	@mkdir -p var && env -u DANGVIEN_DATABASE_URL -u DATABASE_URL DANGVIEN_CONN_MAX_AGE=0 DANGVIEN_TEST_SQLITE_NAME="$(CURDIR)/var/test-browser.sqlite3" .venv/bin/pytest -q -n 2 --dist worksteal tests/browser $(PYTEST_ARGS)
+	@mkdir -p var && env -u DANGVIEN_DATABASE_URL -u DATABASE_URL -u DANGVIEN_REPLICA_URL DANGVIEN_CONN_MAX_AGE=0 DANGVIEN_TEST_SQLITE_NAME="$(CURDIR)/var/test-browser.sqlite3" .venv/bin/pytest -q -n 2 --dist worksteal tests/browser $(PYTEST_ARGS)
 
 # PostgreSQL: CI sets DANGVIEN_DATABASE_URL; locally the server on 127.0.0.1:5432 is used when it answers.
 test-postgres:
 	@url="$${DANGVIEN_DATABASE_URL:-$(PG_URL)}"; \
 	if .venv/bin/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], dbname='postgres', connect_timeout=3).close()" "$$url" 2>/dev/null; then \
-	  echo "== Kiểm thử trên PostgreSQL ($$url)"; \
-	  DANGVIEN_DATABASE_URL="$$url" DANGVIEN_CONN_MAX_AGE=0 .venv/bin/pytest -q -n 2 --dist worksteal $(PYTEST_ARGS); \
+	  replica="$${DANGVIEN_REPLICA_URL:-$(PG_REPLICA_URL)}"; \
+	  if [ -n "$$replica" ]; then \
+	    echo "== Kiểm thử trên PostgreSQL ($$url, bản sao $$replica)"; \
+	  else \
+	    echo "== Kiểm thử trên PostgreSQL ($$url; không có bản sao: các kiểm thử bản sao không chạy, xem make test-replica)"; \
+	    if [ -n "$$CI" ]; then echo "CI cần bản sao (.ci/replica)."; exit 1; fi; \
+	  fi; \
+	  DANGVIEN_DATABASE_URL="$$url" DANGVIEN_REPLICA_URL="$$replica" DANGVIEN_CONN_MAX_AGE=0 .venv/bin/pytest -q -n 2 --dist worksteal $(PYTEST_ARGS); \
 	else \
 	  echo "== PostgreSQL không trả lời ở $$url: bỏ qua lượt kiểm thử PostgreSQL (CI luôn chạy lượt này)."; \
 	  if [ -n "$$CI" ]; then exit 1; fi; \
 	fi
+
+# A streaming replica of the PostgreSQL server on 127.0.0.1:5432, on port 5433 (.ci/replica;
+# as root or as the postgres user), then the PostgreSQL leg with it.
+replica:
+	@.ci/replica >/dev/null
+
+test-replica: install replica
+	@$(MAKE) --no-print-directory test-postgres PG_REPLICA_URL="$$(.ci/replica 2>/dev/null)"
 
 lint: install
 	@.venv/bin/ruff check .

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -27,6 +28,29 @@ from dangvien.people.choices import Gender
 from dangvien.people.services import membership_create, person_create
 
 START = dt.date(2020, 10, 1)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `replica` prove reads on a real streaming replica (tests/core/
+    test_replica.py): without DANGVIEN_REPLICA_URL (the SQLite leg, a PostgreSQL leg with no
+    replica) they are deselected, not skipped; `.ci/run` always gives the PostgreSQL leg one."""
+    if os.environ.get("DANGVIEN_REPLICA_URL", "").strip():
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker("replica") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _replica_reads_only_where_proven(request, settings):
+    """With a replica configured, every other test reads from the primary, as it always did:
+    their data is written inside a transaction the replica never sees. Tests marked `replica`
+    turn the routing on and wait for the replica themselves."""
+    if request.node.get_closest_marker("replica") is None:
+        settings.DANGVIEN_REPLICA_READS = False
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,9 @@
 """Settings, read from environment variables with safe local defaults.
 
 DANGVIEN_DATABASE_URL   database (default: SQLite file var/dangvien.sqlite3)
+DANGVIEN_REPLICA_URL    a PostgreSQL streaming replica of it: dashboards, reports and exports
+                        read there (core/replica.py); unset: everything uses the database
+DANGVIEN_REPLICA_STICKY_SECONDS  after a write, the user reads from the primary this long (8)
 DANGVIEN_SECRET_KEY     secret key (default: generated once into var/secret_key)
 DANGVIEN_PRODUCTION     "1" refuses to start without DANGVIEN_SECRET_KEY
 DANGVIEN_DEBUG          "1" turns debug pages on (never in production)
@@ -179,6 +182,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute session limits, the temporary password, the second factor.
     "dangvien.accounts.middleware.AccountGateMiddleware",
+    # Dashboards, reports, exports read from the replica, if any; read-your-writes.
+    "dangvien.core.replica.ReplicaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -241,6 +246,31 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+
+def _replica(primary: dict) -> dict | None:
+    """The read replica's alias (core/replica.py), when DANGVIEN_REPLICA_URL names one."""
+    url = os.environ.get("DANGVIEN_REPLICA_URL", "").strip()
+    if not url:
+        return None
+    db = dj_database_url.parse(url, conn_max_age=primary["CONN_MAX_AGE"])
+    if db["ENGINE"] != primary["ENGINE"] or primary["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DANGVIEN_REPLICA_URL phải là một bản sao PostgreSQL của "
+                                   "cơ sở dữ liệu PostgreSQL trong DANGVIEN_DATABASE_URL.")
+    # A replica that is down must not hang a page: the router then reads from the primary.
+    db.setdefault("OPTIONS", {})["connect_timeout"] = 3
+    db["CONN_HEALTH_CHECKS"] = True
+    # Tests: the alias keeps the replica's host and port and takes the test database's name
+    # (MIRROR copies NAME only), so it reads the test database as streamed to the replica.
+    db["TEST"] = {"MIRROR": "default"}
+    return db
+
+
+if (_replica_db := _replica(DATABASES["default"])) is not None:
+    DATABASES["replica"] = _replica_db
+    DATABASE_ROUTERS = ["dangvien.core.replica.ReplicaRouter"]
+#: After a write, the user's reads go to the primary this long (read-your-writes).
+DANGVIEN_REPLICA_STICKY_SECONDS = float(os.environ.get("DANGVIEN_REPLICA_STICKY_SECONDS", "8"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -132,7 +132,8 @@ def test_command_help_is_vietnamese_and_a_bad_date_is_refused(due):
         remind("--as-of", "31/02/2022")
     result = subprocess.run([sys.executable, "-m", "dangvien", "remind", "--help"],
                             capture_output=True, text=True, check=True,
-                            env=os.environ | {"DANGVIEN_DATABASE_URL": "sqlite:///:memory:"})
+                            env=os.environ | {"DANGVIEN_DATABASE_URL": "sqlite:///:memory:",
+                                              "DANGVIEN_REPLICA_URL": ""})
     assert "chạy thử: in ra sẽ gửi gì cho ai" in " ".join(result.stdout.split())
 
 
@@ -144,11 +145,13 @@ def test_without_a_mail_server_mail_goes_to_files(tmp_path):
             "print(s.EMAIL_BACKEND); print(s.EMAIL_FILE_PATH)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env=env | {"DANGVIEN_VAR_DIR": str(tmp_path),
-                                    "DANGVIEN_DATABASE_URL": "sqlite:///:memory:"}).stdout.split()
+                                    "DANGVIEN_DATABASE_URL": "sqlite:///:memory:",
+                                    "DANGVIEN_REPLICA_URL": ""}).stdout.split()
     assert out == ["django.core.mail.backends.filebased.EmailBackend", str(tmp_path / "mail")]
     smtp = subprocess.run([sys.executable, "-c", code.replace("EMAIL_FILE_PATH", "EMAIL_HOST")],
                           capture_output=True, text=True, check=True,
                           env=env | {"DANGVIEN_EMAIL_HOST": "mail.hoabinh.dcs.vn",
                                      "DANGVIEN_VAR_DIR": str(tmp_path),
-                                     "DANGVIEN_DATABASE_URL": "sqlite:///:memory:"}).stdout.split()
+                                     "DANGVIEN_DATABASE_URL": "sqlite:///:memory:",
+                                    "DANGVIEN_REPLICA_URL": ""}).stdout.split()
     assert smtp == ["django.core.mail.backends.smtp.EmailBackend", "mail.hoabinh.dcs.vn"]

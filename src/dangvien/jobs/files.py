@@ -28,6 +28,8 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from dangvien.core.replica import replica_reads
+
 from . import runner
 from .models import FILE_ACTIVE, FileJob, FileJobStatus
 
@@ -168,7 +170,8 @@ def file_job_run(pk: int, worker: str) -> None:
         if not job.user.is_active:
             raise FileJobError(LOCKED)
         kind = get_kind(job.kind)
-        with _progress(pk) as progress:
+        # Reports and exports read their data from the replica, if any (core/replica.py).
+        with _progress(pk) as progress, replica_reads():
             made = kind.produce(job, part, progress)
         suffix = Path(made.file_name).suffix.lower()
         stored = stem + (suffix if re.fullmatch(r"\.[a-z0-9]{1,10}", suffix) else "")

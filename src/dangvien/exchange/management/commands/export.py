@@ -26,6 +26,7 @@ from dangvien.core.cli import (
     unit_option,
     user_option,
 )
+from dangvien.core.replica import reads_from_replica
 from dangvien.exchange.export import KINDS, full_scope_user, write_xlsx
 
 #: Lists longer than this show a progress bar.
@@ -94,6 +95,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true",
                             help="không hiện thanh tiến trình")
 
+    @reads_from_replica  # data from the replica, if any (core/replica.py)
     def handle(self, *args, **options):
         kind = KINDS[options["kind"]]
         target = Path(options["output"])

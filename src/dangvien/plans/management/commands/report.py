@@ -23,6 +23,7 @@ from dangvien.core.cli import (
     unit_option,
     user_option,
 )
+from dangvien.core.replica import reads_from_replica
 from dangvien.org.models import OrgUnit
 from dangvien.org.selectors import ancestors_on
 from dangvien.plans import reports
@@ -76,6 +77,7 @@ class Command(BaseCommand):
             help="ghi kết quả vào tệp này thay vì in ra màn hình (bắt buộc với xlsx, docx, "
                  "pdf)")
 
+    @reads_from_replica  # data from the replica, if any (core/replica.py)
     def handle(self, *args, **options):
         if options["kind"] == "ratings":
             from dangvien.ratings import reports as ratings_reports
