@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
@@ -61,6 +62,8 @@ class Command(BaseCommand):
             )
         if options["workers"] < 1 or options["threads"] < 1:
             raise CommandError("Số tiến trình web và số luồng phải từ 1 trở lên.")
+        if any(c["BACKEND"].endswith("DatabaseCache") for c in settings.CACHES.values()):
+            call_command("createcachetable", verbosity=0)  # DANGVIEN_CACHE_URL=db://
         host, port = options["host"], options["port"]
         shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
         self.stdout.write(self.style.SUCCESS(f"dangvien đang chạy tại http://{shown}:{port}/"))
