@@ -109,6 +109,8 @@ def prepare(args, key_hex: str) -> dict:
     env = product_env(args)
     args.var_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    if args.database_url.startswith(("postgres://", "postgresql://")):
+        create_database(args.database_url)
     dv(env, "migrate", "--noinput", "-v", "0")
     dv(env, "demo", "--if-empty", capture=True)
     # collectstatic compresses every file again (half a minute): only when a static file
@@ -124,6 +126,19 @@ def prepare(args, key_hex: str) -> dict:
     print(f"Prepared {args.database_url or args.var_dir / 'dangvien.sqlite3'} "
           f"in {time.perf_counter() - started:.1f} s")
     return data
+
+
+def create_database(url: str) -> None:
+    """The PostgreSQL database named in the URL, created on the first run."""
+    from urllib.parse import urlparse
+
+    import psycopg
+    from psycopg import sql
+
+    name = urlparse(url).path.lstrip("/")
+    with psycopg.connect(url, dbname="postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def free_port() -> int:
