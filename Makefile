@@ -117,6 +117,14 @@ bench-import: install
 bench-hostile: install
 	@.venv/bin/python bench/hostile_import.py $(BENCH_ARGS)
 
+# The product under load (bench/README.md): `dangvien serve` as in production, signed-in
+# officers on 50 keep-alive connections. A short run by default; e.g.
+# make bench-load LOAD_ARGS="--seconds 60 --mix readwrite --database-url postgres://…"
+LOAD_ARGS ?= --seconds 15 --connections 50
+.PHONY: bench-load
+bench-load: install
+	@.venv/bin/python bench/load.py $(LOAD_ARGS)
+
 .PHONY: bench-concurrency
 bench-concurrency: install
 	@.venv/bin/python bench/import_concurrency.py $(BENCH_ARGS)

@@ -56,6 +56,10 @@ def _replica_reads_only_where_proven(request, settings):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # One cache per test process, as before the shared file cache (core/cache.py): tests
+    # running side by side (xdist) must not see each other's entries. Tests of the shared
+    # cache start servers of their own.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 def verify_second_factor(client, user) -> None:

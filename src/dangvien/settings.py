@@ -13,6 +13,7 @@ DANGVIEN_BASE_URL       the address users open, for links in emails (default: ht
 DANGVIEN_EMAIL_HOST     the intranet mail server (SMTP); unset: mail goes to files in var/mail
 DANGVIEN_EMAIL_PORT, DANGVIEN_EMAIL_USER, DANGVIEN_EMAIL_PASSWORD, DANGVIEN_EMAIL_USE_TLS ("1"),
 DANGVIEN_EMAIL_FROM     the sender address of reminders
+DANGVIEN_CACHE_URL      the cache all server processes share (default: files in var/cache)
 """
 
 from __future__ import annotations
@@ -166,6 +167,9 @@ DANGVIEN_TRANSFER_PRESENT_DAYS = int(os.environ.get("DANGVIEN_TRANSFER_PRESENT_D
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and JSON gzip-encoded when asked (core.compression: BREACH considered there);
+    # after whitenoise, which answers static files itself, already compressed.
+    "dangvien.core.compression.TextGZipMiddleware",
     # Every page and file: Cache-Control no-store (core.middleware).
     "dangvien.core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -271,6 +275,12 @@ if (_replica_db := _replica(DATABASES["default"])) is not None:
     DATABASE_ROUTERS = ["dangvien.core.replica.ReplicaRouter"]
 #: After a write, the user's reads go to the primary this long (read-your-writes).
 DANGVIEN_REPLICA_STICKY_SECONDS = float(os.environ.get("DANGVIEN_REPLICA_STICKY_SECONDS", "8"))
+
+# One cache shared by every process of the server (core/cache.py): files under var/cache
+# by default; DANGVIEN_CACHE_URL for the database (db://) or Redis. Tests use local memory.
+from dangvien.core.cache import caches_from_env  # noqa: E402
+
+CACHES = caches_from_env(VAR_DIR)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

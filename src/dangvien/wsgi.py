@@ -1,4 +1,4 @@
-"""WSGI entry point (served by waitress in `dangvien serve`)."""
+"""WSGI entry point (served by gunicorn, or granian, in `dangvien serve`)."""
 
 import os
 

@@ -53,7 +53,9 @@ def test_every_operation_keeps_the_contract(world, personas, token_of, settings,
     token = token_of(personas.kimboi)
     app = get_wsgi_application()
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
-    headers = {"Authorization": f"Bearer {token}"}
+    # Schemathesis's in-process (WSGI) transport asks for gzip but does not unpack it; the
+    # compression of responses is tested in tests/web/test_compression.py.
+    headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"}
     operations = [result.ok() for result in schema.get_all_operations()]
     seen = []
     started = time.monotonic()

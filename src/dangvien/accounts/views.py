@@ -24,6 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dangvien.core import vn
+from dangvien.core.compression import no_compress
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 
@@ -78,6 +79,7 @@ def _qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=5, title="Mã QR đăng ký ứng dụng xác thực")
 
 
+@no_compress
 @require_http_methods(["GET", "POST"])
 @login_required
 def enrol(request: HttpRequest) -> HttpResponse:
@@ -106,6 +108,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     })
 
 
+@no_compress
 @require_http_methods(["GET"])
 @login_required
 def recovery_shown(request: HttpRequest) -> HttpResponse:
@@ -116,6 +119,7 @@ def recovery_shown(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/recovery.html", {"codes": codes, "next": _next(request)})
 
 
+@no_compress
 @require_POST
 @login_required
 def recovery_renew(request: HttpRequest) -> HttpResponse:
@@ -187,6 +191,7 @@ def _me(request: HttpRequest, *, token_form: ApiTokenForm | None = None, new_tok
     }, status=status)
 
 
+@no_compress
 @require_POST
 @login_required
 def api_token_new(request: HttpRequest) -> HttpResponse:

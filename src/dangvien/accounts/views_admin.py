@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dangvien.core.compression import no_compress
 from dangvien.core.errors import DomainError
 from dangvien.core.forms import add_domain_error
 
@@ -52,6 +53,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
         "page_query": urlencode({"q": q}) + "&" if q else ""})
 
 
+@no_compress
 @require_http_methods(["GET", "POST"])
 @login_required
 def account_new(request: HttpRequest) -> HttpResponse:
@@ -146,6 +148,7 @@ def reactivate(request: HttpRequest, pk: int) -> HttpResponse:
         by=request.user, user=a, active=True), "Đã mở lại tài khoản.")
 
 
+@no_compress
 @require_POST
 @login_required
 def password_reset(request: HttpRequest, pk: int) -> HttpResponse:
