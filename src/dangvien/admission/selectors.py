@@ -119,7 +119,7 @@ def candidates_list(*, user, unit: OrgUnit | None = None, stage: str = STAGE_OPE
 def overdue_kinds(*, user, on: dt.date, unit: OrgUnit | None = None) -> dict[int, list[str]]:
     """Candidacy id -> what is overdue on `on` (as the deadlines page counts it)."""
     out: dict[int, list[str]] = {}
-    for item in deadlines.deadlines(user=user, as_of=on, unit=unit):
+    for item in deadlines.deadlines_cached(user=user, as_of=on, unit=unit):
         if item.is_overdue:
             out.setdefault(item.candidacy_id, []).append(item.kind_label.lower())
     return out

@@ -1,0 +1,106 @@
+"""Cached page fragments, keyed by (scope, as-of date, data version).
+
+A fragment is something a page computes from the database that many requests share: the
+deadlines of a scope on a day, the figures of a unit. Its cache key holds
+
+* the scope (`accounts.scope.scope_key`): users who see the same units share it, a
+  user with another scope never reads it;
+* the day in view and any other argument of the computation;
+* the data version (`data_version`): one random token per area of data
+  (`core.models.DataVersion`), replaced by `audit_record` in the same transaction as
+  every write it records. Every service write records itself in the audit trail, so
+  after any write the next request builds a key no older fragment has: nothing is ever
+  stale, and nothing needs to be deleted.
+
+Areas: ``ratings`` (yearly quality ratings: the December rush of 3.500 cells must not
+throw away everyone's deadlines) and ``data`` (everything else: candidacies, people, the
+tree, training, rule sets, the calendar, imports, restructuring). A write recorded
+under an object type of the ratings app changes the first; any other write the second.
+Sign-ins, refusals and exports write audit rows but change no data: they keep the
+tokens.
+
+Values are pickled (and compressed when large) by `django.core.cache`; keep them small
+and never cache anything of one user outside his scope key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import pickle
+import zlib
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+
+from .models import DataVersion
+
+T = TypeVar("T")
+
+DATA = "data"
+RATINGS = "ratings"
+AREAS = (DATA, RATINGS)
+#: How long a fragment lives at most (seconds); a new data version makes it unreachable
+#: long before.
+TIMEOUT = 6 * 3600
+#: Values larger than this (pickled bytes) are stored compressed.
+COMPRESS_OVER = 16_384
+_UNCHANGED_ACTIONS = ("account.",)
+_UNCHANGED_TYPES = frozenset({"audit", "exchange.export"})
+
+
+def area_of(*, action: str, object_type: str) -> str | None:
+    """The area a recorded write changes, None when it changes no data shown in pages."""
+    if action.startswith(_UNCHANGED_ACTIONS) or action.endswith(".refused"):
+        return None
+    if object_type in _UNCHANGED_TYPES:
+        return None
+    return RATINGS if object_type.startswith("ratings.") else DATA
+
+
+def bump(area: str) -> None:
+    """Give `area` a new token; call inside the writing transaction (audit_record does)."""
+    token = secrets.token_hex(8)
+    if not DataVersion.objects.filter(area=area).update(token=token):
+        with transaction.atomic():
+            DataVersion.objects.update_or_create(area=area, defaults={"token": token})
+
+
+def data_version(*areas: str) -> str:
+    """The current tokens of `areas` (all areas when none named): one small query."""
+    wanted = areas or AREAS
+    tokens = dict(DataVersion.objects.filter(area__in=wanted).values_list("area", "token"))
+    return ".".join(tokens.get(a, "0") for a in wanted)
+
+
+def fragment_key(name: str, *, scope: str, parts: Iterable[Any], version: str) -> str:
+    raw = "|".join([name, scope, *map(str, parts), version])
+    # Scope keys can be long lists of paths: a digest keeps the key within memcached's
+    # 250 characters and free of spaces.
+    return f"dv:frag:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+
+
+def cached(name: str, *, scope: str, parts: Iterable[Any], compute: Callable[[], T],
+           areas: tuple[str, ...] = (DATA,)) -> T:
+    """`compute()`'s value from the cache under (name, scope, parts, data version)."""
+    if _in_write_transaction():
+        # Inside a write transaction the data may differ from what others see: never
+        # share what is computed here.
+        return compute()
+    key = fragment_key(name, scope=scope, parts=parts, version=data_version(*areas))
+    raw = cache.get(key)
+    if raw is not None:
+        return pickle.loads(zlib.decompress(raw[1:]) if raw[:1] == b"z" else raw[1:])  # noqa: S301
+    value = compute()
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    raw = b"z" + zlib.compress(data, 1) if len(data) > COMPRESS_OVER else b"p" + data
+    cache.set(key, raw, TIMEOUT)
+    return value
+
+
+def _in_write_transaction() -> bool:
+    """Inside a transaction other than the ones a test case wraps each test in."""
+    conn = transaction.get_connection()
+    return any(not getattr(block, "_from_testcase", False) for block in conn.atomic_blocks)
