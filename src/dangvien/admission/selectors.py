@@ -117,7 +117,19 @@ def candidates_list(*, user, unit: OrgUnit | None = None, stage: str = STAGE_OPE
 
 
 def overdue_kinds(*, user, on: dt.date, unit: OrgUnit | None = None) -> dict[int, list[str]]:
-    """Candidacy id -> what is overdue on `on` (as the deadlines page counts it)."""
+    """Candidacy id -> what is overdue on `on` (as the deadlines page counts it); a
+    fragment shared by the users of one scope (`core.fragments`)."""
+    from dangvien.accounts.scope import scope_key
+    from dangvien.core.fragments import cached
+
+    if user is None:
+        return _overdue_kinds(user=None, on=on, unit=unit)
+    return cached("overdue_kinds", scope=scope_key(user),
+                  parts=(on.isoformat(), unit.pk if unit is not None else ""),
+                  compute=lambda: _overdue_kinds(user=user, on=on, unit=unit))
+
+
+def _overdue_kinds(*, user, on: dt.date, unit: OrgUnit | None) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     for item in deadlines.deadlines_cached(user=user, as_of=on, unit=unit):
         if item.is_overdue:
@@ -126,7 +138,16 @@ def overdue_kinds(*, user, on: dt.date, unit: OrgUnit | None = None) -> dict[int
 
 
 def unit_choices(user) -> list[tuple[str, str]]:
-    """Units to filter by: every unit in scope above the cells, and the top of the scope."""
+    """Units to filter by: every unit in scope above the cells, and the top of the scope
+    (a fragment shared by the users of one scope, `core.fragments`)."""
+    from dangvien.accounts.scope import scope_key
+    from dangvien.core.fragments import cached
+
+    return cached("unit_choices", scope=scope_key(user), parts=(),
+                  compute=lambda: _unit_choices(user))
+
+
+def _unit_choices(user) -> list[tuple[str, str]]:
     roots = [u.path for u in _scope_root_units(user)]
     units = (OrgUnit.objects.for_user(user).filter(valid_to__isnull=True)
              .filter(~Q(kind=UnitKind.CELL) | Q(path__in=roots))
@@ -515,6 +536,12 @@ def cell_choices(user) -> list[tuple[int, str]]:
                  .values_list("path", "name"))
     return [(c.pk, f"{c.name} — {names[c.path[:-step]]}" if c.path[:-step] in names else c.name)
             for c in cells]
+
+
+def can_register(user) -> bool:
+    """Whether the user may add candidates to some cell (`cell_choices` is not empty)."""
+    return (OrgUnit.objects.for_user(user, Role.EDITOR)
+            .filter(kind__in=list(CELL_KINDS), valid_to__isnull=True).exists())
 
 
 def people_for_registration(*, user, text: str, limit: int = 20) -> list[Person]:

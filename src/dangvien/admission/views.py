@@ -16,6 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangvien.accounts.models import Role
@@ -41,6 +43,7 @@ from .models import Candidacy, Stage
 from .registration import candidate_register
 from .selectors import (
     STEPS,
+    can_register,
     candidate_page,
     candidates_list,
     cell_choices,
@@ -75,15 +78,21 @@ def candidates(request: HttpRequest) -> HttpResponse:
     rows = with_due(page.object_list, today=today, overdue=late)
     units = unit_choices(user)
     if unit is not None and unit.code not in {c for c, _ in units}:
-        units.append((unit.code, unit.name))
+        units = [*units, (unit.code, unit.name)]
+    # Hundreds of units at the province: the options are written once, not by a template
+    # loop (the page's cost was in it).
+    unit_code = unit.code if unit else ""
+    options = format_html_join("", '<option value="{}"{}>{}</option>',
+                               ((c, mark_safe(" selected") if c == unit_code else "", n)
+                                for c, n in units))
     kept = {k: v for k, v in request.GET.items() if k != "trang" and v}
     return render(request, "admission/candidate_list.html", {
-        "form": form, "page": page, "rows": rows, "unit": unit, "units": units,
-        "unit_code": unit.code if unit else "",
+        "form": form, "page": page, "rows": rows, "unit": unit, "unit_options": options,
+        "unit_code": unit_code,
         "page_query": (urlencode(kept) + "&") if kept else "",
         "filtered": bool(kept),
         "more_filters": bool(kept.keys() - {"q"}),
-        "can_add": bool(cell_choices(user)),
+        "can_add": can_register(user),
     })
 
 
