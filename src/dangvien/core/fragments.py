@@ -75,6 +75,16 @@ def data_version(*areas: str) -> str:
     return ".".join(tokens.get(a, "0") for a in wanted)
 
 
+def rights_key(user) -> str:
+    """The user's scope at every role (viewer, editor, approver, admin): users with the
+    same key may see and do exactly the same, so they may share what a page computes
+    from their rights, not only from what they see."""
+    from dangvien.accounts.models import Role
+    from dangvien.accounts.scope import scope_key
+
+    return ";".join(scope_key(user, role) for role in Role.values)
+
+
 def fragment_key(name: str, *, scope: str, parts: Iterable[Any], version: str) -> str:
     raw = "|".join([name, scope, *map(str, parts), version])
     # Scope keys can be long lists of paths: a digest keeps the key within memcached's
