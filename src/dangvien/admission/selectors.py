@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
@@ -145,6 +147,27 @@ def unit_choices(user) -> list[tuple[str, str]]:
 
     return cached("unit_choices", scope=scope_key(user), parts=(),
                   compute=lambda: _unit_choices(user))
+
+
+def unit_options(user, *, selected: str = "", extra: OrgUnit | None = None) -> str:
+    """`unit_choices` as the HTML options of the list's unit filter, `selected` marked.
+
+    Hundreds of units at the province: the options are written once per scope and data
+    version (a fragment), not by a template loop on every visit. `extra` is a unit the
+    user asked for that is not among the choices (a cell): added at the end.
+    """
+    from dangvien.accounts.scope import scope_key
+    from dangvien.core.fragments import cached
+
+    html = cached("unit_options", scope=scope_key(user), parts=(),
+                  compute=lambda: str(format_html_join(
+                      "", '<option value="{}">{}</option>', _unit_choices(user))))
+    if extra is not None and f'<option value="{escape(extra.code)}">' not in html:
+        html += format_html('<option value="{}">{}</option>', extra.code, extra.name)
+    if selected:
+        mark = f'<option value="{escape(selected)}">'
+        html = html.replace(mark, mark[:-1] + " selected>", 1)
+    return mark_safe(html)  # noqa: S308 - every value went through format_html
 
 
 def _unit_choices(user) -> list[tuple[str, str]]:

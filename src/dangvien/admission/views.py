@@ -16,8 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangvien.accounts.models import Role
@@ -52,7 +50,7 @@ from .selectors import (
     people_for_registration,
     step_is_due,
     step_unit,
-    unit_choices,
+    unit_options,
     with_due,
 )
 
@@ -76,15 +74,8 @@ def candidates(request: HttpRequest) -> HttpResponse:
                          source=form.value("nguon"), text=form.value("q"), overdue=late)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("trang"))
     rows = with_due(page.object_list, today=today, overdue=late)
-    units = unit_choices(user)
-    if unit is not None and unit.code not in {c for c, _ in units}:
-        units = [*units, (unit.code, unit.name)]
-    # Hundreds of units at the province: the options are written once, not by a template
-    # loop (the page's cost was in it).
     unit_code = unit.code if unit else ""
-    options = format_html_join("", '<option value="{}"{}>{}</option>',
-                               ((c, mark_safe(" selected") if c == unit_code else "", n)
-                                for c, n in units))
+    options = unit_options(user, selected=unit_code, extra=unit)
     kept = {k: v for k, v in request.GET.items() if k != "trang" and v}
     return render(request, "admission/candidate_list.html", {
         "form": form, "page": page, "rows": rows, "unit": unit, "unit_options": options,

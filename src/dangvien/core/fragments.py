@@ -26,8 +26,8 @@ and never cache anything of one user outside his scope key.
 from __future__ import annotations
 
 import hashlib
-import secrets
 import pickle
+import secrets
 import zlib
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
