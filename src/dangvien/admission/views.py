@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -19,10 +18,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangvien.accounts.models import Role
-from dangvien.accounts.scope import can, get_unit_or_404
+from dangvien.accounts.scope import can, get_unit_or_404, scope_key
 from dangvien.core import versions, vn
 from dangvien.core.db import rehearse
 from dangvien.core.errors import DomainError
+from dangvien.core.fragments import cached_page
 from dangvien.org.models import OrgUnit
 from dangvien.people.models import Person
 from dangvien.reports.party_forms import party_forms_for
@@ -72,7 +72,11 @@ def candidates(request: HttpRequest) -> HttpResponse:
     late = overdue_kinds(user=user, on=today, unit=unit) if form.value("qua_han") else None
     qs = candidates_list(user=user, unit=unit, stage=form.value("buoc"),
                          source=form.value("nguon"), text=form.value("q"), overdue=late)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("trang"))
+    page = cached_page(
+        "candidates", scope=scope_key(user),
+        parts=(unit.pk if unit else "", form.value("buoc"), form.value("nguon"),
+               form.value("q"), today.isoformat() if late is not None else ""),
+        queryset=qs, per_page=PER_PAGE, number=request.GET.get("trang"))
     rows = with_due(page.object_list, today=today, overdue=late)
     unit_code = unit.code if unit else ""
     options = unit_options(user, selected=unit_code, extra=unit)

@@ -114,3 +114,25 @@ def _in_write_transaction() -> bool:
     """Inside a transaction other than the ones a test case wraps each test in."""
     conn = transaction.get_connection()
     return any(not getattr(block, "_from_testcase", False) for block in conn.atomic_blocks)
+
+
+def cached_page(name: str, *, scope: str, parts: Iterable[Any], queryset, per_page: int,
+                number, areas: tuple[str, ...] = (DATA,)):
+    """A page of `queryset` whose count and row ids are a fragment (small: the ids, not the
+    rows), the rows read again by primary key: the count and the sort of a list at the
+    province (a scan of thousands of rows) are made once per data version, not per visit."""
+    from django.core.paginator import Paginator
+
+    paginator = Paginator(queryset, per_page)
+
+    def compute() -> tuple[int, int, list]:
+        page = paginator.get_page(number)
+        return paginator.count, page.number, [row.pk for row in page.object_list]
+
+    count, page_number, ids = cached(name, scope=scope, parts=(*parts, str(number or "")),
+                                     compute=compute, areas=areas)
+    paginator.count = count  # a cached_property: set, it is not counted again
+    page = paginator.page(page_number)
+    by_pk = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
+    page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
+    return page

@@ -8,7 +8,6 @@ the user's scope answers 404 through `get_unit_or_404`, like a unit that does no
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -29,21 +28,15 @@ MEMBERS_PER_PAGE = 50
 
 
 def _members_page(user, unit, on, number):
-    """A page of the unit's members. The count and the page's rows are fragments of the
-    scope (`core.fragments`): at a province both are a sort or a count over every member."""
+    """A page of the unit's members; its count and ids are a fragment of the scope
+    (`core.fragments.cached_page`): at a province both are a sort and a count over every
+    member."""
     from dangvien.accounts.scope import scope_key
-    from dangvien.core.fragments import cached
+    from dangvien.core.fragments import cached_page
 
-    scope = scope_key(user)
-    members = members_of_unit(user=user, unit=unit, on=on)
-    paginator = Paginator(members, MEMBERS_PER_PAGE)
-    paginator.count = cached("unit_members_count", scope=scope, parts=(unit.pk, on.isoformat()),
-                             compute=members.count)
-    page = paginator.get_page(number)
-    page.object_list = cached(
-        "unit_members_page", scope=scope, parts=(unit.pk, on.isoformat(), page.number),
-        compute=lambda: list(page.object_list))
-    return page
+    return cached_page("unit_members", scope=scope_key(user), parts=(unit.pk, on.isoformat()),
+                       queryset=members_of_unit(user=user, unit=unit, on=on),
+                       per_page=MEMBERS_PER_PAGE, number=number)
 
 
 @require_GET
