@@ -133,6 +133,6 @@ def cached_page(name: str, *, scope: str, parts: Iterable[Any], queryset, per_pa
                                      compute=compute, areas=areas)
     paginator.count = count  # a cached_property: set, it is not counted again
     page = paginator.page(page_number)
-    by_pk = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
+    by_pk = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()} if ids else {}
     page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
     return page
