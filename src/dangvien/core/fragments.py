@@ -6,7 +6,7 @@ deadlines of a scope on a day, the figures of a unit. Its cache key holds
 * the scope (`accounts.scope.scope_key`): users who see the same units share it, a
   user with another scope never reads it;
 * the day in view and any other argument of the computation;
-* the data version (`data_version`): one random token per area of data
+* the data version (`data_version`, read once per request): one random token per area of data
   (`core.models.DataVersion`), replaced by `audit_record` in the same transaction as
   every write it records. Every service write records itself in the audit trail, so
   after any write the next request builds a key no older fragment has: nothing is ever
@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import secrets
+import threading
 import zlib
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -60,8 +61,22 @@ def area_of(*, action: str, object_type: str) -> str | None:
     return RATINGS if object_type.startswith("ratings.") else DATA
 
 
+#: The tokens read once per request (a page asks for several fragments); a write in the
+#: same thread forgets them.
+_local = threading.local()
+
+
+def request_started(**kwargs) -> None:
+    _local.in_request, _local.tokens = True, None
+
+
+def request_finished(**kwargs) -> None:
+    _local.in_request, _local.tokens = False, None
+
+
 def bump(area: str) -> None:
     """Give `area` a new token; call inside the writing transaction (audit_record does)."""
+    _local.tokens = None
     token = secrets.token_hex(8)
     if not DataVersion.objects.filter(area=area).update(token=token):
         with transaction.atomic():
@@ -71,7 +86,11 @@ def bump(area: str) -> None:
 def data_version(*areas: str) -> str:
     """The current tokens of `areas` (all areas when none named): one small query."""
     wanted = areas or AREAS
-    tokens = dict(DataVersion.objects.filter(area__in=wanted).values_list("area", "token"))
+    tokens = getattr(_local, "tokens", None)
+    if tokens is None:
+        tokens = dict(DataVersion.objects.values_list("area", "token"))
+        if getattr(_local, "in_request", False):
+            _local.tokens = tokens
     return ".".join(tokens.get(a, "0") for a in wanted)
 
 
