@@ -193,6 +193,17 @@ def make_member():
 
 
 @pytest.fixture(autouse=True)
+def _no_fragments_from_another_test():
+    """Each test its own cache of page fragments: a test's database rolls back, and with it
+    the data versions the fragments' keys hold, but the cache of the process stays."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _audit_head_log_per_test(settings, tmp_path):
     """Each test its own audit head log (the file outside the database), as each has its
     own database."""

@@ -41,5 +41,5 @@ def test_tree_and_fragment_do_not_grow_with_units(client, personas, province, ma
     add_cells(province.ls_commune, 15, "LS.01.X")
     assert queries(client, "/to-chuc/") == tree_few
     assert queries(client, "/to-chuc/KB.01/cay/") == fragment_few
-    assert tree_few <= 10
-    assert fragment_few <= 10
+    assert tree_few <= 11  # cold: one of them reads the data version (core.fragments)
+    assert fragment_few <= 11

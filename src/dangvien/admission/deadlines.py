@@ -485,6 +485,22 @@ def deadlines(*, user, as_of: dt.date, unit: OrgUnit | None = None,
     return items
 
 
+def deadlines_cached(*, user, as_of: dt.date, unit: OrgUnit | None = None,
+                     horizon_days: int = 7) -> list[DeadlineItem]:
+    """`deadlines()` for pages: the same list, shared by the users of one scope through the
+    cache of fragments (`core.fragments`), keyed by the scope, `as_of`, the unit, the
+    horizon and the data version, so a write anywhere shows on the next request."""
+    from dangvien.accounts.scope import scope_key
+    from dangvien.core.fragments import cached
+
+    if user is None:
+        return deadlines(user=None, as_of=as_of, unit=unit, horizon_days=horizon_days)
+    return cached(
+        "deadlines", scope=scope_key(user),
+        parts=(as_of.isoformat(), unit.pk if unit is not None else "", horizon_days),
+        compute=lambda: deadlines(user=user, as_of=as_of, unit=unit, horizon_days=horizon_days))
+
+
 # --- summaries for pages and commands ------------------------------------------------------
 
 

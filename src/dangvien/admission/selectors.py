@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can
@@ -117,16 +119,58 @@ def candidates_list(*, user, unit: OrgUnit | None = None, stage: str = STAGE_OPE
 
 
 def overdue_kinds(*, user, on: dt.date, unit: OrgUnit | None = None) -> dict[int, list[str]]:
-    """Candidacy id -> what is overdue on `on` (as the deadlines page counts it)."""
+    """Candidacy id -> what is overdue on `on` (as the deadlines page counts it); a
+    fragment shared by the users of one scope (`core.fragments`)."""
+    from dangvien.accounts.scope import scope_key
+    from dangvien.core.fragments import cached
+
+    if user is None:
+        return _overdue_kinds(user=None, on=on, unit=unit)
+    return cached("overdue_kinds", scope=scope_key(user),
+                  parts=(on.isoformat(), unit.pk if unit is not None else ""),
+                  compute=lambda: _overdue_kinds(user=user, on=on, unit=unit))
+
+
+def _overdue_kinds(*, user, on: dt.date, unit: OrgUnit | None) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
-    for item in deadlines.deadlines(user=user, as_of=on, unit=unit):
+    for item in deadlines.deadlines_cached(user=user, as_of=on, unit=unit):
         if item.is_overdue:
             out.setdefault(item.candidacy_id, []).append(item.kind_label.lower())
     return out
 
 
 def unit_choices(user) -> list[tuple[str, str]]:
-    """Units to filter by: every unit in scope above the cells, and the top of the scope."""
+    """Units to filter by: every unit in scope above the cells, and the top of the scope
+    (a fragment shared by the users of one scope, `core.fragments`)."""
+    from dangvien.accounts.scope import scope_key
+    from dangvien.core.fragments import cached
+
+    return cached("unit_choices", scope=scope_key(user), parts=(),
+                  compute=lambda: _unit_choices(user))
+
+
+def unit_options(user, *, selected: str = "", extra: OrgUnit | None = None) -> str:
+    """`unit_choices` as the HTML options of the list's unit filter, `selected` marked.
+
+    Hundreds of units at the province: the options are written once per scope and data
+    version (a fragment), not by a template loop on every visit. `extra` is a unit the
+    user asked for that is not among the choices (a cell): added at the end.
+    """
+    from dangvien.accounts.scope import scope_key
+    from dangvien.core.fragments import cached
+
+    html = cached("unit_options", scope=scope_key(user), parts=(),
+                  compute=lambda: str(format_html_join(
+                      "", '<option value="{}">{}</option>', _unit_choices(user))))
+    if extra is not None and f'<option value="{escape(extra.code)}">' not in html:
+        html += format_html('<option value="{}">{}</option>', extra.code, extra.name)
+    if selected:
+        mark = f'<option value="{escape(selected)}">'
+        html = html.replace(mark, mark[:-1] + " selected>", 1)
+    return mark_safe(html)  # noqa: S308 - every value went through format_html
+
+
+def _unit_choices(user) -> list[tuple[str, str]]:
     roots = [u.path for u in _scope_root_units(user)]
     units = (OrgUnit.objects.for_user(user).filter(valid_to__isnull=True)
              .filter(~Q(kind=UnitKind.CELL) | Q(path__in=roots))
@@ -515,6 +559,12 @@ def cell_choices(user) -> list[tuple[int, str]]:
                  .values_list("path", "name"))
     return [(c.pk, f"{c.name} — {names[c.path[:-step]]}" if c.path[:-step] in names else c.name)
             for c in cells]
+
+
+def can_register(user) -> bool:
+    """Whether the user may add candidates to some cell (`cell_choices` is not empty)."""
+    return (OrgUnit.objects.for_user(user, Role.EDITOR)
+            .filter(kind__in=list(CELL_KINDS), valid_to__isnull=True).exists())
 
 
 def people_for_registration(*, user, text: str, limit: int = 20) -> list[Person]:

@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -19,10 +18,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangvien.accounts.models import Role
-from dangvien.accounts.scope import can, get_unit_or_404
+from dangvien.accounts.scope import can, get_unit_or_404, scope_key
 from dangvien.core import versions, vn
 from dangvien.core.db import rehearse
 from dangvien.core.errors import DomainError
+from dangvien.core.fragments import cached_page
 from dangvien.org.models import OrgUnit
 from dangvien.people.models import Person
 from dangvien.reports.party_forms import party_forms_for
@@ -41,6 +41,7 @@ from .models import Candidacy, Stage
 from .registration import candidate_register
 from .selectors import (
     STEPS,
+    can_register,
     candidate_page,
     candidates_list,
     cell_choices,
@@ -49,7 +50,7 @@ from .selectors import (
     people_for_registration,
     step_is_due,
     step_unit,
-    unit_choices,
+    unit_options,
     with_due,
 )
 
@@ -71,19 +72,22 @@ def candidates(request: HttpRequest) -> HttpResponse:
     late = overdue_kinds(user=user, on=today, unit=unit) if form.value("qua_han") else None
     qs = candidates_list(user=user, unit=unit, stage=form.value("buoc"),
                          source=form.value("nguon"), text=form.value("q"), overdue=late)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("trang"))
+    page = cached_page(
+        "candidates", scope=scope_key(user),
+        parts=(unit.pk if unit else "", form.value("buoc"), form.value("nguon"),
+               form.value("q"), today.isoformat() if late is not None else ""),
+        queryset=qs, per_page=PER_PAGE, number=request.GET.get("trang"))
     rows = with_due(page.object_list, today=today, overdue=late)
-    units = unit_choices(user)
-    if unit is not None and unit.code not in {c for c, _ in units}:
-        units.append((unit.code, unit.name))
+    unit_code = unit.code if unit else ""
+    options = unit_options(user, selected=unit_code, extra=unit)
     kept = {k: v for k, v in request.GET.items() if k != "trang" and v}
     return render(request, "admission/candidate_list.html", {
-        "form": form, "page": page, "rows": rows, "unit": unit, "units": units,
-        "unit_code": unit.code if unit else "",
+        "form": form, "page": page, "rows": rows, "unit": unit, "unit_options": options,
+        "unit_code": unit_code,
         "page_query": (urlencode(kept) + "&") if kept else "",
         "filtered": bool(kept),
         "more_filters": bool(kept.keys() - {"q"}),
-        "can_add": bool(cell_choices(user)),
+        "can_add": can_register(user),
     })
 
 

@@ -31,7 +31,7 @@ from .deadlines import (
     Kind,
     by_unit,
     deadline_counts,
-    deadlines,
+    deadlines_cached,
     horizon_for,
     regulations_by_kind,
     unit_summaries,
@@ -57,8 +57,8 @@ def deadlines_page(request: HttpRequest) -> HttpResponse:
     as_of = as_of_from_request(request)
     error = ""
     try:
-        items = deadlines(user=user, as_of=as_of.on, unit=unit,
-                          horizon_days=horizon_for(as_of.on))
+        items = deadlines_cached(user=user, as_of=as_of.on, unit=unit,
+                                 horizon_days=horizon_for(as_of.on))
     except DomainError as exc:
         items, error = [], exc.message
     counts = deadline_counts(items)

@@ -17,6 +17,8 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from dangvien.core.fragments import area_of, bump
+
 from . import chain
 from .chain import GENESIS, canonical
 from .models import AuditEvent, AuditHead
@@ -129,6 +131,11 @@ def audit_record(
         head.save()
         _log_head({"db": head.epoch, "id": event.pk, "hash": event.hash, "n": head.count,
                    "at": event.at.isoformat()})
+        # Same transaction as the write: cached fragments keyed by the data version
+        # become unreachable exactly when the write commits (core.fragments).
+        area = area_of(action=action, object_type=event.object_type)
+        if area is not None:
+            bump(area)
     return event
 
 

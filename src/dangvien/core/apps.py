@@ -15,7 +15,13 @@ class CoreConfig(AppConfig):
     verbose_name = "Dùng chung"
 
     def ready(self) -> None:
+        from django.core.signals import request_finished, request_started
+
+        from dangvien.core import fragments
         from dangvien.core.db import register_sqlite_functions
+
+        request_started.connect(fragments.request_started, dispatch_uid="dangvien.fragments.start")
+        request_finished.connect(fragments.request_finished, dispatch_uid="dangvien.fragments.end")
 
         post_migrate.connect(_seed, sender=self, dispatch_uid="dangvien.core.seed")
         connection_created.connect(register_sqlite_functions,

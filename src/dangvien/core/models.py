@@ -117,3 +117,23 @@ def batch_field():
     return models.ForeignKey(WriteBatch, null=True, blank=True, on_delete=models.PROTECT,
                              db_index=False, related_name="+", editable=False,
                              verbose_name="lô ghi")
+
+
+class DataVersion(models.Model):
+    """Phiên bản dữ liệu: a token that changes with every recorded write of an area.
+
+    Cached page fragments carry the tokens of the areas they read in their cache key
+    (`dangvien.core.fragments`), so a write makes every older fragment unreachable. The
+    token is random, not a counter: a write that rolls back, or a database restored from
+    a backup, can never bring back a token that names other data.
+    """
+
+    area = models.CharField("vùng dữ liệu", max_length=16, primary_key=True)
+    token = models.CharField("mã phiên bản", max_length=16)
+
+    class Meta:
+        verbose_name = "phiên bản dữ liệu"
+        verbose_name_plural = "phiên bản dữ liệu"
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.token}"

@@ -87,6 +87,23 @@ class Todo:
         return self.digest.due_soon if self.digest else 0
 
 
+@dataclass(frozen=True)
+class CompletenessCounts:
+    """Tình hình nộp báo cáo của đơn vị cấp dưới, chỉ các con số trang Việc cần làm hiện."""
+
+    period: object  # periods.models.ReportingPeriod
+    unit: OrgUnit
+    total: int
+    submitted: int
+    approved: int
+    overdue: int
+
+    @classmethod
+    def of(cls, table) -> CompletenessCounts:
+        return cls(period=table.period, unit=table.unit, total=table.total,
+                   submitted=table.submitted, approved=table.approved, overdue=table.overdue)
+
+
 def level_of(unit: OrgUnit | None) -> str:
     if unit is None or unit.kind in CELL_KINDS:
         return Level.CELL
@@ -133,7 +150,24 @@ def _imports(user) -> list:
 
 
 def todo_for(user, *, as_of: dt.date, explicit: bool = False) -> Todo:
-    """What `user` has to do as of `as_of` (see the module's docstring)."""
+    """What `user` has to do as of `as_of` (see the module's docstring).
+
+    Everything but the user's own transfers and imports is the same for every user with
+    the same rights, so it is a fragment (`core.fragments`) keyed by the user's scope at
+    every role, the day and the data versions of both areas (ratings completion is in it).
+    """
+    from dangvien.core.fragments import AREAS, cached, rights_key
+
+    todo = cached("todo", scope=rights_key(user), parts=(as_of.isoformat(), explicit),
+                  compute=lambda: _shared_todo(user, as_of=as_of, explicit=explicit),
+                  areas=AREAS)
+    if todo.unit is not None:
+        todo.transfers = _transfers(user)
+        todo.imports = _imports(user)
+    return todo
+
+
+def _shared_todo(user, *, as_of: dt.date, explicit: bool) -> Todo:
     unit = scope_roots(user).first()
     todo = Todo(level=level_of(unit), unit=unit, as_of=as_of)
     if unit is None:
@@ -155,7 +189,9 @@ def todo_for(user, *, as_of: dt.date, explicit: bool = False) -> Todo:
         todo.digest = replace(todo.digest, units=units[:SHOWN])
     todo.rating_year = rating_year(as_of)
     todo.ratings = rating_completion(unit=unit, year=todo.rating_year)
-    todo.transfers = _transfers(user)
-    todo.imports = _imports(user)
     todo.periods = home_work(user=user, unit=unit, as_of=as_of)
+    if todo.periods is not None and todo.periods.completeness is not None:
+        # The page shows the counts only; hundreds of rows need not be cached.
+        todo.periods = replace(todo.periods,
+                               completeness=CompletenessCounts.of(todo.periods.completeness))
     return todo

@@ -209,6 +209,17 @@ class Branch:
         return self.version.name if self.version else self.unit.name
 
 
+def branch_cached(unit: OrgUnit, on: dt.date, user) -> Branch:
+    """`branch_on` for pages: a fragment shared by the users of one scope, keyed by the
+    unit, the day and the data version (`core.fragments`), so the grouped count over
+    every member under a province is made once per write, not once per visit."""
+    from dangvien.accounts.scope import scope_key
+    from dangvien.core.fragments import cached
+
+    return cached("branch", scope=scope_key(user), parts=(unit.pk, on.isoformat()),
+                  compute=lambda: branch_on(unit, on, user))
+
+
 def parents_among(unit_ids: list[int], on: dt.date) -> set[int]:
     """Which of these units have subordinates in existence on `on` (one query)."""
     if not unit_ids:

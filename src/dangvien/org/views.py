@@ -8,7 +8,6 @@ the user's scope answers 404 through `get_unit_or_404`, like a unit that does no
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -20,7 +19,7 @@ from dangvien.people.selectors import members_of_unit
 
 from .forms_changes import allowed
 from .models import CELL_KINDS
-from .selectors import ancestors_on, branch_on, changes_of
+from .selectors import ancestors_on, branch_cached, changes_of
 
 MEMBERS_PER_PAGE = 50
 
@@ -28,11 +27,23 @@ MEMBERS_PER_PAGE = 50
 # --- views ---------------------------------------------------------------------------
 
 
+def _members_page(user, unit, on, number):
+    """A page of the unit's members; its count and ids are a fragment of the scope
+    (`core.fragments.cached_page`): at a province both are a sort and a count over every
+    member."""
+    from dangvien.accounts.scope import scope_key
+    from dangvien.core.fragments import cached_page
+
+    return cached_page("unit_members", scope=scope_key(user), parts=(unit.pk, on.isoformat()),
+                       queryset=members_of_unit(user=user, unit=unit, on=on),
+                       per_page=MEMBERS_PER_PAGE, number=number)
+
+
 @require_GET
 @login_required
 def tree(request: HttpRequest) -> HttpResponse:
     as_of = as_of_from_request(request)
-    branches = [branch_on(root, as_of.on, request.user) for root in scope_roots(request.user)]
+    branches = [branch_cached(root, as_of.on, request.user) for root in scope_roots(request.user)]
     return render(request, "org/tree.html", {
         "as_of": as_of, "branches": branches,
         # A superuser who sees no unit sees an empty tree: say how to found the top unit.
@@ -48,7 +59,7 @@ def children(request: HttpRequest, code: str) -> HttpResponse:
     as_of = as_of_from_request(request)
     if as_of.error:
         return render(request, "org/_error.html", {"message": as_of.error}, status=400)
-    branch = branch_on(unit, as_of.on, request.user)
+    branch = branch_cached(unit, as_of.on, request.user)
     return render(request, "org/_rows.html", {"as_of": as_of, "rows": branch.rows})
 
 
@@ -59,15 +70,13 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_unit_or_404(user, code)
     as_of = as_of_from_request(request)
     on = as_of.on
-    branch = branch_on(unit, on, user)
+    branch = branch_cached(unit, on, user)
     crumbs = [(v.name, v.unit, can(user, v.unit)) for v in ancestors_on(unit, on)]
     successor = unit.successor if unit.successor_id else None
     predecessors = list(
         unit.predecessors.for_user(user).filter(valid_to__lte=on).order_by("valid_to", "path")
     )
-    page = Paginator(members_of_unit(user=user, unit=unit, on=on), MEMBERS_PER_PAGE).get_page(
-        request.GET.get("trang")
-    )
+    page = _members_page(user, unit, on, request.GET.get("trang"))
     return render(
         request,
         "org/unit.html",

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import scope_filter, scope_paths
-from dangvien.admission.deadlines import DeadlineItem, by_unit, deadlines, horizon_for
+from dangvien.admission.deadlines import DeadlineItem, by_unit, deadlines_cached, horizon_for
 from dangvien.core import vn
 from dangvien.org.models import OrgUnit, UnitKind
 
@@ -115,7 +115,7 @@ def digest_for(user, *, as_of: dt.date, items_per_unit: int | None = HOME_ITEMS_
     role = RESPONSIBLE_ROLE if responsible_only else None
     if scope_paths(user, role) == []:  # None: a superuser, everything
         return digest
-    items = deadlines(user=user, as_of=as_of, horizon_days=horizon_for(as_of))
+    items = deadlines_cached(user=user, as_of=as_of, horizon_days=horizon_for(as_of))
     if responsible_only:
         items = _responsible_items(user, items)
     for group in by_unit(items, on=as_of, user=user):
