@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 
 from dangvien.accounts.models import Role
-from dangvien.accounts.scope import can, scope_filter
+from dangvien.accounts.scope import can, get_unit_or_404
 from dangvien.org.models import CELL_KINDS, GRASSROOTS_KINDS, OrgUnit, UnitKind
 from dangvien.plans.models import IN_FORCE, Allocation, Plan, PlanVersion
 
@@ -132,23 +132,10 @@ def report_of(*, period: ReportingPeriod, unit: OrgUnit) -> PeriodReport | None:
             .filter(period=period, unit=unit).first())
 
 
-def reports_for_user(*, user, period: ReportingPeriod | None = None, status: str | None = None):
-    """The period reports of units in the user's scope (the API's list), newest first."""
-    qs = scope_filter(PeriodReport.objects.select_related("unit", "period", "above"), user,
-                      "unit__path")
-    if period is not None:
-        qs = qs.filter(period=period)
-    if status:
-        qs = qs.filter(status=status)
-    return qs.order_by("-period__ends_on", "unit__path")
-
-
 def report_or_404(user, *, period: ReportingPeriod, code: str) -> tuple[OrgUnit, Reporter]:
     """The unit (in the user's scope) and its place among the period's reporters; 404 for
     a unit outside the scope or one that does not report in this period."""
-    unit = scope_filter(OrgUnit.objects.all(), user, "path").filter(code=(code or "")[:32]).first()
-    if unit is None:
-        raise Http404("Không tìm thấy đơn vị.")
+    unit = get_unit_or_404(user, (code or "")[:32])
     reporter = reporter_for(period=period, unit=unit)
     if reporter is None:
         raise Http404("Đơn vị này không có chỉ tiêu trong kỳ báo cáo.")
