@@ -58,7 +58,7 @@ test-sqlite:
 test-postgres:
 	@url="$${DANGVIEN_DATABASE_URL:-$(PG_URL)}"; \
 	if .venv/bin/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], dbname='postgres', connect_timeout=3).close()" "$$url" 2>/dev/null; then \
-	  replica="$${DANGVIEN_REPLICA_URL:-$(PG_REPLICA_URL)}"; \
+	  replica="$${DANGVIEN_REPLICA_URL:-$${PG_REPLICA_URL:-}}"; \
 	  if [ -n "$$replica" ]; then \
 	    echo "== Kiểm thử trên PostgreSQL ($$url, bản sao $$replica)"; \
 	  else \
