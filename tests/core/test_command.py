@@ -36,9 +36,8 @@ def test_project_commands_explain_themselves_in_vietnamese(tmp_path, command, wo
     assert words in result.stdout
 
 
-def test_audit_verify_on_a_fresh_database(tmp_path):
-    assert dangvien("migrate", "-v", "0", var_dir=tmp_path).returncode == 0
-    result = dangvien("audit", "verify", var_dir=tmp_path)
+def test_audit_verify_on_a_fresh_database(installed_var_dir):
+    result = dangvien("audit", "verify", var_dir=installed_var_dir)
     assert result.returncode == 0, result.stderr
     assert "0 dòng" in result.stdout
 

@@ -70,12 +70,14 @@ def _alive(pid: int) -> bool:
         return False
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory):
-    """A migrated database and collected static files, as after `make install`."""
+def installed(tmp_path_factory, _installed_template):
+    """A migrated database and collected static files, as after `make install` (a copy of
+    the run's template, tests/conftest.py)."""
+    import shutil
+
     var_dir = tmp_path_factory.mktemp("serve")
-    env = _env(var_dir)
-    _dv(env, "migrate", "-v", "0")
-    _dv(env, "collectstatic", "--noinput", "-v", "0")
+    shutil.copy2(_installed_template / "dangvien.sqlite3", var_dir / "dangvien.sqlite3")
+    shutil.copytree(_installed_template / "static", var_dir / "static", dirs_exist_ok=True)
     return var_dir
 
 def test_help_is_vietnamese_and_offers_workers():

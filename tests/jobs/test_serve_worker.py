@@ -13,11 +13,6 @@ import time
 import pytest
 
 
-def _dv(env, *args):
-    return subprocess.run([sys.executable, "-m", "dangvien", *args], env=env, check=True,
-                          capture_output=True, text=True, timeout=180)
-
-
 def _workers(db) -> list[tuple]:
     with sqlite3.connect(db) as conn:
         return conn.execute("SELECT pid, stopped_at FROM jobs_workerprocess").fetchall()
@@ -43,11 +38,10 @@ def _wait(condition, seconds=20.0) -> bool:
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
-def test_serve_starts_a_worker_and_it_stops_with_the_server(tmp_path, stop):
+def test_serve_starts_a_worker_and_it_stops_with_the_server(installed_var_dir, stop):
+    tmp_path = installed_var_dir  # migrated, static files collected
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DANGVIEN_VAR_DIR": str(tmp_path),
            "DANGVIEN_CONN_MAX_AGE": "0"}
-    _dv(env, "migrate", "-v", "0")
-    _dv(env, "collectstatic", "--noinput", "-v", "0")
     db = tmp_path / "dangvien.sqlite3"
     server = subprocess.Popen([sys.executable, "-m", "dangvien", "serve", "--port", "0"],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
