@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangvien.accounts.models import Role
@@ -69,20 +70,27 @@ def candidates(request: HttpRequest) -> HttpResponse:
     code = form.value("don_vi").strip()
     unit = get_unit_or_404(user, code) if code else None
     today = timezone.localdate()
-    late = overdue_kinds(user=user, on=today, unit=unit) if form.value("qua_han") else None
-    qs = candidates_list(user=user, unit=unit, stage=form.value("buoc"),
-                         source=form.value("nguon"), text=form.value("q"), overdue=late)
-    page = cached_page(
-        "candidates", scope=scope_key(user),
-        parts=(unit.pk if unit else "", form.value("buoc"), form.value("nguon"),
-               form.value("q"), today.isoformat() if late is not None else ""),
-        queryset=qs, per_page=PER_PAGE, number=request.GET.get("trang"))
-    rows = with_due(page.object_list, today=today, overdue=late)
+
+    def listed():
+        late = overdue_kinds(user=user, on=today, unit=unit) if form.value("qua_han") else None
+        qs = candidates_list(user=user, unit=unit, stage=form.value("buoc"),
+                             source=form.value("nguon"), text=form.value("q"), overdue=late)
+        page = cached_page(
+            "candidates", scope=scope_key(user),
+            parts=(unit.pk if unit else "", form.value("buoc"), form.value("nguon"),
+                   form.value("q"), today.isoformat() if late is not None else ""),
+            queryset=qs, per_page=PER_PAGE, number=request.GET.get("trang"))
+        return page, with_due(page.object_list, today=today, overdue=late)
+
+    # Only the cached list ({% fragment "candidates" %}) reads the page: on a hit it is
+    # never computed.
+    listing = SimpleLazyObject(listed)
     unit_code = unit.code if unit else ""
     options = unit_options(user, selected=unit_code, extra=unit)
     kept = {k: v for k, v in request.GET.items() if k != "trang" and v}
     return render(request, "admission/candidate_list.html", {
-        "form": form, "page": page, "rows": rows, "unit": unit, "unit_options": options,
+        "form": form, "page": SimpleLazyObject(lambda: listing[0]),
+        "rows": SimpleLazyObject(lambda: listing[1]), "unit": unit, "unit_options": options,
         "unit_code": unit_code,
         "page_query": (urlencode(kept) + "&") if kept else "",
         "filtered": bool(kept),

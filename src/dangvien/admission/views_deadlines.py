@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods
 
 from dangvien.accounts.models import Role
@@ -55,40 +56,49 @@ def deadlines_page(request: HttpRequest) -> HttpResponse:
     code = _unit_param(request)
     unit = get_unit_or_404(user, code) if code else None
     as_of = as_of_from_request(request)
-    error = ""
-    try:
-        items = deadlines_cached(user=user, as_of=as_of.on, unit=unit,
-                                 horizon_days=horizon_for(as_of.on))
-    except DomainError as exc:
-        items, error = [], exc.message
-    counts = deadline_counts(items)
-    summaries = unit_summaries(by_unit(items, on=as_of.on, unit=unit, user=user))
-    if unit is not None and len(summaries) == 1 and summaries[0].code == unit.code:
-        summaries = []  # a cell: nothing below it to summarise
     if unit is not None:
         parent = parent_on(unit, as_of.on)
         up = parent if parent is not None and can(user, parent) else None
     else:
         up = None
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("trang"))
     day = vn.format_date(as_of.on)
     keep = {"ngay": day} if as_of.explicit else {}
     page_keep = ({"don-vi": unit.code} if unit else {}) | keep
+
+    def listed() -> dict:
+        error = ""
+        try:
+            items = deadlines_cached(user=user, as_of=as_of.on, unit=unit,
+                                     horizon_days=horizon_for(as_of.on))
+        except DomainError as exc:
+            items, error = [], exc.message
+        counts = deadline_counts(items)
+        summaries = unit_summaries(by_unit(items, on=as_of.on, unit=unit, user=user))
+        if unit is not None and len(summaries) == 1 and summaries[0].code == unit.code:
+            summaries = []  # a cell: nothing below it to summarise
+        return {
+            "error": error,
+            "counts": counts,
+            "kinds": [
+                {"label": kind.label, "overdue": counts["by_kind"][kind.value]["overdue"],
+                 "due_soon": counts["by_kind"][kind.value]["due_soon"]}
+                for kind in Kind],
+            "regulations": regulations_by_kind(items),
+            "summaries": summaries,
+            "page": Paginator(items, PER_PAGE).get_page(request.GET.get("trang")),
+        }
+
+    # Only the cached page body ({% fragment "deadlines" %}) reads these: on a hit the
+    # deadlines are neither read nor counted.
+    listing = SimpleLazyObject(listed)
     return render(request, "admission/deadlines.html", {
         "as_of": as_of,
         "unit": unit,
         "up": up,
         "keep": [("don-vi", unit.code)] if unit else [],
-        "error": error,
-        "counts": counts,
-        "kinds": [
-            {"label": kind.label, "overdue": counts["by_kind"][kind.value]["overdue"],
-             "due_soon": counts["by_kind"][kind.value]["due_soon"]}
-            for kind in Kind],
         "kind_labels": [kind.label for kind in Kind],
-        "regulations": regulations_by_kind(items),
-        "summaries": summaries,
-        "page": page,
+        **{name: SimpleLazyObject(lambda name=name: listing[name])
+           for name in ("error", "counts", "kinds", "regulations", "summaries", "page")},
         "page_query": f"{urlencode(page_keep, safe='/')}&" if page_keep else "",
         "empty": f"Không có việc nào quá hạn hoặc sắp đến hạn vào ngày {day}.",
         "soon_days": DUE_SOON_WORKING_DAYS,

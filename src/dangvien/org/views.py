@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from dangvien.accounts.models import Role
@@ -73,10 +74,11 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     branch = branch_cached(unit, on, user)
     crumbs = [(v.name, v.unit, can(user, v.unit)) for v in ancestors_on(unit, on)]
     successor = unit.successor if unit.successor_id else None
-    predecessors = list(
-        unit.predecessors.for_user(user).filter(valid_to__lte=on).order_by("valid_to", "path")
-    )
-    page = _members_page(user, unit, on, request.GET.get("trang"))
+    # Only the cached part of the page ({% fragment "unit" %}) reads these: lazy, they are
+    # not computed when it comes from the cache.
+    predecessors = SimpleLazyObject(lambda: list(
+        unit.predecessors.for_user(user).filter(valid_to__lte=on).order_by("valid_to", "path")))
+    page = SimpleLazyObject(lambda: _members_page(user, unit, on, request.GET.get("trang")))
     return render(
         request,
         "org/unit.html",
@@ -95,6 +97,6 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "may_add_child": unit.kind not in CELL_KINDS and unit.valid_to is None
             and can(user, unit, Role.ADMIN),
             "may_change": allowed(user, unit, "parent"),
-            "changes": changes_of(unit),
+            "changes": SimpleLazyObject(lambda: changes_of(unit)),
         },
     )

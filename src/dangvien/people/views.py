@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangvien.core import versions
@@ -39,7 +40,9 @@ from .services import person_correct as correct
 @require_GET
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    result = people_search(user=request.user, text=request.GET.get("q", ""), limit=SEARCH_LIMIT)
+    # Only the cached page body ({% fragment "search" %}) reads the result: lazy.
+    result = SimpleLazyObject(lambda: people_search(
+        user=request.user, text=request.GET.get("q", ""), limit=SEARCH_LIMIT))
     return render(request, "people/search.html", {"result": result, "limit": SEARCH_LIMIT})
 
 

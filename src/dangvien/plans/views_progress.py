@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
@@ -157,6 +158,22 @@ def progress_page(request: HttpRequest) -> HttpResponse:
                                 explicit=as_of.explicit)
     except NoPlan as exc:
         return _no_plan(request, as_of, exc.year, exc.message)
+    # The page's title and body are cached fragments ({% fragment "progress" %}): on a hit
+    # none of what follows is computed.
+    laid_out = SimpleLazyObject(lambda: _laid_out(user, view))
+    return render(request, "plans/progress.html", {
+        "as_of": as_of,
+        **{name: SimpleLazyObject(lambda name=name: laid_out[name]) for name in _LAID_OUT},
+    })
+
+
+_LAID_OUT = ("day", "keep", "plan", "heading", "unit", "table", "total", "lines", "rows",
+             "at_risk", "crumbs", "chart", "switched", "clamped", "not_yet", "own_plan",
+             "year_end", "is_today")
+
+
+def _laid_out(user, view) -> dict:
+    """Everything the page's body shows of the plan, unit and day the request means."""
     plan, unit, day = view.plan, view.unit, view.day
     table = progress_table(plan=plan, unit=unit, as_of=day, user=user)
 
@@ -171,8 +188,7 @@ def progress_page(request: HttpRequest) -> HttpResponse:
     lines = [_line(p, plan=plan, day=day, user=user, link=True) for p in table.rows]
     total = _line(table.total, plan=plan, day=day, user=user, link=False)
     rows = SafeString("".join([_row(total, is_total=True), *map(_row, lines)]))
-    return render(request, "plans/progress.html", {
-        "as_of": as_of,
+    return {
         "day": day,
         "keep": [("ke-hoach", plan.pk), ("don-vi", unit.code)],
         "plan": plan,
@@ -191,7 +207,7 @@ def progress_page(request: HttpRequest) -> HttpResponse:
         "own_plan": table.unit_plan if table.unit_plan and table.unit_plan.pk != plan.pk else None,
         "year_end": dt.date(plan.year, 12, 31),
         "is_today": day == timezone.localdate(),
-    })
+    }
 
 
 progress_urlpatterns: list = [
