@@ -117,11 +117,12 @@ def main() -> int:
     for username, urls in [
         ("tinhuy", ["/to-chuc/", "/to-chuc/TU/", "/to-chuc/KB/", "/dang-vien/tim-kiem/?q=nguyen+van+an",
                     "/to-chuc/?ngay=31/05/2022", "/ket-nap/thoi-han/?ngay=31/05/2022",
-                    "/ket-nap/", "/ket-nap/?qua-han=1", "/?ngay=31/05/2022"]),
+                    "/ket-nap/", "/ket-nap/?qua-han=1", "/?ngay=31/05/2022",
+                    "/ke-hoach/tien-do/?ngay=31/05/2022"]),
         ("kimboi", ["/to-chuc/", "/to-chuc/KB/", "/dang-vien/tim-kiem/?q=bui+thi",
                     "/ket-nap/thoi-han/?ngay=31/05/2022", "/ket-nap/", "/ket-nap/?qua-han=1",
                     first_candidate("KB"),
-                    "/?ngay=31/05/2022"]),
+                    "/?ngay=31/05/2022", "/ke-hoach/tien-do/?ngay=31/05/2022"]),
         ("chibo", ["/to-chuc/", "/?ngay=31/05/2022"]),
     ]:
         client = Client()

@@ -44,11 +44,13 @@ def _members_page(user, unit, on, number):
 @login_required
 def tree(request: HttpRequest) -> HttpResponse:
     as_of = as_of_from_request(request)
-    branches = [branch_cached(root, as_of.on, request.user) for root in scope_roots(request.user)]
+    # Only the cached body ({% fragment "tree" %}) reads the branches: lazy.
+    branches = SimpleLazyObject(lambda: [branch_cached(root, as_of.on, request.user)
+                                         for root in scope_roots(request.user)])
     return render(request, "org/tree.html", {
         "as_of": as_of, "branches": branches,
         # A superuser who sees no unit sees an empty tree: say how to found the top unit.
-        "empty_tree": not branches and request.user.is_superuser,
+        "empty_tree": request.user.is_superuser and not branches,
     })
 
 

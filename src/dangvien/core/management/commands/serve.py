@@ -116,7 +116,15 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
                 self.cfg.set(key, value)
 
         def load(self):
+            import gc
+
             from dangvien.wsgi import application
+
+            # Django, the apps and the templates loaded here live as long as the processes:
+            # out of the collector's sight (gc.freeze), a full collection in a web process
+            # walks only what its requests made, and does not touch (copy) the pages the
+            # forks share.
+            gc.freeze()
             return application
 
     Application().run()
