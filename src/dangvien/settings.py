@@ -4,6 +4,7 @@ DANGVIEN_DATABASE_URL   database (default: SQLite file var/dangvien.sqlite3)
 DANGVIEN_REPLICA_URL    a PostgreSQL streaming replica of it: dashboards, reports and exports
                         read there (core/replica.py); unset: everything uses the database
 DANGVIEN_REPLICA_STICKY_SECONDS  after a write, the user reads from the primary this long (8)
+DANGVIEN_REPLICA_MAX_LAG_SECONDS  a replica further behind than this is not read (30)
 DANGVIEN_SECRET_KEY     secret key (default: generated once into var/secret_key)
 DANGVIEN_PRODUCTION     "1" refuses to start without DANGVIEN_SECRET_KEY
 DANGVIEN_DEBUG          "1" turns debug pages on (never in production)
@@ -275,6 +276,8 @@ if (_replica_db := _replica(DATABASES["default"])) is not None:
     DATABASE_ROUTERS = ["dangvien.core.replica.ReplicaRouter"]
 #: After a write, the user's reads go to the primary this long (read-your-writes).
 DANGVIEN_REPLICA_STICKY_SECONDS = float(os.environ.get("DANGVIEN_REPLICA_STICKY_SECONDS", "8"))
+#: A replica further behind the primary than this (seconds) is not read until it catches up.
+DANGVIEN_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DANGVIEN_REPLICA_MAX_LAG_SECONDS", "30"))
 
 # One cache shared by every process of the server (core/cache.py): files under var/cache
 # by default; DANGVIEN_CACHE_URL for the database (db://) or Redis. Tests use local memory.

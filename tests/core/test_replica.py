@@ -227,3 +227,31 @@ def test_a_file_job_of_the_queue_reads_from_the_replica(personas, province, monk
     files.file_job_run(job.pk, "w1")
     job.refresh_from_db()
     assert (job.status, seen) == (FileJobStatus.DONE, ["replica"])
+
+
+def test_a_replica_far_behind_is_not_read_until_it_catches_up(
+        client, personas, province, plan77, settings, monkeypatch, caplog):  # noqa: F811
+    settings.DANGVIEN_REPLICA_MAX_LAG_SECONDS = 1
+    monkeypatch.setattr(replica, "LAG_CHECK_SECONDS", 0.0)
+    monkeypatch.setattr(replica, "_lagging", False)
+    monkeypatch.setattr(replica, "_lag_checked_at", float("-inf"))
+    admit(province.kb_cell, KB_JAN_MAY[:20])
+    client.force_login(personas.kimboi)
+    caught_up()
+    with caplog.at_level(logging.WARNING, logger="dangvien.core.replica"):
+        with paused_replica():
+            # New admissions reach the replica's disk but are not replayed: it falls behind.
+            admit(province.kb_cell, KB_JAN_MAY[20:30])
+            time.sleep(1.5)
+            cache.clear()
+            with CaptureQueriesContext(connections["replica"]) as on_replica:
+                now = dashboard(client, plan77)
+            assert now.startswith("Đảng bộ xã Vĩnh Đồng — 30 —")  # the primary's figures
+            assert not any('"plans_plan"' in q["sql"] for q in on_replica.captured_queries)
+        caught_up()
+        cache.clear()
+        with CaptureQueriesContext(connections["replica"]) as on_replica:
+            assert dashboard(client, plan77) == now
+        assert any('"plans_plan"' in q["sql"] for q in on_replica.captured_queries)
+    said = [r.getMessage() for r in caplog.records if r.name == "dangvien.core.replica"]
+    assert len(said) == 2 and "chậm hơn" in said[0] and "theo kịp" in said[1]

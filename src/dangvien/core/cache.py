@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import random
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
@@ -45,6 +46,16 @@ class SharedFileCache(FileBasedCache):
                 yield
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
+
+    #: Django's file cache lists its whole folder on every `set` to decide whether to cull
+    #: (5.000 entries: a few milliseconds, on every page that fills a fragment). Here one
+    #: set in CULL_EVERY looks; the folder may pass MAX_ENTRIES by that many entries per
+    #: process in between.
+    CULL_EVERY = 32
+
+    def _cull(self):
+        if random.randrange(self.CULL_EVERY) == 0:  # noqa: S311 - not a secret
+            super()._cull()
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         with self._locked():

@@ -15,7 +15,13 @@ Four rules keep a reader from seeing something older than it should:
   fail) reads from the primary for `DANGVIEN_REPLICA_STICKY_SECONDS` after it (a time
   stamp in the session);
 - a replica that does not answer is left alone for `RETRY_SECONDS`: the reads go to the
-  primary, a warning is logged once per outage, and nobody sees an error.
+  primary, a warning is logged once per outage, and nobody sees an error;
+- a replica that lags more than `DANGVIEN_REPLICA_MAX_LAG_SECONDS` (30) behind the primary
+  (it has received WAL it has not replayed, and its last replayed transaction is older
+  than that) is not read until it catches up: checked at most every `LAG_CHECK_SECONDS` per
+  process, with one warning when it falls behind and one when it is back.
+The API reads from the primary only (no API operation is in REPLICA_VIEWS), so an API
+client always reads what it has just written without a session to stamp.
 Without DANGVIEN_REPLICA_URL the router answers nothing and nothing changes.
 """
 
@@ -38,6 +44,15 @@ REPLICA = "replica"
 WROTE_AT = "dv_wrote_at"
 #: A replica that did not answer is tried again after this many seconds.
 RETRY_SECONDS = 30.0
+#: How often a process asks the replica how far behind it is (seconds).
+LAG_CHECK_SECONDS = 2.0
+#: The replica's lag in seconds: 0 when it has replayed all it received.
+LAG_SQL = """
+SELECT CASE WHEN pg_last_wal_receive_lsn() IS NULL
+              OR pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
+            ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
+       END
+"""
 #: Apps always read from the primary (see the module's docstring).
 PRIMARY_APPS = frozenset({
     "sessions", "auth", "contenttypes", "accounts", "otp_totp", "otp_static", "django_otp",
@@ -55,6 +70,8 @@ REPLICA_VIEWS = frozenset({
 _reading: ContextVar[bool] = ContextVar("dangvien_replica_reads", default=False)
 _down_until = 0.0
 _down_logged = False
+_lag_checked_at = float("-inf")
+_lagging = False
 
 
 def configured() -> bool:
@@ -85,7 +102,37 @@ def _usable() -> bool:
     if _down_logged:
         _down_logged = False
         log.warning("Bản sao cơ sở dữ liệu trả lời trở lại.")
-    return True
+    return not _lags_behind()
+
+
+def max_lag_seconds() -> float:
+    return float(getattr(settings, "DANGVIEN_REPLICA_MAX_LAG_SECONDS", 30))
+
+
+def _lags_behind() -> bool:
+    """The replica is further behind the primary than the allowed lag (asked at most every
+    LAG_CHECK_SECONDS in a process; a failed question counts as an outage)."""
+    global _lag_checked_at, _lagging, _down_until
+    now = time.monotonic()
+    if now - _lag_checked_at < LAG_CHECK_SECONDS:
+        return _lagging
+    _lag_checked_at = now
+    try:
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute(LAG_SQL)
+            lag = float(cursor.fetchone()[0] or 0)
+    except DatabaseError:
+        _down_until = now + RETRY_SECONDS
+        return True
+    lagging = lag > max_lag_seconds()
+    if lagging != _lagging:
+        if lagging:
+            log.warning("Bản sao cơ sở dữ liệu chậm hơn máy chủ chính %.0f giây: đọc từ máy "
+                        "chủ chính cho đến khi bản sao theo kịp.", lag)
+        else:
+            log.warning("Bản sao cơ sở dữ liệu đã theo kịp máy chủ chính.")
+    _lagging = lagging
+    return lagging
 
 
 @contextlib.contextmanager
