@@ -89,12 +89,16 @@ def test_a_new_person_shows_on_the_next_search_and_another_scope_never_sees_it(
     assert "Bùi Văn" not in other and "Không tìm thấy ai" in other
 
 
-def test_another_address_is_another_fragment(client, personas, province, make_member):
+def test_another_address_or_day_in_view_is_another_fragment(client, personas, province,
+                                                            make_member):
     make_member(province.kb_cell, "Bùi Văn An")
     client.force_login(personas.kimboi)
     assert "Bùi Văn An" in text(client.get("/to-chuc/KB/"))
     # The same unit before the member joined (the province fixture starts 01/10/2020).
     assert "Bùi Văn An" not in text(client.get("/to-chuc/KB/?ngay=01/10/2015"))
+    # The same address as the first visit, but the session now keeps 01/10/2015 in view.
+    assert "Bùi Văn An" not in text(client.get("/to-chuc/KB/"))
+    assert client.post("/ngay/hom-nay/", {"next": "/to-chuc/KB/"}).status_code == 302
     assert "Bùi Văn An" in text(client.get("/to-chuc/KB/"))
 
 

@@ -10,7 +10,8 @@ The key holds everything the inside may depend on:
 * the user's rights (`fragments.rights_key`: his scope at every role), so users who may see
   and do the same share the HTML, and a user never reads another scope's;
 * the whole address with its query string (unit, date, page, filters, the `?ngay=` that
-  links keep);
+  links keep) and the date in view the session keeps (`core.http.date_in_view`: a page
+  asked without `?ngay=` shows the day chosen earlier);
 * today's date (overdue and "sắp đến hạn" move with it);
 * the data version of the areas named (`data` by default), so a write anywhere makes every
   fragment of that area unreachable at once.
@@ -30,6 +31,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from dangvien.core import fragments
+from dangvien.core.http import date_in_view
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -59,7 +61,8 @@ class FragmentNode(template.Node):
         try:
             html = fragments.cached(
                 f"html:{self.name}", scope=fragments.rights_key(user),
-                parts=(request.get_full_path(), timezone.localdate().isoformat()),
+                parts=(request.get_full_path(), timezone.localdate().isoformat(),
+                       date_in_view(request) or ""),
                 compute=compute, areas=self.areas)
         except _OneRequestOnly:
             logger.error("Fragment %s holds a form token: rendered, not cached", self.name)
