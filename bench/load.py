@@ -3,7 +3,7 @@ concurrent keep-alive connections of signed-in officers. Prints figures; never f
 
     make bench-load                                     # SQLite, a short run
     .venv/bin/python bench/load.py --seconds 30 --connections 50 [--mix readwrite]
-        [--workers W] [--server gunicorn|granian] [--database-url postgres://…]
+        [--workers W] [--threads T] [--database-url postgres://…]
 
 It prepares the demo province once in its own var dir (bench/out/load, or --var-dir) or in
 the given database, collects static files, starts `dangvien serve` (DANGVIEN_PRODUCTION=1,
@@ -162,8 +162,6 @@ def start_server(args, port: int) -> subprocess.Popen:
         argv += ["--workers", str(args.workers)]
     if args.threads:
         argv += ["--threads", str(args.threads)]
-    if args.server:
-        argv += ["--server", args.server]
     log = open(args.var_dir / "serve.log", "w")  # noqa: SIM115 (lives with the server)
     proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT,  # noqa: S603
                             start_new_session=True)
@@ -427,7 +425,6 @@ def main() -> int:
     parser.add_argument("--mix", choices=["read", "readwrite"], default="read")
     parser.add_argument("--workers", type=int, default=0, help="dangvien serve --workers (default: its own)")
     parser.add_argument("--threads", type=int, default=0, help="dangvien serve --threads")
-    parser.add_argument("--server", choices=["gunicorn", "granian"], default="")
     parser.add_argument("--var-dir", type=Path, default=HERE / "out" / "load")
     parser.add_argument("--rating-year", type=int, default=2022)
     parser.add_argument("--warmup", type=float, default=3)
@@ -471,7 +468,7 @@ def main() -> int:
     errors = sum(rec.errors.values())
     rate = len(every) / elapsed
     print(f"{args.connections} connections, {args.seconds:g} s, mix {args.mix}, "
-          f"{args.server or 'default server'}, workers {args.workers or 'default'}, "
+          f"workers {args.workers or 'default'}, "
           f"{args.database_url.split('@')[-1] if args.database_url else 'SQLite'}; "
           f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
     print(f"{'page':<16} {'requests':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'errors':>7}")

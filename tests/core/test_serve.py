@@ -120,6 +120,31 @@ def test_two_workers_answer_and_stop_with_their_job_worker(installed):
         if server.poll() is None:
             server.kill()
 
+def test_a_server_killed_outright_leaves_no_web_process_serving(installed):
+    """SIGKILL (an OOM kill, `kill -9`): the server cannot stop its web processes, so they
+    notice by themselves (dangvien.wsgi) and end; nothing keeps answering on the port."""
+    port = _free_port()
+    env = _env(installed, DANGVIEN_PRODUCTION="1", DANGVIEN_HTTPS="0",
+               DANGVIEN_SECRET_KEY="test-serve-" + "x" * 40)
+    server = subprocess.Popen([sys.executable, "-m", "dangvien", "serve", "--workers", "2",
+                               "--job-workers", "0", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        _wait_answering(port, server)
+        web = _children(server.pid)
+        assert len(web) == 2
+        server.kill()
+        server.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_alive(p) for p in web):
+            time.sleep(0.2)
+        assert not [p for p in web if _alive(p)], "a web process outlived its server"
+        with pytest.raises(OSError):
+            _get(port, "/tai-khoan/dang-nhap/")
+    finally:
+        if server.poll() is None:
+            server.kill()
+
 def test_the_cache_is_shared_between_processes(installed):
     env = _env(installed)
     _dv(env, "shell", "-c", "from django.core.cache import cache; cache.set('dv:test', 'Kim Bôi', 60)")

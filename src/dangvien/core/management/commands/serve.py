@@ -2,8 +2,8 @@
 core serves pages), static files by whitenoise, and the workers of the job queue beside it
 (`dangvien worker`) so one command runs all and Ctrl+C or SIGTERM stops all.
 
-Two servers can run the same WSGI application: gunicorn (the default, chosen by
-`bench/load.py`, see docs/decisions.md) and granian (`--server granian`)."""
+The server is granian (chosen over gunicorn by `bench/load.py`, see docs/decisions.md): a
+Rust HTTP server whose worker processes each run the WSGI application on a few threads."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
-
-SERVERS = ("gunicorn", "granian")
 
 
 def default_workers() -> int:
@@ -50,9 +48,6 @@ class Command(BaseCommand):
         parser.add_argument("--job-workers", type=int, default=1,
                             help="số tiến trình xử lý nền chạy kèm (mặc định 1; 0 nếu đã chạy "
                                  "'dangvien worker' riêng)")
-        parser.add_argument("--server", choices=SERVERS,
-                            default=os.environ.get("DANGVIEN_WEB_SERVER") or "gunicorn",
-                            help="phần mềm máy chủ web: gunicorn (mặc định) hoặc granian")
 
     def handle(self, *args, **options):
         static_root = settings.STATIC_ROOT
@@ -67,7 +62,7 @@ class Command(BaseCommand):
         host, port = options["host"], options["port"]
         shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
         self.stdout.write(self.style.SUCCESS(f"dangvien đang chạy tại http://{shown}:{port}/"))
-        self.stdout.write(f"Máy chủ web {options['server']}: {options['workers']} tiến trình, "
+        self.stdout.write(f"Máy chủ web: {options['workers']} tiến trình, "
                           f"mỗi tiến trình {options['threads']} luồng.")
         parent = str(os.getpid())
         workers = [subprocess.Popen([sys.executable, "-m", "dangvien", "worker", "-v", "0",  # noqa: S603
@@ -81,68 +76,26 @@ class Command(BaseCommand):
         # inherited through fork (two processes on one socket corrupt each other's replies).
         connections.close_all()
         try:
-            if options["server"] == "granian":
-                _granian(host, port, options["workers"], options["threads"])
-            else:
-                _gunicorn(host, port, options["workers"], options["threads"])
+            _granian(host, port, options["workers"], options["threads"])
         except KeyboardInterrupt:
             pass
         finally:
             _stop(workers)
 
 
-def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
-    """gunicorn's arbiter in this process: it forks the web processes (gthread workers),
-    restarts one that dies, and on SIGTERM or Ctrl+C lets them finish their requests."""
-    from gunicorn.app.base import BaseApplication
-
-    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-    class Application(BaseApplication):
-        def load_config(self):
-            for key, value in {
-                "bind": [bind], "workers": workers, "threads": threads,
-                "worker_class": "gthread" if threads > 1 else "sync",
-                # The application is loaded once here and shared by the forks (memory,
-                # start time); the connections are closed before the fork (above) and
-                # after it (post_fork), so every process opens its own.
-                "preload_app": True, "post_fork": _post_fork,
-                "proc_name": "dangvien", "graceful_timeout": 20, "timeout": 120,
-                "keepalive": 5, "accesslog": None, "errorlog": "-", "loglevel": "warning",
-                # Behind a TLS proxy the address and scheme come from DANGVIEN_TRUSTED_PROXIES
-                # (accounts.net), not from gunicorn's own header handling.
-                "forwarded_allow_ips": "",
-            }.items():
-                self.cfg.set(key, value)
-
-        def load(self):
-            import gc
-
-            from dangvien.wsgi import application
-
-            # Django, the apps and the templates loaded here live as long as the processes:
-            # out of the collector's sight (gc.freeze), a full collection in a web process
-            # walks only what its requests made, and does not touch (copy) the pages the
-            # forks share.
-            gc.freeze()
-            return application
-
-    Application().run()
-
-
-def _post_fork(server, worker) -> None:
-    # Forget (without closing: the socket would be the parent's) anything inherited.
-    for conn in connections.all(initialized_only=True):
-        conn.connection = None
-
-
 def _granian(host: str, port: int, workers: int, threads: int) -> None:
+    """granian in this process: it starts the web processes (each loads `dangvien.wsgi`, so
+    none inherits a database connection), starts again one that dies, and on SIGTERM or
+    Ctrl+C lets them finish their requests (at most 20 s)."""
     from granian import Granian
     from granian.constants import Interfaces
+    from granian.log import LogLevels
 
+    os.environ["DANGVIEN_WEB_PARENT"] = str(os.getpid())  # dangvien.wsgi: watch this process
     Granian("dangvien.wsgi:application", address=host, port=port, interface=Interfaces.WSGI,
             workers=workers, blocking_threads=threads, log_access=False,
-            respawn_failed_workers=True).serve()
+            log_level=LogLevels.warning, respawn_failed_workers=True,
+            workers_kill_timeout=20).serve()
 
 
 def _stop(workers: list[subprocess.Popen]) -> None:
