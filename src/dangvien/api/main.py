@@ -16,7 +16,21 @@ from .routers import candidacies, deadlines, members, periods, plans, ratings, u
 
 ROUTERS = [units, members, candidacies, deadlines, plans, ratings, periods]
 
-api = NinjaAPI(
+
+class DangvienAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI schema is built once per process: pydantic takes about 150 ms
+    to build it, and it holds no data, only the operations, the same for every user."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        built = self.__dict__.setdefault("_dv_schemas", {})
+        if path_prefix not in built:
+            built[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
+        return built[path_prefix]
+
+
+api = DangvienAPI(
     title="dangvien API",
     version="1",
     description=(
