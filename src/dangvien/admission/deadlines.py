@@ -673,3 +673,31 @@ def unit_summaries(groups: list[UnitGroup]) -> list[UnitSummary]:
                                 due_soon=group.due_soon,
                                 kinds=[(kind.label, *counts[kind.value]) for kind in Kind]))
     return rows
+
+
+def deadlines_listing(*, user, on: dt.date, unit: OrgUnit | None, page_number,
+                      per_page: int) -> dict:
+    """What the deadlines page's body shows (trang thời hạn): the counts by kind, the summary
+    per subordinate unit, the regulations and one page of items; a rule set that cannot be
+    read gives its message and no items."""
+    from django.core.paginator import Paginator
+
+    error = ""
+    try:
+        items = deadlines_cached(user=user, as_of=on, unit=unit, horizon_days=horizon_for(on))
+    except DomainError as exc:
+        items, error = [], exc.message
+    counts = deadline_counts(items)
+    summaries = unit_summaries(by_unit(items, on=on, unit=unit, user=user))
+    if unit is not None and len(summaries) == 1 and summaries[0].code == unit.code:
+        summaries = []  # a cell: nothing below it to summarise
+    return {
+        "error": error,
+        "counts": counts,
+        "kinds": [{"label": kind.label, "overdue": counts["by_kind"][kind.value]["overdue"],
+                   "due_soon": counts["by_kind"][kind.value]["due_soon"]} for kind in Kind],
+        "regulations": regulations_by_kind(items),
+        "summaries": summaries,
+        "page": Paginator(items, per_page).get_page(page_number),
+    }
+

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -30,12 +29,7 @@ from .deadlines import (
     CERTIFICATE_WARNING_DAYS,
     DUE_SOON_WORKING_DAYS,
     Kind,
-    by_unit,
-    deadline_counts,
-    deadlines_cached,
-    horizon_for,
-    regulations_by_kind,
-    unit_summaries,
+    deadlines_listing,
 )
 
 #: Rows per page of the item list; the summary above it counts every item.
@@ -65,32 +59,11 @@ def deadlines_page(request: HttpRequest) -> HttpResponse:
     keep = {"ngay": day} if as_of.explicit else {}
     page_keep = ({"don-vi": unit.code} if unit else {}) | keep
 
-    def listed() -> dict:
-        error = ""
-        try:
-            items = deadlines_cached(user=user, as_of=as_of.on, unit=unit,
-                                     horizon_days=horizon_for(as_of.on))
-        except DomainError as exc:
-            items, error = [], exc.message
-        counts = deadline_counts(items)
-        summaries = unit_summaries(by_unit(items, on=as_of.on, unit=unit, user=user))
-        if unit is not None and len(summaries) == 1 and summaries[0].code == unit.code:
-            summaries = []  # a cell: nothing below it to summarise
-        return {
-            "error": error,
-            "counts": counts,
-            "kinds": [
-                {"label": kind.label, "overdue": counts["by_kind"][kind.value]["overdue"],
-                 "due_soon": counts["by_kind"][kind.value]["due_soon"]}
-                for kind in Kind],
-            "regulations": regulations_by_kind(items),
-            "summaries": summaries,
-            "page": Paginator(items, PER_PAGE).get_page(request.GET.get("trang")),
-        }
-
     # Only the cached page body ({% fragment "deadlines" %}) reads these: on a hit the
     # deadlines are neither read nor counted.
-    listing = SimpleLazyObject(listed)
+    listing = SimpleLazyObject(lambda: deadlines_listing(
+        user=user, on=as_of.on, unit=unit, page_number=request.GET.get("trang"),
+        per_page=PER_PAGE))
     return render(request, "admission/deadlines.html", {
         "as_of": as_of,
         "unit": unit,
