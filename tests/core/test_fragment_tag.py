@@ -6,8 +6,6 @@ token is never stored."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -16,20 +14,11 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from tests.core.test_fragments import MAY, _fresh_calendar, overdue_recognitions, text  # noqa: F401
 from tests.plans.test_progress import KB_JAN_MAY, admit, plan77  # noqa: F401 - a fixture
 from tests.plans.test_progress_page import row
-from tests.reports import conftest as shared
 
 pytestmark = pytest.mark.django_db
-
-overdue_recognitions = shared.overdue_recognitions
-_fresh_calendar = shared._fresh_calendar
-MAY = "?ngay=31/05/2022"
-
-
-def text(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", response.content.decode()))
 
 
 def queries(client, url: str) -> list[str]:
@@ -47,8 +36,8 @@ BODIES = {  # page: a table its body reads and nothing else of the page does
 
 
 @pytest.mark.parametrize("url", list(BODIES))
-def test_a_warm_visit_reads_nothing_of_the_body(client, personas, province, overdue_recognitions,
-                                               url):
+def test_a_warm_visit_reads_nothing_of_the_body(client, personas, province,
+                                               overdue_recognitions, url):  # noqa: F811
     client.force_login(personas.kimboi)
     cold_page = text(client.get(url))
     cache.clear()

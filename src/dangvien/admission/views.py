@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangvien.accounts.models import Role
@@ -23,7 +22,7 @@ from dangvien.accounts.scope import can, get_unit_or_404, scope_key
 from dangvien.core import versions, vn
 from dangvien.core.db import rehearse
 from dangvien.core.errors import DomainError
-from dangvien.core.fragments import cached_page
+from dangvien.core.fragments import cached_page, lazy_values
 from dangvien.org.models import OrgUnit
 from dangvien.people.models import Person
 from dangvien.reports.party_forms import party_forms_for
@@ -80,17 +79,16 @@ def candidates(request: HttpRequest) -> HttpResponse:
             parts=(unit.pk if unit else "", form.value("buoc"), form.value("nguon"),
                    form.value("q"), today.isoformat() if late is not None else ""),
             queryset=qs, per_page=PER_PAGE, number=request.GET.get("trang"))
-        return page, with_due(page.object_list, today=today, overdue=late)
+        return {"page": page, "rows": with_due(page.object_list, today=today, overdue=late)}
 
-    # Only the cached list ({% fragment "candidates" %}) reads the page: on a hit it is
-    # never computed.
-    listing = SimpleLazyObject(listed)
     unit_code = unit.code if unit else ""
     options = unit_options(user, selected=unit_code, extra=unit)
     kept = {k: v for k, v in request.GET.items() if k != "trang" and v}
     return render(request, "admission/candidate_list.html", {
-        "form": form, "page": SimpleLazyObject(lambda: listing[0]),
-        "rows": SimpleLazyObject(lambda: listing[1]), "unit": unit, "unit_options": options,
+        # Only the cached list ({% fragment "candidates" %}) reads the page: on a hit it is
+        # never computed.
+        **lazy_values(listed, ("page", "rows")),
+        "form": form, "unit": unit, "unit_options": options,
         "unit_code": unit_code,
         "page_query": (urlencode(kept) + "&") if kept else "",
         "filtered": bool(kept),

@@ -14,13 +14,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.scope import can, get_unit_or_404, scope_roots
 from dangvien.core import vn
 from dangvien.core.errors import DomainError
+from dangvien.core.fragments import lazy_values
 from dangvien.core.http import as_of_from_request
 from dangvien.org.selectors import children_on, parent_on
 
@@ -61,17 +61,16 @@ def deadlines_page(request: HttpRequest) -> HttpResponse:
 
     # Only the cached page body ({% fragment "deadlines" %}) reads these: on a hit the
     # deadlines are neither read nor counted.
-    listing = SimpleLazyObject(lambda: deadlines_listing(
+    listing = lazy_values(lambda: deadlines_listing(
         user=user, on=as_of.on, unit=unit, page_number=request.GET.get("trang"),
-        per_page=PER_PAGE))
+        per_page=PER_PAGE), ("error", "counts", "kinds", "regulations", "summaries", "page"))
     return render(request, "admission/deadlines.html", {
         "as_of": as_of,
         "unit": unit,
         "up": up,
         "keep": [("don-vi", unit.code)] if unit else [],
         "kind_labels": [kind.label for kind in Kind],
-        **{name: SimpleLazyObject(lambda name=name: listing[name])
-           for name in ("error", "counts", "kinds", "regulations", "summaries", "page")},
+        **listing,
         "page_query": f"{urlencode(page_keep, safe='/')}&" if page_keep else "",
         "empty": f"Không có việc nào quá hạn hoặc sắp đến hạn vào ngày {day}.",
         "soon_days": DUE_SOON_WORKING_DAYS,

@@ -135,6 +135,16 @@ def _in_write_transaction() -> bool:
     return any(not getattr(block, "_from_testcase", False) for block in conn.atomic_blocks)
 
 
+def lazy_values(compute: Callable[[], dict], names: Iterable[str]) -> dict:
+    """{name: a lazy value} for each name of the dict `compute()` returns: for a view whose
+    template reads these only inside a `{% fragment %}`. `compute()` runs once, on the first
+    use of any of them, and never when the fragment comes from the cache."""
+    from django.utils.functional import SimpleLazyObject
+
+    whole = SimpleLazyObject(compute)
+    return {name: SimpleLazyObject(lambda name=name: whole[name]) for name in names}
+
+
 def cached_page(name: str, *, scope: str, parts: Iterable[Any], queryset, per_page: int,
                 number, areas: tuple[str, ...] = (DATA,)):
     """A page of `queryset` whose count and row ids are a fragment (small: the ids, not the

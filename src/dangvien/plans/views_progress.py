@@ -19,13 +19,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
 
 from dangvien.accounts.scope import can, scope_roots
 from dangvien.core import vn
+from dangvien.core.fragments import lazy_values
 from dangvien.core.http import as_of_from_request
 
 from . import charts, reports
@@ -160,10 +160,8 @@ def progress_page(request: HttpRequest) -> HttpResponse:
         return _no_plan(request, as_of, exc.year, exc.message)
     # The page's title and body are cached fragments ({% fragment "progress" %}): on a hit
     # none of what follows is computed.
-    laid_out = SimpleLazyObject(lambda: _laid_out(user, view))
     return render(request, "plans/progress.html", {
-        "as_of": as_of,
-        **{name: SimpleLazyObject(lambda name=name: laid_out[name]) for name in _LAID_OUT},
+        "as_of": as_of, **lazy_values(lambda: _laid_out(user, view), _LAID_OUT),
     })
 
 

@@ -49,13 +49,11 @@ class FragmentNode(template.Node):
         user = getattr(request, "user", None)
         if request is None or not getattr(user, "is_authenticated", False):
             return self.nodelist.render(context)
-        uncacheable = []
 
         def compute() -> str:
             html = str(self.nodelist.render(context))
             if any(word in html for word in FORBIDDEN):
-                uncacheable.append(html)
-                raise _OneRequestOnly
+                raise _OneRequestOnly(html)
             return html
 
         try:
@@ -64,9 +62,9 @@ class FragmentNode(template.Node):
                 parts=(request.get_full_path(), timezone.localdate().isoformat(),
                        date_in_view(request) or ""),
                 compute=compute, areas=self.areas)
-        except _OneRequestOnly:
+        except _OneRequestOnly as exc:
             logger.error("Fragment %s holds a form token: rendered, not cached", self.name)
-            html = uncacheable[0]
+            html = exc.args[0]
         return mark_safe(html)  # noqa: S308 - the template's own escaped output
 
 
