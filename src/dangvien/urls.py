@@ -23,4 +23,5 @@ urlpatterns = [
     path("api/", include("dangvien.api.urls")),
 ]
 
+handler404 = "dangvien.api.errors.handler404"
 handler500 = "dangvien.api.errors.handler500"

@@ -235,6 +235,14 @@ def test_server_errors_under_api_are_json(world, personas, api_as, monkeypatch):
     assert r.json()["code"] == "server_error" and "Lỗi máy chủ" in r.json()["detail"]
 
 
+def test_an_address_the_api_lacks_answers_json(world, personas, api_as, client):
+    r = api_as(personas.kimboi).get("/period-reports")
+    assert r.status_code == 404 and r["Content-Type"] == "application/json"
+    assert r.json()["code"] == "not_found" and "/api/v1/docs" in r.json()["detail"]
+    page = client.get("/to-chuc-khong-co/")  # outside the API: the usual page
+    assert page.status_code == 404 and "Không tìm thấy trang" in page.content.decode()
+
+
 def test_django_500_handler_answers_json_under_api(rf):
     from dangvien.api.errors import handler500
 

@@ -139,3 +139,15 @@ def handler500(request: HttpRequest, *args, **kwargs):
     from django.views.defaults import server_error
 
     return server_error(request, *args, **kwargs)
+
+
+def handler404(request: HttpRequest, exception=None):
+    """Django's 404 handler: an address the API does not have answers JSON (a program reads
+    it), anywhere else the usual page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(body("Không có địa chỉ này trong API. Danh sách các địa chỉ ở "
+                                 "/api/v1/docs.", "not_found"), status=404,
+                            json_dumps_params={"ensure_ascii": False})
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
