@@ -139,7 +139,12 @@ def test_only_the_province_sets_periods(client, personas, q1):
     client.force_login(personas.kimboi)
     assert client.get("/ky-bao-cao/them/").status_code == 404
     assert client.get(f"/ky-bao-cao/{q1.pk}/sua/").status_code == 404
-    assert "Thêm kỳ báo cáo" not in text(client.get("/ky-bao-cao/"))
+    page = text(client.get("/ky-bao-cao/"))
+    assert "Thêm kỳ báo cáo" not in page
+    # Each due date says whose it is; no empty "Thao tác" cell on a phone.
+    assert (f"chi bộ {q1.due_cell:%d/%m/%Y} cơ sở {q1.due_grassroots:%d/%m/%Y} "
+            f"huyện {q1.due_district:%d/%m/%Y} tỉnh {q1.due_province:%d/%m/%Y}") in page
+    assert "Thao tác" not in page and "Sửa" not in page
 
 
 def test_the_word_file_quotes_the_approved_narratives(client, province, personas, officers,
