@@ -75,6 +75,28 @@ def test_completeness_page_and_drill_down(client, province, personas, officers, 
     assert "Chi bộ: quá hạn (1)" in drill and "Chi bộ xóm Chanh" in drill
 
 
+def test_a_long_figures_table_folds_its_subordinates(client, province, personas, officers,
+                                                     plans2022, q1):
+    """A district of sixty units: its rows fold under one line, so the narrative and the
+    approval are not 12.000 px down a phone; two subordinates stay in the open."""
+    report = services.report_submit(by=officers.vd_editor, period=q1, unit=province.kb_commune)
+    client.force_login(officers.vd_editor)
+    page = client.get(url(q1, "KB.01")).content.decode()
+    assert "pr-lower-figures" not in page
+    assert "Chi bộ xóm Chanh" in re.search(r'id="pr-figures".*?</table>', page, re.S).group(0)
+
+    rows = report.snapshot["rows"]
+    many = [{**rows[i % len(rows)], "unit_name": f"Chi bộ số {i + 1}"} for i in range(12)]
+    PeriodReport.objects.filter(pk=report.pk).update(snapshot={**report.snapshot, "rows": many})
+    page = client.get(url(q1, "KB.01")).content.decode()
+    table = re.search(r'id="pr-figures".*?</table>', page, re.S).group(0)
+    assert "Đảng bộ xã Vĩnh Đồng" in table and "Chi bộ số 1<" not in table
+    folded = re.search(r'<details class="more" id="pr-lower-figures">(.*?)</details>', page,
+                       re.S).group(1)
+    assert "Số liệu của 12 đơn vị trực thuộc" in folded
+    assert "Chi bộ số 1<" in folded and "Chi bộ số 12<" in folded
+
+
 def test_another_district_sees_nothing_of_kim_boi(client, province, personas, officers,
                                                   plans2022, q1):
     services.report_submit(by=personas.secretary, period=q1, unit=province.kb_cell)
