@@ -176,6 +176,22 @@ def test_the_step_form_refuses_less_than_two_thirds_with_the_numbers_and_the_cha
     assert ready.stage == Stage.DOSSIER_DONE
 
 
+def test_checking_the_rules_with_counts_that_do_not_add_up_says_so_on_the_form(
+        client, ready, nine, personas):
+    """"Kiểm tra điều kiện" cannot judge 8 in favour of 7 present: the form says why, and
+    nothing is recorded."""
+    client.force_login(personas.kimboi)
+    token = client.get(step_url(ready)).context["form"].initial["phien_ban"]
+    response = client.post(step_url(ready), {"phien_ban": token, "on": "10/03/2022",
+                                             "document_no": "15-NQ/CB", "cell_present": "7",
+                                             "cell_votes_for": "8", "preview": "1"})
+    assert response.status_code == 200
+    assert "Số tán thành (8) nhiều hơn số có mặt (7)" in text(response.content.decode())
+    assert response.context["form"].errors.get("cell_votes_for")
+    ready.refresh_from_db()
+    assert ready.stage == Stage.DOSSIER_DONE
+
+
 @pytest.mark.parametrize(("value", "message"), [
     ("abc", "Hãy nhập một số nguyên"),
     ("9\x00", "ký tự không hợp lệ (ký tự NUL)"),

@@ -1,4 +1,5 @@
-"""Candidate pages: list, registration, candidate page with timeline and dossier, step forms.
+"""Candidate pages: list, registration, candidate page with timeline and dossier (the step
+forms are `views_step`).
 
 Each view parses a form, calls one service or selector, renders. A candidacy outside the
 user's scope answers 404 through `get_candidacy_or_404`, like one that does not exist.
@@ -18,29 +19,25 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangvien.accounts.models import Role
-from dangvien.accounts.scope import can, get_unit_or_404, scope_key
-from dangvien.core import versions, vn
-from dangvien.core.db import rehearse
+from dangvien.accounts.scope import get_unit_or_404, scope_key
 from dangvien.core.errors import DomainError
 from dangvien.core.fragments import cached_page, lazy_values
 from dangvien.org.models import OrgUnit
 from dangvien.people.models import Person
 from dangvien.reports.party_forms import party_forms_for
 
-from . import checks, services
+from . import services, views_step
 from .forms import (
     AwarenessForm,
     CandidateFilterForm,
     DossierForm,
     IntroducerForm,
     RegistrationForm,
-    StepForm,
     add_domain_error,
 )
-from .models import Candidacy, Stage
+from .models import Candidacy
 from .registration import candidate_register
 from .selectors import (
-    STEPS,
     can_register,
     candidate_page,
     candidates_list,
@@ -48,8 +45,6 @@ from .selectors import (
     get_candidacy_or_404,
     overdue_kinds,
     people_for_registration,
-    step_is_due,
-    step_unit,
     unit_options,
     with_due,
 )
@@ -221,123 +216,6 @@ def candidate_awareness(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_candidate(request, candidacy, status=400, awareness_form=form)
 
 
-# --- step forms ------------------------------------------------------------------------
-
-
-def _take_step(*, user, candidacy: Candidacy, step, data: dict) -> Candidacy:
-    """Call the service of `step` with the form's data."""
-    common = {"by": user, "candidacy": candidacy, "on": data["on"],
-              "version": data.get("phien_ban")}
-    votes = {name: data.get(name) for name in checks.VOTE_FIELDS if name in data}
-    override = data.get("override_reason", "")
-    slug = step.slug
-    if slug == "chi-bo":
-        return services.candidacy_propose_by_cell(**common, document_no=data["document_no"],
-                                                  override_reason=override, votes=votes)
-    if slug == "dang-uy":
-        return services.candidacy_propose_by_grassroots(**common,
-                                                        document_no=data["document_no"],
-                                                        votes=votes)
-    if slug == "quyet-dinh":
-        return services.candidacy_decide(**common, document_no=data["document_no"],
-                                         received_on=data.get("received_on"),
-                                         override_reason=override)
-    if slug == "le-ket-nap":
-        return services.candidacy_hold_ceremony(**common, override_reason=override)
-    if slug == "chinh-thuc":
-        return services.candidacy_recognise(**common, document_no=data["document_no"],
-                                            override_reason=override, votes=votes)
-    return services.candidacy_close(**common, outcome=step.stage, reason=data.get("reason", ""),
-                                    document_no=data.get("document_no", ""))
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def candidate_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    user = request.user
-    candidacy = get_candidacy_or_404(user, pk)
-    spec = STEPS.get(step)
-    if spec is None:
-        raise Http404("Không có bước này.")
-    unit = step_unit(candidacy, spec)
-    due_now = not candidacy.is_closed and step_is_due(candidacy, spec)
-    may_take = can(user, unit, Role.EDITOR)
-    results = None
-    rule_set = None
-    checked = False
-    refused = False
-    status = 200
-    if request.method == "POST" and not (due_now and may_take):
-        form = StepForm(step=spec, initial={"phien_ban": versions.token(candidacy)})
-        status = 400
-    elif request.method == "POST":
-        form = StepForm(request.POST, step=spec)
-        if form.is_valid():
-            data = form.cleaned_data
-            if request.POST.get("preview"):
-                checked = True
-                try:
-                    rule_set, results = services.preview(candidacy, spec.stage, data["on"],
-                                                         votes=form.votes())
-                except DomainError as err:
-                    add_domain_error(form, err)
-            elif spec.closes and not request.POST.get("confirmed"):
-                # Ending a candidacy (or a probationary membership) confirms first: its
-                # rules are tried and rolled back, then a second screen names the end.
-                try:
-                    rehearse(lambda: _take_step(user=user, candidacy=candidacy, step=spec,
-                                                data=data))
-                except versions.StaleRecord as err:
-                    form.stale(err)
-                    status = 400
-                except DomainError as err:
-                    add_domain_error(form, err)
-                    status = 400
-                else:
-                    return render(request, "admission/candidate_step_confirm.html", {
-                        "c": candidacy, "step": spec, "form": form, "on": data["on"],
-                        "member": spec.stage == Stage.REMOVED})
-            else:
-                try:
-                    _take_step(user=user, candidacy=candidacy, step=spec, data=data)
-                except versions.StaleRecord as err:
-                    form.stale(err)
-                    status = 400
-                except services.RulesFailed as err:
-                    results, checked, status = err.results, True, 400
-                    refused = True
-                    form.add_error(None, "Chưa lưu: có điều kiện chưa đạt (xem danh sách dưới).")
-                except DomainError as err:
-                    on = data["on"]  # add_error drops the field from cleaned_data
-                    add_domain_error(form, err)
-                    status = 400
-                    if spec.gated:  # keep the rules in view, e.g. after a too-short reason
-                        try:
-                            rule_set, results = services.preview(candidacy, spec.stage, on)
-                            checked = True
-                        except DomainError:
-                            pass
-                else:
-                    messages.success(request, f"Đã ghi bước “{spec.title}” ngày "
-                                              f"{vn.format_date(data['on'])}.")
-                    return redirect("admission:candidate", pk=candidacy.pk)
-        else:
-            status = 400
-    else:
-        form = StepForm(step=spec, initial={"phien_ban": versions.token(candidacy)})
-    failed = checks.failed(results or [])
-    blocking = checks.not_overridable(results or [])
-    approver = can(user, unit, Role.APPROVER)
-    return render(request, "admission/candidate_step.html", {
-        "c": candidacy, "step": spec, "form": form, "unit": unit,
-        "due_now": due_now, "may_take": may_take,
-        "results": results, "rule_set": rule_set, "checked": checked, "refused": refused,
-        "failed": failed, "blocking": blocking, "approver": approver,
-        "offer_override": spec.gated and bool(failed) and not blocking and approver,
-        "show_save": (not spec.gated) or (checked and (not failed or (not blocking and approver))),
-    }, status=status)
-
-
 urlpatterns = [
     path("", candidates, name="candidates"),
     path("them/", candidate_new, name="candidate_new"),
@@ -345,5 +223,5 @@ urlpatterns = [
     path("ho-so/<int:pk>/mau/", candidate_dossier, name="candidate_dossier"),
     path("ho-so/<int:pk>/gioi-thieu/", candidate_introducer, name="candidate_introducer"),
     path("ho-so/<int:pk>/nhan-thuc/", candidate_awareness, name="candidate_awareness"),
-    path("ho-so/<int:pk>/buoc/<slug:step>/", candidate_step, name="candidate_step"),
+    path("ho-so/<int:pk>/buoc/<slug:step>/", views_step.candidate_step, name="candidate_step"),
 ]
