@@ -197,6 +197,12 @@ def test_screening_list_and_case_page(client, personas, cells, province):
     response = client.post("/danh-gia/sang-loc/KB.01.01/2021/", {"dang_vien": a.pk}, follow=True)
     case = ScreeningCase.objects.get()
     assert response.redirect_chain[-1][0] == f"/danh-gia/sang-loc/truong-hop/{case.pk}/"
+    # The same button again (a second tab, a second officer): refused with the reason.
+    again = client.post("/danh-gia/sang-loc/KB.01.01/2021/", {"dang_vien": a.pk})
+    assert again.status_code == 400
+    assert f"Đã có trường hợp sàng lọc năm 2021 của {a.person.full_name}" in text(
+        again.content.decode())
+    assert ScreeningCase.objects.count() == 1
     # 13 votes with 3 of 15 exempt: refused with the figures, nothing saved.
     bad = client.post(f"/danh-gia/sang-loc/truong-hop/{case.pk}/", {
         "action": "vote", "voted_on": "20/01/2022", "official_members": "15",

@@ -331,71 +331,81 @@ def report(request: HttpRequest) -> HttpResponse:
 # --- screening -----------------------------------------------------------------------------
 
 
+def _record_flag(request: HttpRequest, unit, year: int, action: str, members: list,
+                 by_pk: dict):
+    """A cell's record that the screening flags read: a month without activity or dues
+    ("lapse"), or a discipline. The redirect after it, or the form with its errors."""
+    form_class = LapseForm if action == "lapse" else DisciplineRecordForm
+    form = form_class(request.POST, members=members)
+    if not form.is_valid():
+        return form
+    d = form.cleaned_data
+    try:
+        if action == "lapse":
+            services.lapse_record(by=request.user, membership=by_pk[d["member"]], year=year,
+                                  month=d["month"], kind=d["kind"],
+                                  with_reason=d["with_reason"], note=d["note"])
+        else:
+            services.discipline_record(by=request.user, membership=by_pk[d["member"]],
+                                       form=d["form"], decided_on=d["decided_on"],
+                                       until=d["until"], decision_number=d["decision_number"])
+    except DomainError as err:
+        add_domain_error(form, err, {"membership": "member"})
+        return form
+    messages.success(request, "Đã ghi nhận.")
+    return redirect("ratings:screening", code=unit.code, year=year)
+
+
+def _open_case(request: HttpRequest, unit, year: int):
+    """Open a screening case for the member posted: the redirect to it, or the refusal."""
+    mid = request.POST.get("dang_vien", "")
+    membership = (Membership.objects.for_user(request.user)
+                  .filter(pk=mid, cell__path__startswith=unit.path)
+                  .select_related("cell").first() if mid.isdigit() else None)
+    if membership is None:
+        raise Http404("Không tìm thấy đảng viên.")
+    try:
+        case = services.screening_open(by=request.user, membership=membership, year=year)
+    except DomainError as err:
+        return err.message
+    messages.success(request, "Đã mở trường hợp sàng lọc; chi bộ ghi kết quả bỏ phiếu kín.")
+    return redirect("ratings:case", pk=case.pk)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def screening(request: HttpRequest, code: str, year: int) -> HttpResponse:
     user = request.user
     unit = get_unit_or_404(user, code)
     _check_year_or_404(year)
-    error = ""
-    status = 200
     # A cell's editor also records the months without activity or dues and the disciplines
     # the flags read.
     records = unit.kind in CELL_KINDS and can(user, unit, Role.EDITOR)
     sheet = selectors.cell_sheet(cell=unit, year=year) if records else []
     members = [(r.membership.pk, r.person.full_name) for r in sheet]
-    by_pk = {r.membership.pk: r.membership for r in sheet}
-    lapse_form = LapseForm(members=members) if records else None
-    discipline_form = DisciplineRecordForm(members=members) if records else None
-    if request.method == "POST":
-        action = request.POST.get("action", "open")
-        if action in ("lapse", "discipline"):
-            if not records:
-                raise Http404("Bạn không có quyền ghi nhận ở đơn vị này.")
-            form_class = LapseForm if action == "lapse" else DisciplineRecordForm
-            form = form_class(request.POST, members=members)
-            if form.is_valid():
-                d = form.cleaned_data
-                try:
-                    if action == "lapse":
-                        services.lapse_record(by=user, membership=by_pk[d["member"]], year=year,
-                                              month=d["month"], kind=d["kind"],
-                                              with_reason=d["with_reason"], note=d["note"])
-                    else:
-                        services.discipline_record(by=user, membership=by_pk[d["member"]],
-                                                   form=d["form"], decided_on=d["decided_on"],
-                                                   until=d["until"],
-                                                   decision_number=d["decision_number"])
-                except DomainError as err:
-                    add_domain_error(form, err, {"membership": "member"})
-                else:
-                    messages.success(request, "Đã ghi nhận.")
-                    return redirect("ratings:screening", code=unit.code, year=year)
-            status = 400
-            if action == "lapse":
-                lapse_form = form
-            else:
-                discipline_form = form
-        else:
-            mid = request.POST.get("dang_vien", "")
-            membership = (Membership.objects.for_user(user)
-                          .filter(pk=mid, cell__path__startswith=unit.path)
-                          .select_related("cell").first() if mid.isdigit() else None)
-            if membership is None:
-                raise Http404("Không tìm thấy đảng viên.")
-            try:
-                case = services.screening_open(by=user, membership=membership, year=year)
-            except DomainError as err:
-                error, status = err.message, 400
-            else:
-                messages.success(request, "Đã mở trường hợp sàng lọc; chi bộ ghi kết quả bỏ phiếu kín.")
-                return redirect("ratings:case", pk=case.pk)
+    forms = {"lapse": LapseForm(members=members) if records else None,
+             "discipline": DisciplineRecordForm(members=members) if records else None}
+    error, status = "", 200
+    action = request.POST.get("action", "open") if request.method == "POST" else None
+    if action in forms:
+        if not records:
+            raise Http404("Bạn không có quyền ghi nhận ở đơn vị này.")
+        outcome = _record_flag(request, unit, year, action, members,
+                               {r.membership.pk: r.membership for r in sheet})
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        forms[action], status = outcome, 400
+    elif action is not None:
+        outcome = _open_case(request, unit, year)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        error, status = outcome, 400
     flagged = selectors.screening_list(unit=unit, year=year)
     items = [{"f": f, "can_open": f.case is None and f.flags and f.membership.ended_on is None
               and can(user, f.membership.cell, Role.EDITOR)} for f in flagged]
     return render(request, "ratings/screening.html", {
-        "unit": unit, "year": year, "items": items, "error": error,
-        "years": _year_tabs(year), "lapse_form": lapse_form, "discipline_form": discipline_form,
+        "unit": unit, "year": year, "items": items, "error": error, "years": _year_tabs(year),
+        "lapse_form": forms["lapse"], "discipline_form": forms["discipline"],
         "recorded": selectors.recorded_for_cell(cell=unit, year=year) if records else None,
     }, status=status)
 
