@@ -51,6 +51,37 @@ from .transfers import transfer_correct as correct_transfer
 from .views import _editable
 
 
+def _transfer_record(request: HttpRequest, page, form: TransferForm) -> HttpResponse | None:
+    """Record the transfer the valid `form` asks for and say so (None), or answer the
+    confirmation page of a transfer out of the province (its rules tried, then the
+    consequence named). A refusal raises DomainError."""
+    d = form.cleaned_data
+    if d["kind"] == TransferKind.WITHIN:
+        to_cell = OrgUnit.objects.filter(code=d["to_cell"].strip()).first()
+        if to_cell is None:
+            raise DomainError(f"Không có đơn vị mã “{d['to_cell']}”.", field="to_cell")
+        transfer_request(by=request.user, membership=page.current, to_cell=to_cell,
+                         letter_no=d["letter_no"], letter_on=d["letter_on"],
+                         reason=d["reason"], token=d["phien_ban"])
+        messages.success(request, f"Đã gửi giấy giới thiệu đến {to_cell.name}; "
+                                  "đảng viên vẫn sinh hoạt ở chi bộ cũ cho đến khi nơi đến tiếp nhận.")
+        return None
+
+    def record():
+        transfer_out_of_province(
+            by=request.user, membership=page.current, outside_unit=d["outside_unit"],
+            letter_no=d["letter_no"], letter_on=d["letter_on"], reason=d["reason"],
+            token=d["phien_ban"])
+
+    if not d["confirmed"]:
+        rehearse(record)
+        return render(request, "people/transfer_out_confirm.html", {"p": page, "form": form,
+                                                                    "d": d})
+    record()
+    messages.success(request, "Đã ghi chuyển sinh hoạt ra ngoài tỉnh.")
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
@@ -62,35 +93,14 @@ def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = TransferForm(request.POST)
         if form.is_valid():
-            d = form.cleaned_data
             try:
-                if d["kind"] == TransferKind.WITHIN:
-                    to_cell = OrgUnit.objects.filter(code=d["to_cell"].strip()).first()
-                    if to_cell is None:
-                        raise DomainError(f"Không có đơn vị mã “{d['to_cell']}”.", field="to_cell")
-                    transfer_request(by=request.user, membership=page.current, to_cell=to_cell,
-                                     letter_no=d["letter_no"], letter_on=d["letter_on"],
-                                     reason=d["reason"], token=d["phien_ban"])
-                    messages.success(request, f"Đã gửi giấy giới thiệu đến {to_cell.name}; "
-                                              "đảng viên vẫn sinh hoạt ở chi bộ cũ cho đến khi nơi đến tiếp nhận.")
-                else:
-                    def record():
-                        transfer_out_of_province(
-                            by=request.user, membership=page.current,
-                            outside_unit=d["outside_unit"], letter_no=d["letter_no"],
-                            letter_on=d["letter_on"], reason=d["reason"], token=d["phien_ban"])
-                    if not d["confirmed"]:  # rules tried, then the consequence named
-                        rehearse(record)
-                        return render(request, "people/transfer_out_confirm.html", {
-                            "p": page, "form": form, "d": d})
-                    record()
-                    messages.success(request, "Đã ghi chuyển sinh hoạt ra ngoài tỉnh.")
+                confirm = _transfer_record(request, page, form)
             except versions.StaleRecord as err:
                 form.stale(err)
             except DomainError as err:
                 add_domain_error(form, err, TransferForm.ALIASES)
             else:
-                return redirect("people:member", pk=pk)
+                return confirm or redirect("people:member", pk=pk)
     else:
         initial = {"phien_ban": versions.token(page.current)}
         chosen = request.GET.get("chon", "").strip()[:32]
