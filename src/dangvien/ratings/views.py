@@ -418,6 +418,27 @@ def _case_or_404(user, pk: int) -> ScreeningCase:
     return case
 
 
+def _case_record(request: HttpRequest, case: ScreeningCase, form) -> bool:
+    """Record the cell's vote (VoteForm) or the committee's conclusion (OutcomeForm);
+    False leaves the errors on the form. A page loaded before someone else's vote or
+    conclusion still reaches the service: its version token makes the refusal say who
+    changed the case, and when."""
+    if not form.is_valid():
+        return False
+    d = dict(form.cleaned_data)
+    version = d.pop("phien_ban")
+    call = services.screening_vote if isinstance(form, VoteForm) else services.screening_outcome
+    try:
+        call(by=request.user, case=case, version=version, **d)
+    except versions.StaleRecord as err:
+        form.stale(err)
+    except DomainError as err:
+        add_domain_error(form, err)
+    else:
+        return True
+    return False
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def case_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -432,29 +453,16 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
-        # A page loaded before someone else's vote or conclusion still reaches the service:
-        # its version token makes the refusal say who changed the case, and when.
         if action == "vote" and cell_editor:
             vote_form = VoteForm(request.POST)
-            form, call = vote_form, services.screening_vote
         elif action == "outcome" and concluder:
             outcome_form = OutcomeForm(request.POST)
-            form, call = outcome_form, services.screening_outcome
         else:
             raise Http404("Bạn không có quyền thực hiện việc này.")
-        if form.is_valid():
-            d = dict(form.cleaned_data)
-            version = d.pop("phien_ban")
-            try:
-                call(by=user, case=case, version=version, **d)
-            except versions.StaleRecord as err:
-                form.stale(err)
-            except DomainError as err:
-                add_domain_error(form, err)
-            else:
-                messages.success(request, "Đã ghi kết quả biểu quyết của chi bộ." if action == "vote"
-                                 else "Đã ghi kết quả sàng lọc.")
-                return redirect("ratings:case", pk=case.pk)
+        if _case_record(request, case, vote_form or outcome_form):
+            messages.success(request, "Đã ghi kết quả biểu quyết của chi bộ." if vote_form
+                             else "Đã ghi kết quả sàng lọc.")
+            return redirect("ratings:case", pk=case.pk)
         status = 400
     today = timezone.localdate()
     token = versions.token(case)
