@@ -38,10 +38,18 @@ def _get(port, path, headers=None):
     conn.close()
     return response, body
 
+def _output(proc) -> str:
+    """What a server that ended printed; bounded, since a child it left behind may still
+    hold the pipe open."""
+    try:
+        return proc.communicate(timeout=5)[0].decode(errors="replace")
+    except subprocess.TimeoutExpired:
+        return "(không đọc được đầu ra trong 5 giây)"
+
 def _wait_answering(port, proc, seconds=60.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        assert proc.poll() is None, proc.stdout.read().decode()
+        assert proc.poll() is None, _output(proc)
         try:
             if _get(port, "/tai-khoan/dang-nhap/")[0].status == 200:
                 return
