@@ -66,9 +66,14 @@ def _validation_message(error: dict) -> str:
     return "giá trị không hợp lệ"
 
 
+def json_response(payload: dict, status: int) -> JsonResponse:
+    """The API's JSON, Vietnamese letters as they are."""
+    return JsonResponse(payload, status=status, json_dumps_params={"ensure_ascii": False})
+
+
 def install(api) -> None:
     def respond(request, status: int, payload: dict, headers: dict | None = None):
-        response = JsonResponse(payload, status=status, json_dumps_params={"ensure_ascii": False})
+        response = json_response(payload, status)
         for key, value in (headers or {}).items():
             response[key] = value
         return response
@@ -127,9 +132,8 @@ def install(api) -> None:
 
 
 def server_error_body() -> JsonResponse:
-    return JsonResponse(body("Lỗi máy chủ: yêu cầu chưa được thực hiện. Hãy thử lại sau hoặc "
-                             "báo cho quản trị viên.", "server_error"), status=500,
-                        json_dumps_params={"ensure_ascii": False})
+    return json_response(body("Lỗi máy chủ: yêu cầu chưa được thực hiện. Hãy thử lại sau hoặc "
+                              "báo cho quản trị viên.", "server_error"), 500)
 
 
 def handler500(request: HttpRequest, *args, **kwargs):
@@ -145,9 +149,8 @@ def handler404(request: HttpRequest, exception=None):
     """Django's 404 handler: an address the API does not have answers JSON (a program reads
     it), anywhere else the usual page."""
     if request.path.startswith("/api/"):
-        return JsonResponse(body("Không có địa chỉ này trong API. Danh sách các địa chỉ ở "
-                                 "/api/v1/docs.", "not_found"), status=404,
-                            json_dumps_params={"ensure_ascii": False})
+        return json_response(body("Không có địa chỉ này trong API. Danh sách các địa chỉ ở "
+                                  "/api/v1/docs.", "not_found"), 404)
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)

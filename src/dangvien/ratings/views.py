@@ -459,8 +459,8 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
             outcome_form = OutcomeForm(request.POST)
         else:
             raise Http404("Bạn không có quyền thực hiện việc này.")
-        if _case_record(request, case, vote_form or outcome_form):
-            messages.success(request, "Đã ghi kết quả biểu quyết của chi bộ." if vote_form
+        if _case_record(request, case, vote_form if action == "vote" else outcome_form):
+            messages.success(request, "Đã ghi kết quả biểu quyết của chi bộ." if action == "vote"
                              else "Đã ghi kết quả sàng lọc.")
             return redirect("ratings:case", pk=case.pk)
         status = 400
